@@ -1,0 +1,48 @@
+# partseg — every target sets up .venv on its own the first time (about 2-5 minutes), then reuses it.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.partseg-installed
+PROFILE ?= quick
+ONLY ?=
+JOBS ?= 1
+
+.PHONY: reproduce test bench lab install clean-runs
+
+install: $(STAMP)
+
+$(STAMP): settings.ini setup.py
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --disable-pip-version-check -e ".[dev]"
+	$(PY) -m ipykernel install --sys-prefix --name partseg --display-name "Python (partseg)" >/dev/null
+	@touch $(STAMP)
+
+## make reproduce [PROFILE=quick|paper|smoke] [ONLY=liu2021] [JOBS=2]: every missing run, then figures/
+reproduce: $(STAMP)
+	$(VENV)/bin/partseg reproduce --profile $(PROFILE) $(if $(ONLY),--only $(ONLY)) --jobs $(JOBS)
+
+## make test: notebooks clean and in sync with partseg/, nbdev_test, pytest (with a papermill smoke run)
+test: $(STAMP)
+	@before="$$(git status --porcelain -- partseg nbs; git diff -- partseg nbs | md5sum)"; \
+	$(VENV)/bin/nbdev_export && $(VENV)/bin/nbdev_clean; \
+	after="$$(git status --porcelain -- partseg nbs; git diff -- partseg nbs | md5sum)"; \
+	if [ "$$before" != "$$after" ]; then \
+	  echo "FAIL: nbdev_export/nbdev_clean changed files under partseg/ or nbs/:"; git status --short -- partseg nbs; \
+	  echo "the package was not in sync with the notebooks, or a notebook was not clean: commit the result"; exit 1; fi
+	$(VENV)/bin/nbdev_test --n_workers 2
+	$(PY) -m pytest -q tests
+
+## make bench: world throughput, training-loop overhead -> bench/RESULTS.md
+bench: $(STAMP)
+	$(PY) bench/bench_worlds.py
+	$(PY) bench/bench_train_overhead.py
+	$(PY) bench/assemble.py
+
+## make lab: JupyterLab on nbs/ with the project's kernel (installs jupyterlab into .venv the first time)
+lab: $(STAMP)
+	@$(PY) -c "import jupyterlab" 2>/dev/null || $(PY) -m pip install -q jupyterlab
+	$(VENV)/bin/jupyter lab --notebook-dir=nbs
+
+clean-runs:
+	rm -rf runs

@@ -1,0 +1,58 @@
+"""The `partseg` command line end to end on the smoke profile: train, evaluate, segment, and bad input."""
+import json, subprocess, sys
+from pathlib import Path
+import numpy as np
+import pytest
+from PIL import Image
+from partseg.reproduce import main, run_dir
+
+def _train_grid(capsys):
+    assert main(['train', 'benchmark/grid-faces', '--profile', 'smoke', '--no-notebook']) == 0
+    return run_dir('benchmark/grid-faces', 'smoke', 0)
+
+def test_train_evaluate_segment(root, capsys, tmp_path):
+    d = _train_grid(capsys)
+    for f in ('config.json', 'ckpt.pt', 'metrics.json', 'stats.jsonl'): assert (d/f).exists(), f
+    cfg = json.loads((d/'config.json').read_text())
+    assert cfg['profile'] == 'smoke' and 'sha' in cfg['provenance']['git'] and cfg['provenance']['versions']['torch']
+    m = json.loads((d/'metrics.json').read_text())
+    assert 0 <= m['fg_iou'] <= 1 and 0 <= m['part_iou_calibrated'] <= 1
+    capsys.readouterr()
+    assert main(['evaluate', str(d)]) == 0
+    assert 'fg_iou' in json.loads(capsys.readouterr().out)
+    # segment: one good image, one missing, one that is not an image -> the good one is written, the others named
+    good = tmp_path/'face.png'; Image.fromarray((np.random.rand(50, 40, 3) * 255).astype(np.uint8)).save(good)
+    bad = tmp_path/'notes.png'; bad.write_text('not an image')
+    out = tmp_path/'seg'
+    rc = main(['segment', '--checkpoint', str(d), str(good), str(tmp_path/'missing.jpg'), str(bad), '--out', str(out)])
+    io = capsys.readouterr().out
+    assert rc == 1
+    assert 'missing.jpg' in io and 'notes.png' in io and 'skipped 2' in io
+    lab = np.asarray(Image.open(out/'face_parts.png'))
+    assert lab.shape == (50, 40) and lab.max() <= 8
+    assert Image.open(out/'face_overlay.png').size == (40, 50)
+
+def test_bad_names_list_the_valid_choices(root, capsys):
+    assert main(['train', '--method', 'nope', '--world', 'faces', '--profile', 'smoke']) == 2
+    assert 'colorclusters' in capsys.readouterr().err
+    assert main(['train', '--method', 'grid', '--world', 'mars', '--profile', 'smoke']) == 2
+    assert 'puppets' in capsys.readouterr().err
+    assert main(['reproduce', '--profile', 'fast']) == 2
+    assert 'smoke, quick, paper' in capsys.readouterr().err
+    assert main(['train', '--method', 'grid', '--world', 'faces', '--set', 'n_part=3', '--profile', 'smoke']) == 2
+    assert 'valid fields' in capsys.readouterr().err
+
+def test_bad_checkpoints_say_what_was_expected(root, capsys, tmp_path):
+    d = _train_grid(capsys); metrics = (d/'metrics.json').read_text()
+    junk = tmp_path/'junk.pt'; junk.write_bytes(b'\x00garbage')
+    img = tmp_path/'x.png'; Image.new('RGB', (8, 8)).save(img)
+    capsys.readouterr()
+    assert main(['segment', '--checkpoint', str(junk), str(img), '--out', str(tmp_path/'o')]) == 2
+    assert 'not a readable partseg checkpoint' in capsys.readouterr().err
+    assert main(['segment', '--checkpoint', str(tmp_path/'nowhere'), str(img), '--out', str(tmp_path/'o')]) == 2
+    assert 'expected a run directory holding ckpt.pt' in capsys.readouterr().err
+    assert (d/'metrics.json').read_text() == metrics   # nothing lost
+
+def test_python_dash_m_entry_point(root):
+    r = subprocess.run([sys.executable, '-m', 'partseg', 'list', 'worlds'], capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0 and r.stdout.split() == ['birds', 'faces', 'puppets']
