@@ -37,6 +37,7 @@ test: $(STAMP)
 bench: $(STAMP)
 	$(PY) bench/bench_worlds.py
 	$(PY) bench/bench_train_overhead.py
+	bash bench/bench_install_test.sh
 	$(PY) bench/assemble.py
 
 ## make lab: JupyterLab on nbs/ with the project's kernel (installs jupyterlab into .venv the first time)

@@ -3,7 +3,7 @@
 Run: .venv/bin/python bench/bench_train_overhead.py   (writes bench/_out/train_overhead.md; `make bench` assembles RESULTS.md)
 Method: alternate bare / fit runs of STEPS steps, REPS times each, and compare medians of the time per step.
 """
-import os, sys, tempfile, time, statistics, platform
+import contextlib, os, sys, tempfile, time, statistics, platform
 from dataclasses import dataclass
 from pathlib import Path
 import torch
@@ -41,8 +41,10 @@ def bare(m, steps):
     return (time.perf_counter() - t0) / steps
 
 def with_fit(m, steps, run_dir=None):
-    t0 = time.perf_counter(); fit(m, data, steps=steps, run_dir=run_dir, progress=True, log_every=10, ckpt_every=10**9, device='cpu')
-    return (time.perf_counter() - t0) / steps
+    "fit with its progress bar on (printed to /dev/null: the cost of drawing it is counted, not shown)."
+    with open(os.devnull, 'w') as null, contextlib.redirect_stdout(null), contextlib.redirect_stderr(null):
+        t0 = time.perf_counter(); fit(m, data, steps=steps, run_dir=run_dir, progress=True, log_every=10, ckpt_every=10**9, device='cpu')
+        return (time.perf_counter() - t0) / steps
 
 def main():
     torch.manual_seed(0)

@@ -10,4 +10,5 @@ import sys
 from .reproduce import main
 
 # %% ../nbs/99_main.ipynb 3
+#| eval: false
 if __name__ == '__main__': sys.exit(main())

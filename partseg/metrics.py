@@ -14,8 +14,9 @@ from sklearn.linear_model import LinearRegression
 from .core import check_choice, seed_everything
 
 # %% auto 0
-__all__ = ['PROTOCOLS', 'WORLD_NORM', 'part_centers', 'landmark_errors', 'landmark_regression', 'fg_iou', 'confusion_per_image',
-           'fit_part_mapping', 'calibrated_part_iou', 'hungarian_part_iou', 'pck', 'group_lut', 'bbox_wh', 'evaluate']
+__all__ = ['PROTOCOLS', 'WORLD_NORM', 'INVISIBLE_MISSING', 'part_centers', 'landmark_errors', 'landmark_regression', 'fg_iou',
+           'confusion_per_image', 'fit_part_mapping', 'calibrated_part_iou', 'hungarian_part_iou', 'pck', 'bbox_wh',
+           'evaluate']
 
 # %% ../nbs/06_metrics.ipynb 5
 def _np(x, dtype=np.float64) -> np.ndarray:
@@ -145,6 +146,7 @@ PROTOCOLS = {
     'scops':             dict(centers='centroid', exclude_bg=True, bias=False, standardize=True, norm='iod', reduce='mean'),
 }
 WORLD_NORM = {'faces': 'iod', 'birds': 'bbox', 'puppets': 'bbox'}  # norm='world': each world's normaliser
+INVISIBLE_MISSING = ('birds',)  # worlds whose invisible keypoints count as missing (CUB has no location for them)
 
 # %% ../nbs/06_metrics.ipynb 24
 def _labels(pred, name: str = 'pred') -> np.ndarray:
@@ -270,7 +272,7 @@ def pck(pred_kp,             # (N, J, 2) predicted keypoints
     return dict(pck=float(ok.sum() / n) if n else float('nan'), per_keypoint=np.where(known.sum(0) > 0, per, np.nan), n=int(n))
 
 # %% ../nbs/06_metrics.ipynb 42
-def group_lut(world) -> np.ndarray:
+def _group_lut(world) -> np.ndarray:
     "Lookup table GT part label -> evaluation group index (`world.groups` order, background group 0)."
     names = list(world.groups)
     if not names or names[0] != 'background': raise ValueError(f"world.groups must start with 'background'; got {names}")
@@ -314,10 +316,10 @@ def _module_device(method) -> torch.device:
         for t in (*method.parameters(), *method.buffers()): return t.device
     return torch.device('cpu')
 
-def _landmark_targets(d: dict, world_name: str, norm):
-    "GT landmarks (invisible -> NaN) and the normaliser arguments for `landmark_regression`."
+def _landmark_targets(d: dict, world_name: str, norm, invisible_missing: bool):
+    "GT landmarks (invisible -> NaN if asked) and the normaliser arguments for `landmark_regression`."
     kp = d['keypoints'].astype(np.float64)
-    Y = np.where(d['visible'][..., None], kp, np.nan) if 'visible' in d else kp
+    Y = np.where(d['visible'][..., None], kp, np.nan) if invisible_missing and 'visible' in d else kp
     if norm == 'world': norm = WORLD_NORM.get(world_name, 'bbox')
     kw = dict(norm=norm)
     if norm == 'iod': kw['iod_test'] = np.linalg.norm(kp[:, 0] - kp[:, 1], axis=-1)
@@ -332,6 +334,7 @@ def evaluate(method,                  # a Method: `segment(images) -> (B, K+1, H
              metrics: Sequence[str] = ('landmarks', 'fg_iou', 'part_iou', 'hungarian'), # which to compute
              protocol: str = 'partseg',   # the landmark protocol, a key of `PROTOCOLS`
              map_background: bool | None = None, # calibrate label 0 too; None: `not method.has_background` if defined
+             invisible_missing: bool | None = None, # occluded keypoints count as missing; None: world in INVISIBLE_MISSING
              device=None,             # where to segment; None: the method's device (its parameters', else the CPU)
              seed: int = 0,           # seeds torch/numpy before segmenting (for stochastic `segment`)
             ) -> dict:
@@ -343,6 +346,7 @@ def evaluate(method,                  # a Method: `segment(images) -> (B, K+1, H
     if device is None: device = _module_device(method)
     n_pred = method.n_parts + 1
     if map_background is None: map_background = not getattr(method, 'has_background', True)
+    if invisible_missing is None: invisible_missing = world.name in INVISIBLE_MISSING
     lm = 'landmarks' in metrics and getattr(world, 'n_keypoints', 0) > 0
     need = {(P['centers'], P['exclude_bg']), ('centroid', True)} if lm else set()
     seed_everything(seed)
@@ -355,19 +359,20 @@ def evaluate(method,                  # a Method: `segment(images) -> (B, K+1, H
         if was_training: method.train()
     res = dict(n_calib=n_calib, n_test=n_test, n_parts=method.n_parts, world=world.name)
     if lm:
-        Ytr, _ = _landmark_targets(cal, world.name, P['norm'])
-        Yte, kw = _landmark_targets(tst, world.name, P['norm'])
+        Ytr, _ = _landmark_targets(cal, world.name, P['norm'], invisible_missing)
+        Yte, kw = _landmark_targets(tst, world.name, P['norm'], invisible_missing)
         key = (P['centers'], P['exclude_bg'])
         r = landmark_regression(cal[key], Ytr, tst[key], Yte, bias=P['bias'], reduce=P['reduce'],
                                 standardize=P['standardize'], **kw)
         res.update(landmark_err=r['error'], landmark_protocol=protocol, landmark_norm=str(r['norm']),
-                   landmark_bias=P['bias'], landmark_reduce=P['reduce'])
+                   landmark_bias=P['bias'], landmark_reduce=P['reduce'],
+                   landmark_invisible_missing=bool(invisible_missing))
         for name, e in zip(world.keypoint_names, r['per_landmark']): res[f'landmark_err/{name}'] = float(e)
         c = ('centroid', True)
         res['landmark_mae_sum'] = landmark_regression(cal[c], Ytr, tst[c], Yte, bias=True, norm=None, reduce='sum_mae')['error']
     if 'fg_iou' in metrics: res['fg_iou'] = fg_iou(tst['labels'], tst['fg'])['mean']
     if 'part_iou' in metrics:
-        lut, names = group_lut(world), list(world.groups)
+        lut, names = _group_lut(world), list(world.groups)
         mapping = fit_part_mapping(cal['labels'], lut[cal['parts']], n_pred, len(names), map_background=map_background)
         r = calibrated_part_iou(tst['labels'], lut[tst['parts']], mapping, len(names), group_names=names)
         res['part_iou_calibrated'] = r['mean']

@@ -19,9 +19,9 @@ from .train import fit, load_method, load_checkpoint
 
 # %% auto 0
 __all__ = ['WORLD_SEED', 'REGISTRY', 'BASELINE_WORLDS', 'EVAL_SIZES', 'Experiment', 'register_experiment', 'get_experiment',
-           'select', 'run_dir', 'build', 'run_experiment', 'evaluate_run', 'nbs_dir', 'run_with_notebook', 'run_all',
-           'artifact_path', 'paper_notebooks', 'run_paper_notebooks', 'reproduce', 'collect', 'summarize', 'fmt_pm',
-           'md_table', 'write_table', 'write_report', 'segment_files', 'main']
+           'select', 'run_dir', 'build', 'run_experiment', 'evaluate_run', 'nbs_dir', 'kernel_name',
+           'run_with_notebook', 'run_all', 'artifact_path', 'paper_notebooks', 'run_paper_notebooks', 'reproduce',
+           'collect', 'summarize', 'fmt_pm', 'md_table', 'write_table', 'write_report', 'segment_files', 'main']
 
 # %% ../nbs/09_reproduce.ipynb 5
 WORLD_SEED = 0
@@ -135,6 +135,11 @@ def nbs_dir() -> Path:
     raise FileNotFoundError("cannot find nbs/experiments/train.ipynb next to the partseg package or under the project root; "
                             "papermill runs need a checkout of the repository (or use --no-notebook)")
 
+def kernel_name() -> str:
+    "The Jupyter kernel papermill uses: `partseg` (registered in .venv by `make install`) when present, else `python3`."
+    from jupyter_client.kernelspec import KernelSpecManager
+    return 'partseg' if 'partseg' in KernelSpecManager().find_kernel_specs() else 'python3'
+
 def run_with_notebook(key: str, profile: str, seed: int, force: bool = False, device=None, threads: int = 0) -> dict:
     "Execute the training template for one run; the executed notebook is kept as `train.ipynb` in the run directory."
     import papermill as pm
@@ -146,7 +151,7 @@ def run_with_notebook(key: str, profile: str, seed: int, force: bool = False, de
     pm.execute_notebook(str(nbs_dir()/'experiments'/'train.ipynb'), str(d/'train.ipynb'), cwd=str(project_root()),
                         parameters=dict(experiment=key, profile=profile, seed=seed, device=str(device) if device else None,
                                         threads=threads, root=str(project_root())),
-                        progress_bar=False, kernel_name='python3', log_output=False)
+                        progress_bar=False, kernel_name=kernel_name(), log_output=False)
     return load_json(d/'metrics.json')
 
 # %% ../nbs/09_reproduce.ipynb 20
@@ -199,7 +204,7 @@ def run_paper_notebooks(only: str | None, profile: str, log=print) -> list[tuple
         dest = runs_dir()/profile/'_paper'/nb.name; dest.parent.mkdir(parents=True, exist_ok=True)
         try:
             pm.execute_notebook(str(nb), str(dest), parameters=dict(profile=profile, root=str(project_root())),
-                                cwd=str(project_root()), progress_bar=False, kernel_name='python3')
+                                cwd=str(project_root()), progress_bar=False, kernel_name=kernel_name())
             out.append((nb.name, None)); log(f"  done   {nb.name}")
         except Exception as e:
             out.append((nb.name, f"{type(e).__name__}: {str(e).strip().splitlines()[-1] if str(e).strip() else ''}"))
@@ -305,7 +310,7 @@ def segment_files(checkpoint: Path | str, images: list, out: Path | str, device=
         try: im = _read_image(p)
         except (OSError, ValueError) as e:
             log(f"skipping {e}"); skipped.append(p); continue
-        x = torch.from_numpy(np.asarray(im)).permute(2, 0, 1).float().div(255)[None].to(device)
+        x = torch.from_numpy(np.array(im)).permute(2, 0, 1).float().div(255)[None].to(device)
         r = method.cfg.res
         with torch.no_grad():
             maps = method.segment(F.interpolate(x, size=(r, r), mode='bilinear', antialias=True, align_corners=False))

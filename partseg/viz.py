@@ -170,7 +170,7 @@ def plot_metric_bars(df,                  # long-form pandas DataFrame: one row 
     fig.tight_layout()
     return fig
 
-# %% ../nbs/08_viz.ipynb 25
+# %% ../nbs/08_viz.ipynb 29
 def browse(source_or_world, # a `World` (slider over indices) or a `BatchSource` / callable `step -> batch`
            keys=('image', 'parts'), split: str = 'train', n: int = 4, # samples per view
            max_index: int = 1000):

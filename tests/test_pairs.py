@@ -80,3 +80,13 @@ def test_unknown_pairing():
     assert PAIRINGS == ('single', 'tps', 'affine', 'video')
     with pytest.raises(ValueError, match='valid choices: single, tps, affine, video'): BatchSource(ToyWorld(), 'pair')
     with pytest.raises(ValueError, match='valid choices: single, tps, affine, video'): make_source(ToyWorld(), 'tsp')
+
+
+@pytest.mark.parametrize('pairing', ['tps', 'affine', 'video'])
+def test_world_pairs(pairing):
+    worlds = pytest.importorskip('partseg.data.worlds')
+    name = 'faces' if 'faces' in worlds.WORLDS else next(iter(worlds.WORLDS))
+    b = make_source(name, pairing, 3, seed=1)(2)
+    assert {'image', 'image2', 'parts', 'parts2', 'fg2', 'keypoints2'} <= set(b)
+    assert b['image2'].shape == b['image'].shape and b['parts2'].dtype == torch.int64
+    assert _same(b['image2'], make_source(name, pairing, 3, seed=1)(2)['image2'])

@@ -4,7 +4,7 @@
 
 # %% ../../nbs/02_data.pairs.ipynb 2
 from __future__ import annotations
-import math
+import inspect, math
 from dataclasses import dataclass
 from typing import Any, ClassVar
 import torch
@@ -245,9 +245,10 @@ def video_pair(world, # a `partseg.data.worlds.World`
               ) -> dict:
     "Two frames of each clip `idx` of `world` as a pair batch (`image`/`image2`, `parts`/`parts2`, ...)."
     kw = {} if max_gap is None else dict(max_gap=max_gap)
-    return world.frame_pairs(idx, split, generator=generator, **kw)
+    if generator is not None and 'generator' in inspect.signature(world.frame_pairs).parameters: kw['generator'] = generator
+    return world.frame_pairs(idx, split, **kw)
 
-# %% ../../nbs/02_data.pairs.ipynb 33
+# %% ../../nbs/02_data.pairs.ipynb 34
 PAIRINGS = ('single', 'tps', 'affine', 'video')
 INDEX_STREAM, PAIR_STREAM = 101, 102
 
@@ -298,7 +299,7 @@ class BatchSource:
         return (f"BatchSource({getattr(self.world, 'name', type(self.world).__name__)!r}, pairing={self.pairing!r}, "
                 f"batch_size={self.batch_size}, seed={self.seed}, split={self.split!r}, device={str(self.device)!r})")
 
-# %% ../../nbs/02_data.pairs.ipynb 36
+# %% ../../nbs/02_data.pairs.ipynb 37
 def make_source(world,                  # a world name (see `partseg.data.worlds.WORLDS`) or a `World`
                 pairing: str = 'single', # one of `PAIRINGS`
                 batch_size: int = 16,
