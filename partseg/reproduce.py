@@ -231,14 +231,16 @@ def reproduce(profile: str = 'quick', only: str | None = None, jobs: int = 1, fo
 
 # %% ../nbs/09_reproduce.ipynb 26
 def collect(exps: list[Experiment], profile: str) -> pd.DataFrame:
-    "One row per `(experiment, seed)`: the experiment's fields, `status`, and every metric of its run."
+    "One row per `(experiment, seed)`: the experiment's fields, `status`, the device it ran on, and every metric of its run."
     rows = []
     for e in exps:
         for s in e.seeds:
-            f = run_dir(e.key, profile, s)/'metrics.json'
-            m = load_json(f) if f.exists() else {}
+            d = run_dir(e.key, profile, s)
+            m = load_json(d/'metrics.json') if (d/'metrics.json').exists() else {}
+            dev = load_json(d/'config.json')['provenance']['device'] if m and (d/'config.json').exists() else None
             rows.append(dict(experiment=e.key, paper=e.paper, artifact=e.artifact, method=e.method, world=e.world,
-                             seed=s, status='ok' if m else 'missing', **{k: v for k, v in m.items() if isinstance(v, (int, float))}))
+                             seed=s, status='ok' if m else 'missing', device=dev,
+                             **{k: v for k, v in m.items() if isinstance(v, (int, float))}))
     return pd.DataFrame(rows)
 
 def summarize(df: pd.DataFrame, by: list[str], metrics: list[str]) -> pd.DataFrame:
@@ -263,13 +265,14 @@ def md_table(df: pd.DataFrame) -> str:
 
 # %% ../nbs/09_reproduce.ipynb 30
 def write_table(table: pd.DataFrame, numbers: pd.DataFrame, paper: str, artifact: str, profile: str,
-                title: str, data: str, notes: str = '') -> Path:
+                title: str, data: str, notes: str = '', runs: pd.DataFrame | None = None) -> Path:
     "Write `numbers` to `<artifact>.csv` and `table` as markdown to `<artifact>.md` under a provenance header."
     numbers.to_csv(artifact_path(paper, artifact, profile, 'csv'), index=False)
+    devices = ', '.join(sorted(runs.device.dropna().unique())) if runs is not None and 'device' in runs else 'not recorded'
     head = [f"# {title}", '',
-            f"- profile: `{profile}`; data: {data}",
+            f"- profile: `{profile}`; data: {data}; trained and evaluated on: {devices or 'no finished run'}",
             f"- rebuild: `partseg reproduce --profile {profile} --only {paper}` (runs what is missing, then this table)",
-            f"- written {time.strftime('%Y-%m-%d')} from partseg {partseg.__version__}", '']
+            f"- written {time.strftime('%Y-%m-%d')} from partseg {partseg.__version__}", '', '']
     p = artifact_path(paper, artifact, profile, 'md')
     p.write_text('\n'.join(head) + md_table(table) + '\n' + (f"\n{notes.strip()}\n" if notes else ''))
     return p
