@@ -19,9 +19,10 @@ from .train import fit, load_method, load_checkpoint
 
 # %% auto 0
 __all__ = ['WORLD_SEED', 'REGISTRY', 'BASELINE_WORLDS', 'EVAL_SIZES', 'Experiment', 'register_experiment', 'get_experiment',
-           'select', 'run_dir', 'build', 'run_experiment', 'evaluate_run', 'nbs_dir', 'kernel_name',
-           'run_with_notebook', 'run_all', 'artifact_path', 'paper_notebooks', 'run_paper_notebooks', 'reproduce',
-           'collect', 'summarize', 'fmt_pm', 'md_table', 'write_table', 'write_report', 'segment_files', 'main']
+           'select', 'run_dir', 'make_world', 'build', 'clear_run', 'run_experiment', 'evaluate_run', 'nbs_dir',
+           'kernel_name', 'run_with_notebook', 'run_all', 'artifact_path', 'paper_notebooks', 'run_paper_notebooks',
+           'reproduce', 'collect', 'summarize', 'fmt_pm', 'md_table', 'write_table', 'write_report', 'segment_files',
+           'main']
 
 # %% ../nbs/09_reproduce.ipynb 5
 WORLD_SEED = 0
@@ -79,14 +80,18 @@ def run_dir(key: str, profile: str, seed: int) -> Path:
     return runs_dir()/profile/key/f'seed{seed}'
 
 # %% ../nbs/09_reproduce.ipynb 13
+def make_world(exp: Experiment, profile: str, device=None):
+    "The world a run of `exp` trains and is evaluated on: the experiment's world at the profile's resolution."
+    from partseg.data.worlds import get_world
+    return get_world(exp.world, seed=WORLD_SEED, device=device, **{'res': exp.config(profile).res, **exp.world_overrides})
+
 def build(exp: Experiment, profile: str, seed: int, device=None):
     "The method (seeded by `seed`), its world and its training batch source for one run."
-    from partseg.data.worlds import get_world
     from partseg.data.pairs import make_source
     cfg = exp.config(profile)
     seed_everything(seed)
     method = get_method(exp.method)(cfg)
-    world = get_world(exp.world, seed=WORLD_SEED, device=device, **{'res': cfg.res, **exp.world_overrides})
+    world = make_world(exp, profile, device)
     source = make_source(world, method.pairing, cfg.batch_size, seed=seed, split='train', device=device)
     return method, world, source
 
@@ -97,13 +102,16 @@ def _evaluate(method, world, profile, device):
     m = evaluate(method, world, device=device, **EVAL_SIZES[profile])
     return {**m, 'eval_seconds': round(time.time() - t0, 2)}
 
+def clear_run(d: Path) -> None:
+    "Delete a run's checkpoint, logs, config and metrics (the executed notebook is overwritten by the next run)."
+    for f in ('ckpt.pt', 'stats.jsonl', 'metrics.json', 'config.json'): (d/f).unlink(missing_ok=True)
+
 def run_experiment(key: str, profile: str = 'quick', seed: int = 0,
                    force: bool = False, # retrain from scratch even if the run is finished
                    device=None, progress: bool = True, ckpt_every: int = 250) -> dict:
     "Train and evaluate one run; returns its metrics (read from disk when the run is finished)."
     exp = get_experiment(key); d = run_dir(key, profile, seed); device = get_device(device)
-    if force and d.exists():
-        for f in ('ckpt.pt', 'stats.jsonl', 'metrics.json', 'config.json'): (d/f).unlink(missing_ok=True)
+    if force: clear_run(d)
     if (d/'metrics.json').exists(): return load_json(d/'metrics.json')
     method, world, source = build(exp, profile, seed, device)
     save_json(dict(experiment=asdict(exp), profile=profile, seed=seed, world_seed=WORLD_SEED, method=method.key,
@@ -144,8 +152,7 @@ def run_with_notebook(key: str, profile: str, seed: int, force: bool = False, de
     "Execute the training template for one run; the executed notebook is kept as `train.ipynb` in the run directory."
     import papermill as pm
     d = run_dir(key, profile, seed)
-    if force:
-        for f in ('ckpt.pt', 'stats.jsonl', 'metrics.json', 'config.json'): (d/f).unlink(missing_ok=True)
+    if force: clear_run(d)
     if (d/'metrics.json').exists(): return load_json(d/'metrics.json')
     d.mkdir(parents=True, exist_ok=True)
     pm.execute_notebook(str(nbs_dir()/'experiments'/'train.ipynb'), str(d/'train.ipynb'), cwd=str(project_root()),
