@@ -12,6 +12,7 @@ import torch.nn.functional as F
 from scipy.optimize import linear_sum_assignment
 from sklearn.linear_model import LinearRegression
 from .core import check_choice, seed_everything
+from .data.worlds import group_lut
 
 # %% auto 0
 __all__ = ['PROTOCOLS', 'WORLD_NORM', 'INVISIBLE_MISSING', 'part_centers', 'landmark_errors', 'landmark_regression', 'fg_iou',
@@ -272,15 +273,6 @@ def pck(pred_kp,             # (N, J, 2) predicted keypoints
     return dict(pck=float(ok.sum() / n) if n else float('nan'), per_keypoint=np.where(known.sum(0) > 0, per, np.nan), n=int(n))
 
 # %% ../nbs/06_metrics.ipynb 42
-def _group_lut(world) -> np.ndarray:
-    "Lookup table GT part label -> evaluation group index (`world.groups` order, background group 0)."
-    names = list(world.groups)
-    if not names or names[0] != 'background': raise ValueError(f"world.groups must start with 'background'; got {names}")
-    lut = np.full(len(world.part_names), -1, np.int64)
-    for gi, name in enumerate(names): lut[np.asarray(world.groups[name], dtype=np.int64)] = gi
-    if (lut < 0).any(): raise ValueError(f"world.groups leaves part labels {np.where(lut < 0)[0].tolist()} in no group")
-    return lut
-
 def bbox_wh(fg) -> np.ndarray:
     "Width and height `(N, 2)` of each foreground mask's bounding box (in pixels, at least 1)."
     m = np.asarray(torch.as_tensor(fg).cpu()).astype(bool)
@@ -372,7 +364,7 @@ def evaluate(method,                  # a Method: `segment(images) -> (B, K+1, H
         res['landmark_mae_sum'] = landmark_regression(cal[c], Ytr, tst[c], Yte, bias=True, norm=None, reduce='sum_mae')['error']
     if 'fg_iou' in metrics: res['fg_iou'] = fg_iou(tst['labels'], tst['fg'])['mean']
     if 'part_iou' in metrics:
-        lut, names = _group_lut(world), list(world.groups)
+        lut, names = group_lut(world).numpy(), list(world.groups)
         mapping = fit_part_mapping(cal['labels'], lut[cal['parts']], n_pred, len(names), map_background=map_background)
         r = calibrated_part_iou(tst['labels'], lut[tst['parts']], mapping, len(names), group_names=names)
         res['part_iou_calibrated'] = r['mean']

@@ -475,10 +475,12 @@ def triplets(self: World, idx, split: str = 'train') -> tuple:
 
 # %% ../../nbs/01_data.worlds.ipynb 43
 def group_lut(world) -> torch.Tensor:
-    "(n_parts + 1,) int64 lookup: part label -> group index (0 = background)."
-    lut = torch.zeros(len(world.part_names), dtype=torch.int64)
-    for g, (name, labels) in enumerate(world.groups.items()):
-        lut[list(labels)] = g
+    "(n_parts + 1,) int64 lookup: part label -> group index (`world.groups` order, background group 0)."
+    names = list(world.groups)
+    if not names or names[0] != 'background': raise ValueError(f"world.groups must start with 'background'; got {names}")
+    lut = torch.full((len(world.part_names),), -1, dtype=torch.int64)
+    for g, name in enumerate(names): lut[list(world.groups[name])] = g
+    if (lut < 0).any(): raise ValueError(f"world.groups leaves part labels {torch.where(lut < 0)[0].tolist()} in no group")
     return lut
 
 def group_labels(parts,  # (B, H, W) int64 GT part labels
