@@ -183,8 +183,8 @@ def run_all(exps: list[Experiment], profile: str, jobs: int = 1, force: bool = F
     log(f"{len(todo)} run(s) to do, {sum(len(e.seeds) for e in exps) - len(todo)} already finished")
     results = []
     with ThreadPoolExecutor(max(1, jobs)) as ex:
-        for key, seed, err, sec in ex.map(_run_one, todo):
-            log(f"  {'FAILED' if err else 'done  '} {key} seed {seed} ({sec:.0f} s){': ' + err if err else ''}")
+        for i, (key, seed, err, sec) in enumerate(ex.map(_run_one, todo), 1):
+            log(f"  [{i}/{len(todo)}] {'FAILED' if err else 'done  '} {key} seed {seed} ({sec:.0f} s){': ' + err if err else ''}")
             results.append((key, seed, err, sec))
     return results
 
@@ -295,8 +295,10 @@ def write_report(root: Path | None = None) -> Path:
             txt = md.read_text().splitlines()
             title = txt[0].lstrip('# ').strip() if txt else md.stem
             finding = next((l.split(':', 1)[1].strip() for l in txt if l.startswith('Finding:')), '')
-            extra = sorted(p.name for p in d.glob(md.name[:-3] + '.*') if p.suffix != '.md')
-            lines.append(f"- [`{d.name}/{md.name}`]({d.name}/{md.name}) ({', '.join(extra) or 'table'}) — {title}." + (f" {finding}" if finding else ''))
+            extra = sorted(p.name for p in d.iterdir() if p.stem == md.stem and p.suffix != '.md')
+            profile = 'paper' if md.stem.endswith('.paper') else 'quick'
+            lines.append(f"- [`{d.name}/{md.name}`]({d.name}/{md.name}) ({', '.join(extra) or 'table'}; `{profile}` profile) — {title}."
+                         + (f" {finding}" if finding else ''))
         lines.append('')
     p = root/'REPORT.md'; p.write_text('\n'.join(lines)); return p
 
@@ -353,6 +355,7 @@ def _parser() -> argparse.ArgumentParser:
     for a in (t,):
         a.add_argument('--profile', default='quick'); a.add_argument('--seed', type=int, default=0)
         a.add_argument('--force', action='store_true'); a.add_argument('--no-notebook', action='store_true', help='run directly, not through papermill')
+        a.add_argument('--ckpt-every', type=int, default=250, help='steps between checkpoints (with --no-notebook)')
     e = sub.add_parser('evaluate', help="evaluate a run directory's checkpoint"); e.add_argument('run')
     r = sub.add_parser('reproduce', help='run every missing experiment, then rebuild figures/')
     r.add_argument('--profile', default='quick'); r.add_argument('--only'); r.add_argument('--jobs', type=int, default=1)
@@ -376,7 +379,7 @@ def _cmd_train(a) -> int:
         a.no_notebook = True                              # ad-hoc experiments exist only in this process
     else: exp = get_experiment(a.experiment)
     check_choice('profile', a.profile, PROFILES)
-    if a.no_notebook: m = run_experiment(exp.key, a.profile, a.seed, a.force, a.device)
+    if a.no_notebook: m = run_experiment(exp.key, a.profile, a.seed, a.force, a.device, ckpt_every=a.ckpt_every)
     else: m = run_with_notebook(exp.key, a.profile, a.seed, a.force, a.device)
     print(f"run directory: {run_dir(exp.key, a.profile, a.seed)}")
     print(json.dumps({k: v for k, v in m.items() if isinstance(v, (int, float, str))}, indent=1))

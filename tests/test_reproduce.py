@@ -31,7 +31,7 @@ def test_failed_run_is_reported_and_the_batch_goes_on(root):
         errs = {(k, s): e for k, s, e, _ in res}
         assert 'exactly one part' in errs[('benchmark/_broken', 0)]
         assert all(errs[('benchmark/center-faces', s)] is None for s in good.seeds)
-        assert any('FAILED benchmark/_broken' in l for l in log)
+        assert any("FAILED benchmark/_broken" in l for l in log)
         assert not reproduce('smoke', only='benchmark/_broken', notebook=False, figures=False, log=log.append)
     finally:
         REGISTRY.pop('benchmark/_broken')
@@ -52,3 +52,27 @@ def test_killed_and_resumed_run_ends_with_the_same_metrics(root, tmp_path, monke
         assert strip(resumed) == strip(full)
     finally:
         REGISTRY.pop('benchmark/_resume')
+
+def _train_cmd(*extra):
+    return [sys.executable, '-m', 'partseg', 'train', '--method', 'colorclusters', '--world', 'faces', '--profile', 'smoke',
+            '--set', 'steps=600', 'n_parts=4', '--no-notebook', '--ckpt-every', '20', *extra]
+
+def test_sigkilled_run_resumes_to_the_same_metrics(tmp_path):
+    "A real kill (SIGKILL, mid-training), then the same command again: same metrics as a run never interrupted."
+    import os, signal
+    env = lambda r: {**os.environ, 'PARTSEG_ROOT': str(r)}
+    d = lambda r: r/'runs/smoke/adhoc/colorclusters-faces-steps=600-n_parts=4/seed0'
+    a, b = tmp_path/'a', tmp_path/'b'
+    subprocess.run(_train_cmd(), env=env(a), check=True, capture_output=True, timeout=600)
+    p = subprocess.Popen(_train_cmd(), env=env(b), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    t0 = time.time()
+    while not (d(b)/'ckpt.pt').exists() and p.poll() is None and time.time() - t0 < 300: time.sleep(0.05)
+    time.sleep(0.3)
+    p.send_signal(signal.SIGKILL); p.wait()
+    assert not (d(b)/'metrics.json').exists(), 'the run finished before it could be killed: make it longer'
+    r = subprocess.run(_train_cmd(), env=env(b), check=True, capture_output=True, text=True, timeout=600)
+    steps = [json.loads(l)['step'] for l in (d(b)/'stats.jsonl').read_text().splitlines()]
+    assert steps == sorted(set(steps)) and steps[-1] == 599
+    strip = lambda m: {k: v for k, v in m.items() if not k.endswith('seconds')}
+    ma, mb = (json.loads((d(r)/'metrics.json').read_text()) for r in (a, b))
+    assert strip(ma) == strip(mb)
