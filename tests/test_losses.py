@@ -1,0 +1,36 @@
+"Quick integration checks of partseg.losses (the notebook nbs/05_losses.ipynb holds the detailed ones)."
+import os, warnings, torch
+import partseg.losses as L
+
+
+def test_perceptual_fallback_and_state_dict(tmp_path, monkeypatch):
+    monkeypatch.delenv('PARTSEG_VGG19', raising=False)
+    old = torch.hub.get_dir(); torch.hub.set_dir(str(tmp_path))
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter('ignore')
+            pl = L.PerceptualLoss.preset('siarohin2020', scales=(1, 0.5))
+    finally: torch.hub.set_dir(old)
+    assert pl.backbone_info['perceptual_backbone'] == 'vgg19-random(seed=0)'
+    assert set(pl.state_dict()) == {'weights', '_acc', '_n'}
+    x = torch.rand(1, 3, 32, 32)
+    assert pl(x, x).item() == 0 and pl(x.flip(-1), x).item() > 0
+
+
+def test_weights_file_env(tmp_path, monkeypatch):
+    f = tmp_path / 'vgg.pth'
+    torch.save({f'features.{k}': v for k, v in L.vgg19_features(4, seed=3).state_dict().items()}, f)
+    monkeypatch.setenv('PARTSEG_VGG19', str(f))
+    pl = L.PerceptualLoss(layers=('relu1_2',))
+    assert pl.backbone_info['weights_source'] == 'env:PARTSEG_VGG19'
+    assert torch.equal(pl.vgg[2].weight, L.vgg19_features(4, seed=3)[2].weight)
+
+
+def test_losses_compose_and_backprop():
+    logits = torch.randn(2, 5, 16, 16, requires_grad=True); maps = logits.softmax(1)
+    head = L.ArcFace(8, 4)
+    total = (L.liu2021_fg_loss(maps) + L.liu2021_bg_loss(maps) + head(torch.randn(2, 4, 8))
+             + L.gmrf_loss(logits, reduce='mean') + L.entropy_loss(maps, reduce='mean')
+             + L.area_loss(maps[:, 1:], torch.full((2, 4), 30.)) + L.concentration_loss(maps[:, 1:]))
+    total.backward()
+    assert torch.isfinite(total) and logits.grad.abs().sum() > 0
