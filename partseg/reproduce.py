@@ -92,7 +92,8 @@ def build(exp: Experiment, profile: str, seed: int, device=None):
     seed_everything(seed)
     method = get_method(exp.method)(cfg)
     world = make_world(exp, profile, device)
-    source = make_source(world, method.pairing, cfg.batch_size, seed=seed, split='train', device=device)
+    source = make_source(world, method.pairing, cfg.batch_size, seed=seed, split='train', device=device,
+                         pair_cfg=method.pair_config())
     return method, world, source
 
 # %% ../nbs/09_reproduce.ipynb 14

@@ -59,11 +59,16 @@ def _training_step(self, batch: dict, step: int) -> dict:
     "Losses and scalars of one step; `out['loss']` is back-propagated unless `manual_optimization`."
     raise NotImplementedError(f"{type(self).__name__} has no training_step")
 
+def _pair_config(self):
+    "The warps this method trains on (a `partseg.data.pairs.PairConfig` or preset name); None: the default."
+    return None
+
 def _segment(self, images: torch.Tensor) -> torch.Tensor:
     "Part probabilities `(B, K+1, H, W)`, channel 0 background, for images `(B, 3, H, W)` in [0, 1]."
     raise NotImplementedError(f"{type(self).__name__} has no segment")
 
 Method.configure_optimizers, Method.training_step, Method.segment = _configure_optimizers, _training_step, _segment
+Method.pair_config = _pair_config
 
 # %% ../../nbs/10_methods.ipynb 10
 METHODS: dict[str, type] = {}
