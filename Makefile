@@ -33,10 +33,11 @@ test: $(STAMP)
 	$(VENV)/bin/nbdev_test --n_workers 2
 	$(PY) -m pytest -q tests
 
-## make bench: world throughput, training-loop overhead -> bench/RESULTS.md
+## make bench: world throughput, training-loop overhead, install/test times, method step times -> bench/RESULTS.md
 bench: $(STAMP)
 	$(PY) bench/bench_worlds.py
 	$(PY) bench/bench_train_overhead.py
+	$(PY) bench/bench_liu2021.py
 	bash bench/bench_install_test.sh
 	$(PY) bench/assemble.py
 
