@@ -13,17 +13,18 @@ import torch.nn.functional as F
 from fastcore.basics import patch
 from kornia.geometry.linalg import transform_points
 from .core import check_choice
+from .nn import coord_grid, COORDS
 
 logger = logging.getLogger(__name__)
 
 # %% auto 0
-__all__ = ['logger', 'COORDS', 'VGG19_CFG', 'VGG19_FILE', 'VGG19_LAYERS', 'PERCEPTUAL_PRESETS', 'IMAGENET_MEAN', 'IMAGENET_STD',
-           'coord_grid', 'map_centroids', 'concentration_loss', 'boundary_distance', 'liu2021_fg_loss',
-           'liu2021_bg_loss', 'ganseg_concentration_loss', 'area_loss', 'ganseg_target_area', 'ArcFace',
-           'apply_transform', 'transform_jacobian', 'keypoint_equivariance', 'affine_equivariance', 'gmrf_loss',
-           'entropy_loss', 'kl_to_uniform', 'gaussian_kl', 'mi_classifier_loss', 'mi_estimate', 'shuffle_pairs',
-           'augmented_lagrangian', 'lagrange_update', 'gamma_update', 'vgg19_layer_names', 'vgg19_features',
-           'find_vgg19_weights', 'load_vgg19_weights', 'PerceptualLoss']
+__all__ = ['logger', 'VGG19_CFG', 'VGG19_FILE', 'VGG19_LAYERS', 'PERCEPTUAL_PRESETS', 'IMAGENET_MEAN', 'IMAGENET_STD',
+           'map_centroids', 'concentration_loss', 'boundary_distance', 'liu2021_fg_loss', 'liu2021_bg_loss',
+           'ganseg_concentration_loss', 'area_loss', 'ganseg_target_area', 'ArcFace', 'apply_transform',
+           'transform_jacobian', 'keypoint_equivariance', 'affine_equivariance', 'gmrf_loss', 'entropy_loss',
+           'kl_to_uniform', 'gaussian_kl', 'mi_classifier_loss', 'mi_estimate', 'shuffle_pairs', 'augmented_lagrangian',
+           'lagrange_update', 'gamma_update', 'vgg19_layer_names', 'vgg19_features', 'find_vgg19_weights',
+           'load_vgg19_weights', 'PerceptualLoss']
 
 # %% ../nbs/05_losses.ipynb 5
 def _check_dim(name: str, x, dims: int, what: str):
@@ -34,19 +35,6 @@ def _check_dim(name: str, x, dims: int, what: str):
     return x
 
 # %% ../nbs/05_losses.ipynb 8
-COORDS = ('pixel', 'unit', 'norm')
-
-def coord_grid(H: int, W: int, # the map's size
-               coords: str = 'pixel', # 'pixel' (0..W-1), 'unit' ([0, 1]) or 'norm' ([-1, 1], corners on pixel centres)
-               device=None, dtype=torch.float32) -> torch.Tensor:
-    "The `(H, W, 2)` `(x, y)` coordinates of every pixel."
-    check_choice('coords', coords, COORDS)
-    def axis(n):
-        if coords == 'pixel': return torch.arange(n, device=device, dtype=dtype)
-        return torch.linspace(0. if coords == 'unit' else -1., 1., n, device=device, dtype=dtype)
-    y, x = torch.meshgrid(axis(H), axis(W), indexing='ij')
-    return torch.stack([x, y], -1)
-
 def map_centroids(maps: torch.Tensor, # (B,C,H,W) non-negative maps
                   coords: str = 'pixel', eps: float = 1e-6) -> torch.Tensor:
     "Mass-weighted centre `(B, C, 2)` `(x, y)` of every channel."

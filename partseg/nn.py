@@ -12,10 +12,10 @@ import torchvision
 from .core import check_choice
 
 # %% auto 0
-__all__ = ['NORMS', 'ACTS', 'RESNET_LAYERS', 'params_without_grad', 'norm_layer', 'act_layer', 'coord_grid', 'add_coords',
-           'CoordConv', 'conv_norm_act', 'conv_bn_relu', 'ResBlock', 'SkipResBlock', 'SPADE', 'SPADEResBlock', 'AdaIN',
-           'AdaINConvBlock', 'DownBlock2d', 'UpBlock2d', 'SameBlock2d', 'UNet', 'TruncatedResNet', 'truncated_resnet',
-           'init_weights']
+__all__ = ['NORMS', 'ACTS', 'COORDS', 'RESNET_LAYERS', 'params_without_grad', 'norm_layer', 'act_layer', 'coord_grid',
+           'add_coords', 'CoordConv', 'conv_norm_act', 'conv_bn_relu', 'ResBlock', 'SkipResBlock', 'SPADE',
+           'SPADEResBlock', 'AdaIN', 'AdaINConvBlock', 'DownBlock2d', 'UpBlock2d', 'SameBlock2d', 'UNet',
+           'TruncatedResNet', 'truncated_resnet', 'init_weights']
 
 # %% ../nbs/04_nn.ipynb 6
 def params_without_grad(module: nn.Module # a module after a backward pass
@@ -46,19 +46,24 @@ def act_layer(act: str | None, # one of `ACTS` ('none' or None: identity)
             'tanh': lambda: nn.Tanh(), 'sigmoid': lambda: nn.Sigmoid(), 'none': lambda: nn.Identity()}[act]()
 
 # %% ../nbs/04_nn.ipynb 12
-def coord_grid(h: int, w: int, # spatial size
-               device=None, dtype=torch.float32,
-              ) -> torch.Tensor:
-    "A `(2, h, w)` grid: channel 0 is x, channel 1 is y, both from -1 (first pixel) to 1 (last pixel)."
-    ys = torch.linspace(-1, 1, h, device=device, dtype=dtype) if h > 1 else torch.zeros(1, device=device, dtype=dtype)
-    xs = torch.linspace(-1, 1, w, device=device, dtype=dtype) if w > 1 else torch.zeros(1, device=device, dtype=dtype)
-    return torch.stack([xs[None, :].expand(h, w), ys[:, None].expand(h, w)])
+COORDS = ('pixel', 'unit', 'norm')
+
+def coord_grid(H: int, W: int, # the map's size
+               coords: str = 'norm', # 'pixel' (0..W-1), 'unit' ([0, 1]) or 'norm' ([-1, 1]); ends on pixel centres
+               device=None, dtype=torch.float32) -> torch.Tensor:
+    "The `(H, W, 2)` `(x, y)` coordinates of every pixel (a 1-pixel axis sits at 0)."
+    check_choice('coords', coords, COORDS)
+    def axis(n):
+        if coords == 'pixel' or n == 1: return torch.arange(n, device=device, dtype=dtype)
+        return torch.linspace(0. if coords == 'unit' else -1., 1., n, device=device, dtype=dtype)
+    y, x = torch.meshgrid(axis(H), axis(W), indexing='ij')
+    return torch.stack([x, y], -1)
 
 def add_coords(x: torch.Tensor # (B,C,H,W) features
               ) -> torch.Tensor:
-    "Append the normalised (x, y) coordinate channels: `(B, C+2, H, W)`."
+    "Append the normalised (x, y) coordinate channels in [-1, 1]: `(B, C+2, H, W)`."
     B, _, H, W = x.shape
-    return torch.cat([x, coord_grid(H, W, x.device, x.dtype)[None].expand(B, -1, -1, -1)], 1)
+    return torch.cat([x, coord_grid(H, W, 'norm', x.device, x.dtype).permute(2, 0, 1)[None].expand(B, -1, -1, -1)], 1)
 
 # %% ../nbs/04_nn.ipynb 14
 class CoordConv(nn.Conv2d):
