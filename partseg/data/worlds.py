@@ -15,8 +15,8 @@ from ..core import ConfigBase, check_choice, step_seed, get_device
 # %% auto 0
 __all__ = ['SPLITS', 'PLACEMENTS', 'PALETTE', 'SKIN', 'HAIR', 'N_MAT', 'N_CLUTTER_MAX', 'SPECIES', 'WORLDS', 'WorldConfig',
            'hash_uniform', 'sample_keys', 'pick_color', 'make_material', 'sdf', 'rot', 'unit', 'Prims', 'to_pixels',
-           'prims_to_pixels', 'texture_color', 'composite', 'tune_malloc', 'World', 'group_lut', 'group_labels',
-           'Puppets', 'Faces', 'Birds', 'get_world']
+           'prims_to_pixels', 'texture_color', 'composite', 'tune_malloc', 'garment', 'plain', 'World', 'group_lut',
+           'group_labels', 'Puppets', 'Faces', 'Birds', 'get_world']
 
 # %% ../../nbs/01_data.worlds.ipynb 6
 SPLITS = ('train', 'calib', 'test')
@@ -247,9 +247,18 @@ class _Take:
 def _lin(u, lo, hi): return lo + u * (hi - lo)
 def _deg(u, lo, hi): return _lin(u, math.radians(lo), math.radians(hi))
 
+def garment(U: _Take, cfg, spx):
+    "A garment material from `U`: two random colours, textured with probability `cfg.texture`, period 5–12 % of the object."
+    return make_material(U(6), pick_color(U(), U(3)), pick_color(U(), U(3)), cfg.texture,
+                         spx * _lin(U(), 0.05, 0.12), cfg.shading)
+
+def plain(c, u, spx, shading):
+    "An untextured material of colour `c` (skin, hair, ...) with shading strength `shading`."
+    return make_material(u, c, c, 0., spx * 0.1, shading)
+
 N_CLUTTER_MAX, _NBG, _NCL = 16, 24, 24   # background uniforms: 24 for the backdrop, 24 per clutter shape
 
-# %% ../../nbs/01_data.worlds.ipynb 30
+# %% ../../nbs/01_data.worlds.ipynb 31
 class World:
     "Base of the synthetic worlds: deterministic latents -> primitives -> a rendered batch (DESIGN §4)."
     name: ClassVar[str] = ''
@@ -282,7 +291,7 @@ class World:
     n_pose = property(lambda self: len(self.pose_names))
     def __repr__(self): return f"{type(self).__name__}(seed={self.seed}, device={self.device}, cfg={self.cfg})"
 
-# %% ../../nbs/01_data.worlds.ipynb 33
+# %% ../../nbs/01_data.worlds.ipynb 34
 @patch
 @torch.no_grad()
 def _latents(self: World, app_keys, pose_keys, t=None) -> dict:
@@ -313,7 +322,7 @@ def latents(self: World, idx, split: str = 'train', t=None) -> dict:
     idx = [int(i) for i in (idx.tolist() if torch.is_tensor(idx) else idx)]
     return self._latents(sample_keys(self.seed, idx, split, 0), sample_keys(self.seed, idx, split, 1), t)
 
-# %% ../../nbs/01_data.worlds.ipynb 36
+# %% ../../nbs/01_data.worlds.ipynb 37
 @patch
 def _framing(self: World, pose) -> dict:
     "The object's centre (frame units), scale and rotation from the first four pose uniforms."
@@ -352,7 +361,7 @@ def _background(self: World, ub, B, H, W):
                                   res * _lin(U(), 0.04, 0.12), cfg.shading))
     return img, (pr.stack() if mats else None), (torch.stack(mats, 1) if mats else torch.zeros(B, 0, N_MAT))
 
-# %% ../../nbs/01_data.worlds.ipynb 38
+# %% ../../nbs/01_data.worlds.ipynb 39
 def _kp_top_label(P, kp):
     "GT label (B, J) at keypoints (B, J, 2): the label of the top-most primitive covering each point."
     rel = kp[:, None] - P['c'][:, :, None]                       # (B, Q, J, 2)
@@ -392,7 +401,7 @@ def _noise_blur(self: World, img, noise_seed):
         img = img.view(B, -1).add_(bank[idx], alpha=cfg.noise * 12 ** 0.5).view_as(img)
     return img.clamp_(0, 1)
 
-# %% ../../nbs/01_data.worlds.ipynb 39
+# %% ../../nbs/01_data.worlds.ipynb 40
 @patch
 @torch.no_grad()
 def render(self: World, lat: dict) -> dict:
@@ -433,7 +442,7 @@ def sample(self: World, idx, split: str = 'train') -> dict:
     "The batch of samples `idx` (a sequence or 1-D tensor of ints) of `split` ('train', 'calib' or 'test')."
     return self.render(self.latents(idx, split))
 
-# %% ../../nbs/01_data.worlds.ipynb 41
+# %% ../../nbs/01_data.worlds.ipynb 42
 @patch
 def clip(self: World, idx, T: int = 8, split: str = 'train', step: float = 1.0) -> dict:
     "Clips of `T` frames (`step` frames apart) per index: every tensor gets a time axis (B, T, ...)."
@@ -473,7 +482,7 @@ def triplets(self: World, idx, split: str = 'train') -> tuple:
     B = len(idx)
     return tuple({kk: v[i * B:(i + 1) * B] for kk, v in b.items()} for i in range(3))
 
-# %% ../../nbs/01_data.worlds.ipynb 43
+# %% ../../nbs/01_data.worlds.ipynb 44
 def group_lut(world) -> torch.Tensor:
     "(n_parts + 1,) int64 lookup: part label -> group index (`world.groups` order, background group 0)."
     names = list(world.groups)
@@ -489,7 +498,7 @@ def group_labels(parts,  # (B, H, W) int64 GT part labels
     "Map part labels (B, H, W) to evaluation-group labels (0 = background)."
     return group_lut(world).to(parts.device)[parts]
 
-# %% ../../nbs/01_data.worlds.ipynb 45
+# %% ../../nbs/01_data.worlds.ipynb 46
 class Puppets(World):
     "2D articulated humanoids: 14 parts, groups head/torso/arms/legs/feet, the 14 LSP joints."
     name = 'puppets'
@@ -519,14 +528,11 @@ class Puppets(World):
         U = _Take(ua)
         # --- appearance: materials 0 skin, 1 hair, 2 shirt, 3 trousers, 4 shoes
         skin, hair = pick_color(U(), U(3), SKIN, 0.04), pick_color(U(), U(3), HAIR)
-        shirt = make_material(U(6), pick_color(U(), U(3)), pick_color(U(), U(3)), cfg.texture,
-                              spx * _lin(U(), 0.05, 0.12), cfg.shading)
-        trous = make_material(U(6), pick_color(U(), U(3)), pick_color(U(), U(3)), cfg.texture,
-                              spx * _lin(U(), 0.05, 0.12), cfg.shading)
+        shirt, trous = garment(U, cfg, spx), garment(U, cfg, spx)
         trous = torch.where((U() < 0.2)[:, None], shirt, trous)
         shoes = pick_color(U(), U(3), (4, 5, 7, 10, 13))
-        plain = lambda c, u: make_material(u, c, c, 0., spx * 0.1, cfg.shading)
-        mats = torch.stack([plain(skin, U(6)), plain(hair, U(6)), shirt, trous, plain(shoes, U(6))], 1)
+        mats = torch.stack([plain(skin, U(6), spx, cfg.shading), plain(hair, U(6), spx, cfg.shading), shirt, trous,
+                            plain(shoes, U(6), spx, cfg.shading)], 1)
         us, ut, uh = U(), U(), U(3)
         sleeve_up = torch.where(us < 0.15, 0, 2); sleeve_lo = torch.where(us > 0.55, 2, 0)
         leg_lo = torch.where(ut < 0.6, 3, 0)
@@ -575,7 +581,7 @@ class Puppets(World):
         K = torch.stack([kp[n] for n in self.keypoint_names], 1)
         return pr.stack(), mats, K, torch.zeros(B, len(K[0]), dtype=torch.bool)
 
-# %% ../../nbs/01_data.worlds.ipynb 48
+# %% ../../nbs/01_data.worlds.ipynb 49
 class Faces(World):
     "Frontal to three-quarter faces: 12 parts, MAFL's 5 landmarks."
     name = 'faces'
@@ -594,15 +600,14 @@ class Faces(World):
         U = _Take(ua)
         # --- materials: 0 skin, 1 hair, 2 clothes, 3 eye white, 4 iris, 5 brow, 6 lips, 7 nose
         skin, hair = pick_color(U(), U(3), SKIN, 0.04), pick_color(U(), U(3), HAIR)
-        clothes = make_material(U(6), pick_color(U(), U(3)), pick_color(U(), U(3)), cfg.texture,
-                                spx * _lin(U(), 0.05, 0.12), cfg.shading)
+        clothes = garment(U, cfg, spx)
         iris = pick_color(U(), U(3), (4, 5, 9, 11, 2))
         lips = (0.55 * skin + 0.45 * pick_color(U(), U(3), (8, 14, 2))).clamp(0, 1)
         brow = hair * _lin(U(), 0.4, 0.8)[:, None]
-        plain = lambda c, u, k=1.: make_material(u, c, c, 0., spx * 0.1, k * cfg.shading)
-        mats = torch.stack([plain(skin, U(6)), plain(hair, U(6)), clothes, plain(torch.full_like(skin, 0.93), U(6), 0.3),
-                            plain(iris, U(6), 0.3), plain(brow, U(6), 0.3), plain(lips, U(6)),
-                            plain(skin * 0.9, U(6), 2.)], 1)
+        sh = cfg.shading
+        mats = torch.stack([plain(skin, U(6), spx, sh), plain(hair, U(6), spx, sh), clothes,
+                            plain(torch.full_like(skin, 0.93), U(6), spx, 0.3 * sh), plain(iris, U(6), spx, 0.3 * sh),
+                            plain(brow, U(6), spx, 0.3 * sh), plain(lips, U(6), spx, sh), plain(skin * 0.9, U(6), spx, 2. * sh)], 1)
         uh = U(4)
         # --- pose: a 3D head projected orthographically
         yaw, pitch = _deg(up[:, 4], -30, 30), _deg(up[:, 5], -10, 10)
@@ -642,7 +647,7 @@ class Faces(World):
         K = torch.stack([kp[n] for n in self.keypoint_names], 1)
         return pr.stack(), mats, K, torch.zeros(B, len(K[0]), dtype=torch.bool)
 
-# %% ../../nbs/01_data.worlds.ipynb 51
+# %% ../../nbs/01_data.worlds.ipynb 52
 _C = lambda *rgb: torch.tensor(rgb, dtype=torch.float32) / 255
 # per species: back, belly, head, wing, wing 2nd colour, tail, beak, legs; and texture probability of back / belly / wing
 SPECIES = [
@@ -660,7 +665,7 @@ SPECIES = [
 _SP_COL = torch.stack([torch.stack(s['col']) for s in SPECIES])     # (S, 8, 3)
 _SP_TEX = torch.tensor([s['tex'] for s in SPECIES])                # (S, 3)
 
-# %% ../../nbs/01_data.worlds.ipynb 52
+# %% ../../nbs/01_data.worlds.ipynb 53
 class Birds(World):
     "Perched birds in side view: 8 parts, groups head/chest/wing/tail/feet, CUB's 15 keypoints, 5 species."
     name = 'birds'
@@ -740,7 +745,7 @@ class Birds(World):
         P['c'][..., 0] *= f; P['u'][..., 0] *= f; K[..., 0] *= f
         return P, mats, K, selfocc
 
-# %% ../../nbs/01_data.worlds.ipynb 55
+# %% ../../nbs/01_data.worlds.ipynb 56
 WORLDS = {'puppets': Puppets, 'faces': Faces, 'birds': Birds}
 
 def get_world(name: str,          # 'puppets', 'faces' or 'birds'
