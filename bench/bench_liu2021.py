@@ -11,12 +11,14 @@ from pathlib import Path
 import torch
 
 # name -> (profile, overrides, timed steps)
+PAPER_NETS = dict(appearance_backbone='resnet34', decoder_width=256, init_std=0.01)   # quick at the paper's networks
 CASES = {
     'smoke': ('smoke', {}, 5),
     'quick': ('quick', {}, 5),
-    'quick, batch 8': ('quick', dict(batch_size=8), 3),
     'quick K=4': ('quick', dict(n_parts=4), 3),
     'quick w/o L_rec': ('quick', dict(use_rec=False), 3),
+    'quick, paper networks (ResNet-34 E_a, decoder 256)': ('quick', PAPER_NETS, 3),
+    'quick, paper networks, batch 8': ('quick', dict(PAPER_NETS, batch_size=8), 3),
     'paper (1 step)': ('paper', {}, 1),
 }
 
@@ -55,18 +57,19 @@ def main():
         rows.append(json.loads(r.stdout.strip().splitlines()[-1])); print(rows[-1], flush=True)
     md = [f"### liu2021 training step ({platform.processor() or platform.machine()}, {torch.get_num_threads()} threads, CPU, "
           f"faces world, TPS pairs; forward + backward + Adam; medians)", '',
-          '| config | res | batch | K | ms / step | of which perceptual loss (fwd+bwd) | data / step | peak RSS | steps of the profile | est. training time |',
-          '|---|---|---|---|---|---|---|---|---|---|']
+          '| config | res | batch | K | params | ms / step | of which perceptual loss (fwd+bwd) | data / step | peak RSS | steps of the profile | est. training time |',
+          '|---|---|---|---|---|---|---|---|---|---|---|']
     for r in rows:
-        if 'error' in r: md.append(f"| {r['name']} | failed: {r['error']} | | | | | | | | |"); continue
+        if 'error' in r: md.append(f"| {r['name']} | failed: {r['error']} | | | | | | | | | |"); continue
         vgg = f"{r['vgg_s'] * 1e3:.0f} ms ({r['vgg_s'] / r['step_s'] * 100:.0f} %)" if r['vgg_s'] else '—'
         est = r['steps'] * (r['step_s'] + r['data_s'])
-        md.append(f"| {r['name']} | {r['res']} | {r['batch']} | {r['K']} | {r['step_s'] * 1e3:.0f} | {vgg} | {r['data_s'] * 1e3:.0f} ms | "
+        md.append(f"| {r['name']} | {r['res']} | {r['batch']} | {r['K']} | {r['params_m']:.1f} M | {r['step_s'] * 1e3:.0f} | {vgg} | {r['data_s'] * 1e3:.0f} ms | "
                   f"{r['rss_mib']:.0f} MiB | {r['steps']} | {est / 60:.1f} min |")
     bb = next((r['backbone'] for r in rows if 'backbone' in r), '?')
-    md += ['', f"Perceptual backbone: `{bb}`; parameters (with decoder and ArcFace): "
-           f"{next((r['params_m'] for r in rows if 'params_m' in r), 0):.1f} M. Estimated training time = profile steps × "
-           "(step + data); evaluation not included."]
+    md += ['', f"Perceptual backbone: `{bb}`; parameters include the decoder and ArcFace (not the fixed VGG). "
+           "Estimated training time = profile steps × (step + data); evaluation not included. `quick` uses a ResNet-18 E_a "
+           "and a decoder of width 128 (see `nbs/12_methods.liu2021.ipynb`); the 'paper networks' rows are the quick "
+           "training at the paper's networks."]
     out = Path(__file__).parent/'_out'; out.mkdir(exist_ok=True)
     (out/'liu2021.md').write_text('\n'.join(md) + '\n'); print('\n'.join(md))
 

@@ -69,14 +69,15 @@ def boundary_distance(H: int, W: int, coords: str = 'unit', device=None, dtype=t
 
 def liu2021_fg_loss(maps: torch.Tensor, # (B,K+1,H,W) part probabilities, channel 0 background
                     coords: str = 'unit', centre: str = 'centroid', # 'centroid' (code) or 'eq8' (literal eq. 8)
+                    reduce: str = 'mean', # over parts: 'mean' (eq. 7's 1/K) or 'sum' (the official code)
                     eps: float = 1e-6) -> torch.Tensor:
-    "liu2021 eq. 7–9: mean over the K foreground parts of Σ ‖p − c_k‖² S_k / z_k, z_k = min(Σ S_k, 1)."
+    "liu2021 eq. 7–9: mean (paper) or sum (code) over the K foreground parts of Σ_p ‖p − c_k‖² S_k / z_k, z_k = min(Σ S_k, 1)."
     _check_dim('maps', maps, 4, '(B,K+1,H,W)'); check_choice('centre', centre, ('centroid', 'eq8'))
     fg = maps[:, 1:]; centers = None
     if centre == 'eq8':
         z = fg.sum((-2, -1)).clamp(max=1) + eps
         centers = torch.einsum('bkhw,hwd->bkd', fg, coord_grid(*fg.shape[-2:], coords, fg.device, fg.dtype)) / z[..., None]
-    return concentration_loss(fg, centers, coords, norm='min1', reduce='mean', eps=eps)
+    return concentration_loss(fg, centers, coords, norm='min1', reduce=reduce, eps=eps)
 
 def liu2021_bg_loss(maps: torch.Tensor, # (B,K+1,H,W) part probabilities, channel 0 background
                     coords: str = 'unit', eps: float = 1e-6) -> torch.Tensor:

@@ -325,6 +325,7 @@ def evaluate(method,                  # a Method: `segment(images) -> (B, K+1, H
              batch_size: int = 64,    # images per `segment` call
              metrics: Sequence[str] = ('landmarks', 'fg_iou', 'part_iou', 'hungarian'), # which to compute
              protocol: str = 'partseg',   # the landmark protocol, a key of `PROTOCOLS`
+             also_protocols: Sequence[str] = (), # further protocols: `landmark_err@<protocol>` each (a paper's own)
              map_background: bool | None = None, # calibrate label 0 too; None: `not method.has_background` if defined
              invisible_missing: bool | None = None, # occluded keypoints count as missing; None: world in INVISIBLE_MISSING
              device=None,             # where to segment; None: the method's device (its parameters', else the CPU)
@@ -333,6 +334,7 @@ def evaluate(method,                  # a Method: `segment(images) -> (B, K+1, H
     "Every metric of `method` on `world` as a flat, JSON-ready dict (see the list above)."
     for m in metrics: check_choice('metrics', m, ('landmarks', 'fg_iou', 'part_iou', 'hungarian'))
     check_choice('protocol', protocol, PROTOCOLS)
+    for p in also_protocols: check_choice('also_protocols', p, PROTOCOLS)
     if n_calib < 1 or n_test < 1: raise ValueError(f"n_calib and n_test must be >= 1; got {n_calib}, {n_test}")
     P = PROTOCOLS[protocol]
     if device is None: device = _module_device(method)
@@ -340,7 +342,7 @@ def evaluate(method,                  # a Method: `segment(images) -> (B, K+1, H
     if map_background is None: map_background = not getattr(method, 'has_background', True)
     if invisible_missing is None: invisible_missing = world.name in INVISIBLE_MISSING
     lm = 'landmarks' in metrics and getattr(world, 'n_keypoints', 0) > 0
-    need = {(P['centers'], P['exclude_bg']), ('centroid', True)} if lm else set()
+    need = {(PROTOCOLS[p]['centers'], PROTOCOLS[p]['exclude_bg']) for p in (protocol, *also_protocols)} | {('centroid', True)} if lm else set()
     seed_everything(seed)
     was_training = getattr(method, 'training', False)
     if hasattr(method, 'eval'): method.eval()
@@ -360,6 +362,13 @@ def evaluate(method,                  # a Method: `segment(images) -> (B, K+1, H
                    landmark_bias=P['bias'], landmark_reduce=P['reduce'],
                    landmark_invisible_missing=bool(invisible_missing))
         for name, e in zip(world.keypoint_names, r['per_landmark']): res[f'landmark_err/{name}'] = float(e)
+        for p in also_protocols:
+            Q = PROTOCOLS[p]
+            Ytr, _ = _landmark_targets(cal, world.name, Q['norm'], invisible_missing)
+            Yte, kw = _landmark_targets(tst, world.name, Q['norm'], invisible_missing)
+            k = (Q['centers'], Q['exclude_bg'])
+            res[f'landmark_err@{p}'] = landmark_regression(cal[k], Ytr, tst[k], Yte, bias=Q['bias'], reduce=Q['reduce'],
+                                                          standardize=Q['standardize'], **kw)['error']
         c = ('centroid', True)
         res['landmark_mae_sum'] = landmark_regression(cal[c], Ytr, tst[c], Yte, bias=True, norm=None, reduce='sum_mae')['error']
     if 'fg_iou' in metrics: res['fg_iou'] = fg_iou(tst['labels'], tst['fg'])['mean']

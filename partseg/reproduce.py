@@ -18,11 +18,11 @@ from .methods import get_method, available_methods
 from .train import fit, load_method, load_checkpoint
 
 # %% auto 0
-__all__ = ['WORLD_SEED', 'REGISTRY', 'BASELINE_WORLDS', 'EVAL_SIZES', 'Experiment', 'register_experiment', 'get_experiment',
-           'select', 'run_dir', 'make_world', 'build', 'clear_run', 'run_experiment', 'evaluate_run', 'nbs_dir',
-           'kernel_name', 'run_with_notebook', 'run_all', 'artifact_path', 'paper_notebooks', 'run_paper_notebooks',
-           'reproduce', 'collect', 'summarize', 'fmt_pm', 'md_table', 'write_table', 'write_report', 'segment_files',
-           'main']
+__all__ = ['WORLD_SEED', 'REGISTRY', 'BASELINE_WORLDS', 'LIU_SETTINGS', 'LIU_ABLATIONS', 'LIU_SEEDS', 'EVAL_SIZES', 'Experiment',
+           'register_experiment', 'get_experiment', 'select', 'feeding', 'run_dir', 'make_world', 'build', 'clear_run',
+           'run_experiment', 'evaluate_run', 'nbs_dir', 'kernel_name', 'run_with_notebook', 'run_all', 'artifact_path',
+           'paper_notebooks', 'run_paper_notebooks', 'reproduce', 'collect', 'summarize', 'fmt_pm', 'md_table',
+           'write_table', 'write_report', 'segment_files', 'main']
 
 # %% ../nbs/09_reproduce.ipynb 5
 WORLD_SEED = 0
@@ -39,6 +39,8 @@ class Experiment:
     world_overrides: dict = field(default_factory=dict)  # world config overrides (placement, species, ...)
     seeds: tuple = (0, 1, 2)
     profile_overrides: dict = field(default_factory=dict)  # {profile: {field: value}} on top of `overrides`
+    tags: dict = field(default_factory=dict)  # labels for the tables ('K', 'variant', 'species', ...): columns in `collect`
+    protocols: tuple = ()    # landmark protocols besides `partseg` (the paper's own): metrics `landmark_err@<protocol>`
 
     def config(self, profile: str):
         "The method's config for `profile`, with this experiment's overrides."
@@ -71,6 +73,52 @@ for _m, _k in (('grid', 8), ('center', 1), ('colorclusters', 8)):
         register_experiment(Experiment(f'benchmark/{_m}-{_w}', 'benchmark', 'baselines', _m, _w, dict(n_parts=_k)))
 
 # %% ../nbs/09_reproduce.ipynb 11
+def feeding(table: str) -> list[Experiment]:
+    "The registered experiments whose `tags['tables']` name `table` (`'<paper>/<artifact>'`)."
+    return [e for e in REGISTRY.values() if table in e.tags.get('tables', ())]
+
+# %% ../nbs/09_reproduce.ipynb 13
+LIU_SETTINGS = {  # setting -> (world, world overrides, weights row of appendix Table 1, landmark protocol, Ks)
+    'faces-wild': ('faces', dict(placement='wild'), 'celeba', 'liu2021', (4, 8)),
+    **{f'CUB-{i + 1}': ('birds', dict(species=(i,)), 'cub', 'liu2021_cub', (4,)) for i in range(3)},
+    'puppets': ('puppets', {}, 'deepfashion', None, (9,)),
+}
+LIU_ABLATIONS = {'w/o L_rec': 'use_rec', 'w/o L_fg': 'use_fg', 'w/o L_bg': 'use_bg', 'w/o L_cls': 'use_cls'}
+
+def _liu_tables(setting: str, K: int, variant: str = 'full') -> tuple:
+    t = ['liu2021/part_iou']
+    if setting == 'faces-wild':
+        t += ['liu2021/Tab_3'] + (['liu2021/Tab_1'] if variant == 'full' else []) + (['liu2021/Tab_2'] if variant == 'full' and K == 8 else [])
+        if variant != 'full': t.remove('liu2021/part_iou')
+    elif setting.startswith('CUB'): t += ['liu2021/Tab_4', 'liu2021/Tab_5']
+    else: t += ['liu2021/Tab_5']
+    return tuple(t)
+
+def _register_liu2021():
+    from partseg.methods.liu2021 import LOSS_WEIGHTS
+    for setting, (world, wov, row, proto, Ks) in LIU_SETTINGS.items():
+        _, *lam = LOSS_WEIGHTS[row]
+        weights = dict(zip(('lambda_rec', 'lambda_cls', 'lambda_fg', 'lambda_bg'), lam))
+        protos = (proto,) if proto else ()
+        for K in Ks:
+            variants = {'full': {}, **({v: {f: False} for v, f in LIU_ABLATIONS.items()} if setting == 'faces-wild' else {})}
+            for v, ov in variants.items():
+                name = 'full' if v == 'full' else v.replace('w/o ', 'wo-').replace('L_', '')
+                register_experiment(Experiment(
+                    f'liu2021/{setting}-K{K}-{name}', 'liu2021', 'tables', 'liu2021', world, dict(n_parts=K, **weights, **ov), wov,
+                    seeds=LIU_SEEDS.get((setting, K, v), (0,)), tags=dict(setting=setting, variant=v, tables=_liu_tables(setting, K, v)),
+                    protocols=protos))
+            register_experiment(Experiment(f'liu2021/grid-{setting}-K{K}', 'liu2021', 'tables', 'grid', world, dict(n_parts=K), wov,
+                                           seeds=(0,), tags=dict(setting=setting, variant='full', tables=_liu_tables(setting, K)),
+                                           protocols=protos))
+        register_experiment(Experiment(f'liu2021/center-{setting}', 'liu2021', 'tables', 'center', world, dict(n_parts=1), wov,
+                                       seeds=(0,), tags=dict(setting=setting, variant='full', tables=_liu_tables(setting, max(Ks))),
+                                       protocols=protos))
+
+LIU_SEEDS = {('faces-wild', 8, 'full'): (0, 1)}   # seeds per (setting, K, variant); (0,) otherwise (the quick profile's CPU budget)
+_register_liu2021()
+
+# %% ../nbs/09_reproduce.ipynb 16
 EVAL_SIZES = {'smoke': dict(n_calib=16, n_test=16), 'quick': dict(n_calib=256, n_test=256),
               'paper': dict(n_calib=1000, n_test=1000)}
 
@@ -79,7 +127,7 @@ def run_dir(key: str, profile: str, seed: int) -> Path:
     check_choice('profile', profile, PROFILES)
     return runs_dir()/profile/key/f'seed{seed}'
 
-# %% ../nbs/09_reproduce.ipynb 13
+# %% ../nbs/09_reproduce.ipynb 18
 def make_world(exp: Experiment, profile: str, device=None):
     "The world a run of `exp` trains and is evaluated on: the experiment's world at the profile's resolution."
     from partseg.data.worlds import get_world
@@ -96,11 +144,11 @@ def build(exp: Experiment, profile: str, seed: int, device=None):
                          pair_cfg=method.pair_config())
     return method, world, source
 
-# %% ../nbs/09_reproduce.ipynb 14
-def _evaluate(method, world, profile, device):
+# %% ../nbs/09_reproduce.ipynb 19
+def _evaluate(method, world, profile, device, protocols=()):
     from partseg.metrics import evaluate
     t0 = time.time()
-    m = evaluate(method, world, device=device, **EVAL_SIZES[profile])
+    m = evaluate(method, world, device=device, also_protocols=tuple(protocols), **EVAL_SIZES[profile])
     return {**m, 'eval_seconds': round(time.time() - t0, 2)}
 
 def clear_run(d: Path) -> None:
@@ -119,11 +167,11 @@ def run_experiment(key: str, profile: str = 'quick', seed: int = 0,
                    pairing=method.pairing, config=method.cfg.to_dict(), world=dict(name=world.name, config=world.cfg.to_dict()),
                    eval=EVAL_SIZES[profile], run_info=getattr(method, 'run_info', {}), provenance=provenance(device)), d/'config.json')
     res = fit(method, source, run_dir=d, seed=seed, device=device, progress=progress, ckpt_every=ckpt_every)
-    metrics = {**_evaluate(method, world, profile, device), 'train_seconds': round(res['seconds'], 2), 'steps': res['step']}
+    metrics = {**_evaluate(method, world, profile, device, exp.protocols), 'train_seconds': round(res['seconds'], 2), 'steps': res['step']}
     save_json(metrics, d/'metrics.json')
     return metrics
 
-# %% ../nbs/09_reproduce.ipynb 16
+# %% ../nbs/09_reproduce.ipynb 21
 def evaluate_run(path: Path | str, device=None, write: bool = True) -> dict:
     "Evaluate the checkpoint of a run directory on the world and profile recorded in its `config.json`."
     path = Path(path)
@@ -132,11 +180,11 @@ def evaluate_run(path: Path | str, device=None, write: bool = True) -> dict:
     c = load_json(path/'config.json'); device = get_device(device)
     method = load_method(path, map_location=device)
     world = get_world(c['world']['name'], seed=c.get('world_seed', WORLD_SEED), device=device, **c['world']['config'])
-    m = _evaluate(method, world, c['profile'], device)
+    m = _evaluate(method, world, c['profile'], device, c.get('experiment', {}).get('protocols', ()))
     if write: save_json({**(load_json(path/'metrics.json') if (path/'metrics.json').exists() else {}), **m}, path/'metrics.json')
     return m
 
-# %% ../nbs/09_reproduce.ipynb 18
+# %% ../nbs/09_reproduce.ipynb 23
 def nbs_dir() -> Path:
     "The notebooks folder of this checkout (next to the installed package, else under the project root)."
     for p in (Path(partseg.__file__).resolve().parent.parent/'nbs', project_root()/'nbs'):
@@ -162,7 +210,7 @@ def run_with_notebook(key: str, profile: str, seed: int, force: bool = False, de
                         progress_bar=False, kernel_name=kernel_name(), log_output=False)
     return load_json(d/'metrics.json')
 
-# %% ../nbs/09_reproduce.ipynb 20
+# %% ../nbs/09_reproduce.ipynb 25
 def _run_one(args):
     key, profile, seed, force, device, notebook, threads = args
     t0 = time.time()
@@ -189,7 +237,7 @@ def run_all(exps: list[Experiment], profile: str, jobs: int = 1, force: bool = F
             results.append((key, seed, err, sec))
     return results
 
-# %% ../nbs/09_reproduce.ipynb 22
+# %% ../nbs/09_reproduce.ipynb 27
 def artifact_path(paper: str, artifact: str, profile: str, ext: str) -> Path:
     "Where a paper notebook writes artifact `artifact` of `paper` for `profile`."
     check_choice('profile', profile, PROFILES)
@@ -198,7 +246,7 @@ def artifact_path(paper: str, artifact: str, profile: str, ext: str) -> Path:
     p = base/paper/f'{artifact}{suffix}.{ext}'; p.parent.mkdir(parents=True, exist_ok=True)
     return p
 
-# %% ../nbs/09_reproduce.ipynb 23
+# %% ../nbs/09_reproduce.ipynb 28
 def paper_notebooks(only: str | None = None) -> list[Path]:
     "The `nbs/paper/*.ipynb` of the paper `only` (file names start with the paper key), or all."
     nbs = sorted(p for p in (nbs_dir()/'paper').glob('*.ipynb') if not p.name.startswith('_'))
@@ -219,7 +267,7 @@ def run_paper_notebooks(only: str | None, profile: str, log=print) -> list[tuple
             log(f"  FAILED {nb.name}: {out[-1][1]} (executed notebook: {dest})")
     return out
 
-# %% ../nbs/09_reproduce.ipynb 24
+# %% ../nbs/09_reproduce.ipynb 29
 def reproduce(profile: str = 'quick', only: str | None = None, jobs: int = 1, force: bool = False, device=None,
               notebook: bool = True, figures: bool = True, log=print) -> bool:
     "Run what is missing for the selected experiments, then rebuild their artifacts; True if all succeeded."
@@ -237,7 +285,7 @@ def reproduce(profile: str = 'quick', only: str | None = None, jobs: int = 1, fo
         f"{len(nbs) - sum(1 for n in nbs if n[1])} notebook(s) succeeded, {sum(1 for n in nbs if n[1])} failed")
     return not failed
 
-# %% ../nbs/09_reproduce.ipynb 26
+# %% ../nbs/09_reproduce.ipynb 31
 def collect(exps: list[Experiment], profile: str) -> pd.DataFrame:
     "One row per `(experiment, seed)`: the experiment's fields, `status`, the device it ran on, and every metric of its run."
     rows = []
@@ -247,7 +295,7 @@ def collect(exps: list[Experiment], profile: str) -> pd.DataFrame:
             m = load_json(d/'metrics.json') if (d/'metrics.json').exists() else {}
             dev = load_json(d/'config.json')['provenance']['device'] if m and (d/'config.json').exists() else None
             rows.append(dict(experiment=e.key, paper=e.paper, artifact=e.artifact, method=e.method, world=e.world,
-                             seed=s, status='ok' if m else 'missing', device=dev,
+                             K=e.config(profile).n_parts, **{k: v for k, v in e.tags.items() if k != 'tables'}, seed=s, status='ok' if m else 'missing', device=dev,
                              **{k: v for k, v in m.items() if isinstance(v, (int, float))}))
     return pd.DataFrame(rows)
 
@@ -258,7 +306,7 @@ def summarize(df: pd.DataFrame, by: list[str], metrics: list[str]) -> pd.DataFra
     out = g.mean().add_suffix('_mean').join(g.std(ddof=0).add_suffix('_std')).join(g.size().rename('n_seeds'))
     return out.reset_index()
 
-# %% ../nbs/09_reproduce.ipynb 28
+# %% ../nbs/09_reproduce.ipynb 33
 def fmt_pm(mean: float, std: float, digits: int = 3) -> str:
     "'mean ± std' (or '—' for a missing value)."
     if mean is None or (isinstance(mean, float) and math.isnan(mean)): return '—'
@@ -271,7 +319,7 @@ def md_table(df: pd.DataFrame) -> str:
     lines += ['| ' + ' | '.join(str(v) for v in row) + ' |' for row in df.itertuples(index=False)]
     return '\n'.join(lines)
 
-# %% ../nbs/09_reproduce.ipynb 30
+# %% ../nbs/09_reproduce.ipynb 35
 def write_table(table: pd.DataFrame, numbers: pd.DataFrame, paper: str, artifact: str, profile: str,
                 title: str, data: str, notes: str = '', runs: pd.DataFrame | None = None) -> Path:
     "Write `numbers` to `<artifact>.csv` and `table` as markdown to `<artifact>.md` under a provenance header."
@@ -285,7 +333,7 @@ def write_table(table: pd.DataFrame, numbers: pd.DataFrame, paper: str, artifact
     p.write_text('\n'.join(head) + md_table(table) + '\n' + (f"\n{notes.strip()}\n" if notes else ''))
     return p
 
-# %% ../nbs/09_reproduce.ipynb 32
+# %% ../nbs/09_reproduce.ipynb 37
 def write_report(root: Path | None = None) -> Path:
     "Rebuild `figures/REPORT.md` from the artifacts present in `figures/`."
     root = Path(root or figures_dir()); lines = ['# partseg — reproduction report', '',
@@ -303,7 +351,7 @@ def write_report(root: Path | None = None) -> Path:
         lines.append('')
     p = root/'REPORT.md'; p.write_text('\n'.join(lines)); return p
 
-# %% ../nbs/09_reproduce.ipynb 35
+# %% ../nbs/09_reproduce.ipynb 40
 def _read_image(path: Path):
     from PIL import Image, UnidentifiedImageError
     if not path.exists(): raise FileNotFoundError(f"{path}: no such file")
@@ -333,7 +381,7 @@ def segment_files(checkpoint: Path | str, images: list, out: Path | str, device=
                     save_overlay_png(x[0].cpu(), labels, out/f'{p.stem}_overlay.png', n=method.n_parts + 1)]
     return written, skipped
 
-# %% ../nbs/09_reproduce.ipynb 37
+# %% ../nbs/09_reproduce.ipynb 42
 def _parse_set(items: list[str]) -> dict:
     "Parse `k=v` overrides; values are python literals when they parse as one, else strings."
     out = {}
@@ -344,7 +392,7 @@ def _parse_set(items: list[str]) -> dict:
         except (ValueError, SyntaxError): out[k] = v
     return out
 
-# %% ../nbs/09_reproduce.ipynb 39
+# %% ../nbs/09_reproduce.ipynb 44
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog='partseg', description='Reproducible unsupervised part segmentation (five papers, one synthetic benchmark).')
     sub = p.add_subparsers(dest='cmd', required=True)
@@ -366,7 +414,7 @@ def _parser() -> argparse.ArgumentParser:
     for a in (t, e, r, s): a.add_argument('--device', default=None, help="'cpu', 'cuda', ... (default: best available)")
     return p
 
-# %% ../nbs/09_reproduce.ipynb 40
+# %% ../nbs/09_reproduce.ipynb 45
 def _cmd_train(a) -> int:
     if a.experiment is None:
         if not (a.method and a.world): raise ValueError("train takes an EXPERIMENT key, or --method and --world")
@@ -391,10 +439,12 @@ def _cmd_list(a) -> int:
     elif a.what == 'worlds':
         from partseg.data.worlds import WORLDS; print('\n'.join(sorted(WORLDS)))
     else:
-        for e in REGISTRY.values(): print(f"{e.key:45s} {e.method:14s} {e.world:8s} seeds {list(e.seeds)}")
+        for e in REGISTRY.values():
+            wov = ' '.join(f'{k}={v}' for k, v in e.world_overrides.items())
+            print(f"{e.key:45s} {e.method:14s} {e.world:8s} {wov:18s} seeds {list(e.seeds)}")
     return 0
 
-# %% ../nbs/09_reproduce.ipynb 41
+# %% ../nbs/09_reproduce.ipynb 46
 def main(argv: list[str] | None = None) -> int:
     "The `partseg` command line; returns the exit status."
     a = _parser().parse_args(argv)

@@ -79,12 +79,14 @@ class Liu2021Config(MethodConfig):
     arcface_s: float = 20.        # eq. 6 (§4.1; the code: 30)
     arcface_m: float = 0.5
     fg_centre: str = 'centroid'   # eq. 8 centre: 'centroid' (Σ u S / Σ S) or 'eq8' (literal, / min(Σ S, 1))
+    fg_reduce: str = 'mean'       # eq. 7 over parts: 'mean' (the paper's 1/K) or 'sum' (the official code)
     use_rec: bool = True          # Table 3 ablations: False = "w/o L_rec"
     use_cls: bool = True          # "w/o L_cls"
     use_fg: bool = True           # "w/o L_fg"
     use_bg: bool = True           # "w/o L_bg"
     PROFILES = {'smoke': dict(res=32, batch_size=2, steps=3),
-                'quick': dict(res=64, batch_size=4, steps=150)}
+                'quick': dict(res=64, batch_size=4, steps=150, lr=1e-3, init_std=0., appearance_backbone='resnet18',
+                              decoder_width=128, fg_reduce='sum')}
 
 # %% ../../nbs/12_methods.liu2021.ipynb 20
 @register
@@ -97,7 +99,7 @@ class Liu2021(Method):
     def __init__(self, cfg=None, **kw):
         super().__init__(cfg, **kw)
         c = self.cfg
-        check_choice('fg_centre', c.fg_centre, ('centroid', 'eq8'))
+        check_choice('fg_centre', c.fg_centre, ('centroid', 'eq8')); check_choice('fg_reduce', c.fg_reduce, ('mean', 'sum'))
         self.shape_encoder = truncated_resnet(c.shape_backbone, 'layer3', layer3_stride=1)
         self.part_head = nn.Conv2d(self.shape_encoder.out_channels, c.n_parts + 1, 1)
         self.appearance_encoder = truncated_resnet(c.appearance_backbone, 'layer3', layer3_stride=1)
@@ -154,7 +156,7 @@ def _liu_training_step(self, batch: dict, step: int) -> dict:
             xhat = self.decoder(expand(swap, S))                      # eq. 3-4: x̂(1) = D(A 2→1), x̂(2) = D(A 1→2)
             out['rec'] = c.lambda_rec * 2 * self.rec_loss(xhat, x)    # eq. 5 (sum over the two views)
         if c.use_cls: out['cls'] = c.lambda_cls * self.arcface(Fk[:, 1:])   # eq. 6, background excluded
-    if c.use_fg: out['fg'] = c.lambda_fg * liu2021_fg_loss(S, coords='unit', centre=c.fg_centre)   # eq. 7-9
+    if c.use_fg: out['fg'] = c.lambda_fg * liu2021_fg_loss(S, coords='unit', centre=c.fg_centre, reduce=c.fg_reduce)   # eq. 7-9
     if c.use_bg: out['bg'] = c.lambda_bg * liu2021_bg_loss(S, coords='unit')                       # eq. 10-11
     return {'loss': out['rec'] + out['cls'] + out['fg'] + out['bg'], **out}
 
