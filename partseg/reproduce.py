@@ -86,13 +86,11 @@ LIU_SETTINGS = {  # setting -> (world, world overrides, weights row of appendix 
 LIU_ABLATIONS = {'w/o L_rec': 'use_rec', 'w/o L_fg': 'use_fg', 'w/o L_bg': 'use_bg', 'w/o L_cls': 'use_cls'}
 
 def _liu_tables(setting: str, K: int, variant: str = 'full') -> tuple:
-    t = ['liu2021/part_iou']
+    "The liu2021 tables a run of (setting, K, variant) feeds."
     if setting == 'faces-wild':
-        t += ['liu2021/Tab_3'] + (['liu2021/Tab_1'] if variant == 'full' else []) + (['liu2021/Tab_2'] if variant == 'full' and K == 8 else [])
-        if variant != 'full': t.remove('liu2021/part_iou')
-    elif setting.startswith('CUB'): t += ['liu2021/Tab_4', 'liu2021/Tab_5']
-    else: t += ['liu2021/Tab_5']
-    return tuple(t)
+        if variant != 'full': return ('liu2021/Tab_3',)
+        return ('liu2021/part_iou', 'liu2021/Tab_1', 'liu2021/Tab_3') + (('liu2021/Tab_2',) if K == 8 else ())
+    return ('liu2021/part_iou', 'liu2021/Tab_4', 'liu2021/Tab_5') if setting.startswith('CUB') else ('liu2021/part_iou', 'liu2021/Tab_5')
 
 def _register_liu2021():
     from partseg.methods.liu2021 import LOSS_WEIGHTS
