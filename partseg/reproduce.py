@@ -113,7 +113,7 @@ def _register_liu2021():
                                        seeds=(0,), tags=dict(setting=setting, variant='full', tables=_liu_tables(setting, max(Ks))),
                                        protocols=protos))
 
-LIU_SEEDS = {('faces-wild', 8, 'full'): (0, 1)}   # seeds per (setting, K, variant); (0,) otherwise (the quick profile's CPU budget)
+LIU_SEEDS = {('faces-wild', 8, 'full'): (0, 1), **{(f'CUB-{i}', 4, 'full'): (0, 1) for i in (1, 2, 3)}}   # (0,) otherwise: the quick CPU budget
 _register_liu2021()
 
 # %% ../nbs/09_reproduce.ipynb 16
