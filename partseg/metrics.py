@@ -353,23 +353,21 @@ def evaluate(method,                  # a Method: `segment(images) -> (B, K+1, H
         if was_training: method.train()
     res = dict(n_calib=n_calib, n_test=n_test, n_parts=method.n_parts, world=world.name)
     if lm:
-        Ytr, _ = _landmark_targets(cal, world.name, P['norm'], invisible_missing)
-        Yte, kw = _landmark_targets(tst, world.name, P['norm'], invisible_missing)
-        key = (P['centers'], P['exclude_bg'])
-        r = landmark_regression(cal[key], Ytr, tst[key], Yte, bias=P['bias'], reduce=P['reduce'],
-                                standardize=P['standardize'], **kw)
+        def regress(name):   # the landmark regression of protocol `name` on the collected centres
+            Q = PROTOCOLS[name]
+            Ytr, _ = _landmark_targets(cal, world.name, Q['norm'], invisible_missing)
+            Yte, kw = _landmark_targets(tst, world.name, Q['norm'], invisible_missing)
+            k = (Q['centers'], Q['exclude_bg'])
+            return landmark_regression(cal[k], Ytr, tst[k], Yte, bias=Q['bias'], reduce=Q['reduce'], standardize=Q['standardize'], **kw)
+        r = regress(protocol)
         res.update(landmark_err=r['error'], landmark_protocol=protocol, landmark_norm=str(r['norm']),
                    landmark_bias=P['bias'], landmark_reduce=P['reduce'],
                    landmark_invisible_missing=bool(invisible_missing))
         for name, e in zip(world.keypoint_names, r['per_landmark']): res[f'landmark_err/{name}'] = float(e)
-        for p in also_protocols:
-            Q = PROTOCOLS[p]
-            Ytr, _ = _landmark_targets(cal, world.name, Q['norm'], invisible_missing)
-            Yte, kw = _landmark_targets(tst, world.name, Q['norm'], invisible_missing)
-            k = (Q['centers'], Q['exclude_bg'])
-            res[f'landmark_err@{p}'] = landmark_regression(cal[k], Ytr, tst[k], Yte, bias=Q['bias'], reduce=Q['reduce'],
-                                                          standardize=Q['standardize'], **kw)['error']
+        for p in also_protocols: res[f'landmark_err@{p}'] = regress(p)['error']
         c = ('centroid', True)
+        Ytr, _ = _landmark_targets(cal, world.name, None, invisible_missing)
+        Yte, _ = _landmark_targets(tst, world.name, None, invisible_missing)
         res['landmark_mae_sum'] = landmark_regression(cal[c], Ytr, tst[c], Yte, bias=True, norm=None, reduce='sum_mae')['error']
     if 'fg_iou' in metrics: res['fg_iou'] = fg_iou(tst['labels'], tst['fg'])['mean']
     if 'part_iou' in metrics:
