@@ -56,3 +56,23 @@ report(_L, 'Tab_5', 'PASCAL VOC, seven categories (instance box crops)', 'IoU of
                                 'SCOPS': (56.95, 73.82, 58.53, 55.76, 60.79, 69.02, 65.18),
                                 'liu2021': (64.87, 78.17, 59.98, 53.65, 65.60, 52.82, 70.49)}.items() for c, x in zip(_VOC, xs)},
        note='SCOPS uses a saliency prior here (the paper notes the comparison is not fair to the others).')
+
+# %% ../nbs/03_reported.ipynb 10
+_S = 'siarohin2020'
+_TV = {'Tai-Chi-HD': 0, 'VoxCeleb': 1}
+for _metric, _j, _unit in (('MAE', 0, 'landmark MAE, sum over coordinates, px at 256 px ↓'), ('IoU', 1, 'foreground IoU ↑')):
+    report(_S, f'Tab_1a_{_metric}', 'Tai-Chi-HD and VoxCeleb (5 000 + 300 frames with detector landmarks / parser masks)', _unit,
+           {(m, d): v[2 * i + _j] for m, v in {'DFF': (494.48, None, 1254.25, None), 'SCOPS': (411.38, 0.5485, 663.04, 0.5045),
+                                               'siarohin2020': (389.78, 0.7686, 424.96, 0.9135)}.items()
+            for d, i in _TV.items() if v[2 * i + _j] is not None},
+           note='DFF: no foreground IoU (it has no background).' if _metric == 'IoU' else 'MAE sums 36 (Tai-Chi-HD) or 136 (VoxCeleb) coordinates.')
+    report(_S, f'Tab_1b_{_metric}', 'Tai-Chi-HD and VoxCeleb', _unit,
+           {(m, d): v[2 * i + _j] for m, v in {'Naive': (629.10, 0.1956, 2245.81, 0.7896), 'Shift-only': (365.56, 0.6698, 525.92, 0.8944),
+                                               'Affine-only': (363.13, 0.6666, 433.80, 0.8915), 'V-back-prop': (411.80, 0.1956, 600.27, 0.7896),
+                                               'Full': (389.78, 0.7686, 424.96, 0.9135)}.items() for d, i in _TV.items()},
+           note="V-back-prop's IoUs equal Naive's in the printed table (0.1956, 0.7896).")
+    report(_S, f'Tab_1c_{_metric}', 'VoxCeleb', _unit,
+           {('siarohin2020', f'K={k}'): v for k, v in zip((1, 5, 10, 15), ((2177.42, 656.63, 424.96, 355.38), (0.6834, 0.9036, 0.9135, 0.9087))[_j])})
+report(_S, 'Tab_1b_rec', 'VoxCeleb', 'training reconstruction loss (perceptual, eq. 6) ↓',
+       {('Naive', 'VoxCeleb'): 39.63, ('V-back-prop', 'VoxCeleb'): 46.30, ('Full', 'VoxCeleb'): 87.70},
+       note='Quoted in §4.1, not in Table 1; no value for the other rows or for Tai-Chi-HD.')

@@ -18,11 +18,11 @@ from .methods import get_method, available_methods
 from .train import fit, load_method, load_checkpoint
 
 # %% auto 0
-__all__ = ['WORLD_SEED', 'REGISTRY', 'BASELINE_WORLDS', 'LIU_SETTINGS', 'LIU_ABLATIONS', 'LIU_SEEDS', 'EVAL_SIZES', 'Experiment',
-           'register_experiment', 'get_experiment', 'select', 'feeding', 'run_dir', 'make_world', 'build', 'clear_run',
-           'run_experiment', 'evaluate_run', 'nbs_dir', 'kernel_name', 'run_with_notebook', 'run_all', 'artifact_path',
-           'paper_notebooks', 'run_paper_notebooks', 'reproduce', 'collect', 'summarize', 'fmt_pm', 'md_table',
-           'write_table', 'write_report', 'segment_files', 'main']
+__all__ = ['WORLD_SEED', 'REGISTRY', 'BASELINE_WORLDS', 'LIU_SETTINGS', 'LIU_ABLATIONS', 'LIU_SEEDS', 'SIAROHIN_SETTINGS',
+           'SIAROHIN_KS', 'EVAL_SIZES', 'Experiment', 'register_experiment', 'get_experiment', 'select', 'feeding',
+           'run_dir', 'make_world', 'build', 'clear_run', 'run_experiment', 'evaluate_run', 'nbs_dir', 'kernel_name',
+           'run_with_notebook', 'run_all', 'artifact_path', 'paper_notebooks', 'run_paper_notebooks', 'reproduce',
+           'collect', 'summarize', 'fmt_pm', 'md_table', 'write_table', 'write_report', 'segment_files', 'main']
 
 # %% ../nbs/09_reproduce.ipynb 5
 WORLD_SEED = 0
@@ -117,6 +117,29 @@ LIU_SEEDS = {('faces-wild', 8, 'full'): (0, 1), **{(f'CUB-{i}', 4, 'full'): (0, 
 _register_liu2021()
 
 # %% ../nbs/09_reproduce.ipynb 16
+SIAROHIN_SETTINGS = {'puppets': ('puppets', {}), 'faces': ('faces', {})}   # setting -> (world, world overrides); paper: Tai-Chi-HD, VoxCeleb
+SIAROHIN_KS = (1, 5, 15)   # Table 1(c) besides K = 10
+
+def _register_siarohin2020():
+    from partseg.methods.siarohin2020 import ABLATIONS
+    for setting, (world, wov) in SIAROHIN_SETTINGS.items():
+        for v, (motion, vis) in ABLATIONS.items():
+            tables = ('siarohin2020/Tab_1b',) + (('siarohin2020/Tab_1a',) + (('siarohin2020/Tab_1c',) if setting == 'faces' else ()) if v == 'full' else ())
+            register_experiment(Experiment(f'siarohin2020/{setting}-{v}', 'siarohin2020', 'tables', 'siarohin2020', world,
+                                           dict(n_parts=10, motion=motion, bg_visibility=vis), wov, seeds=(0,),
+                                           tags=dict(setting=setting, variant=v, tables=tables), protocols=('siarohin2020',)))
+        for m, K in (('grid', 10), ('center', 1)):
+            register_experiment(Experiment(f'siarohin2020/{m}-{setting}', 'siarohin2020', 'tables', m, world, dict(n_parts=K), wov,
+                                           seeds=(0,), tags=dict(setting=setting, variant='full', tables=('siarohin2020/Tab_1a',)),
+                                           protocols=('siarohin2020',)))
+    for K in SIAROHIN_KS:
+        register_experiment(Experiment(f'siarohin2020/faces-K{K}', 'siarohin2020', 'tables', 'siarohin2020', 'faces', dict(n_parts=K), {},
+                                       seeds=(0,), tags=dict(setting='faces', variant='full', tables=('siarohin2020/Tab_1c',)),
+                                       protocols=('siarohin2020',)))
+
+_register_siarohin2020()
+
+# %% ../nbs/09_reproduce.ipynb 19
 EVAL_SIZES = {'smoke': dict(n_calib=16, n_test=16), 'quick': dict(n_calib=256, n_test=256),
               'paper': dict(n_calib=1000, n_test=1000)}
 
@@ -125,7 +148,7 @@ def run_dir(key: str, profile: str, seed: int) -> Path:
     check_choice('profile', profile, PROFILES)
     return runs_dir()/profile/key/f'seed{seed}'
 
-# %% ../nbs/09_reproduce.ipynb 18
+# %% ../nbs/09_reproduce.ipynb 21
 def make_world(exp: Experiment, profile: str, device=None):
     "The world a run of `exp` trains and is evaluated on: the experiment's world at the profile's resolution."
     from partseg.data.worlds import get_world
@@ -142,7 +165,7 @@ def build(exp: Experiment, profile: str, seed: int, device=None):
                          pair_cfg=method.pair_config())
     return method, world, source
 
-# %% ../nbs/09_reproduce.ipynb 19
+# %% ../nbs/09_reproduce.ipynb 22
 def _evaluate(method, world, profile, device, protocols=()):
     from partseg.metrics import evaluate
     t0 = time.time()
@@ -169,7 +192,7 @@ def run_experiment(key: str, profile: str = 'quick', seed: int = 0,
     save_json(metrics, d/'metrics.json')
     return metrics
 
-# %% ../nbs/09_reproduce.ipynb 21
+# %% ../nbs/09_reproduce.ipynb 24
 def evaluate_run(path: Path | str, device=None, write: bool = True) -> dict:
     "Evaluate the checkpoint of a run directory on the world and profile recorded in its `config.json`."
     path = Path(path)
@@ -182,7 +205,7 @@ def evaluate_run(path: Path | str, device=None, write: bool = True) -> dict:
     if write: save_json({**(load_json(path/'metrics.json') if (path/'metrics.json').exists() else {}), **m}, path/'metrics.json')
     return m
 
-# %% ../nbs/09_reproduce.ipynb 23
+# %% ../nbs/09_reproduce.ipynb 26
 def nbs_dir() -> Path:
     "The notebooks folder of this checkout (next to the installed package, else under the project root)."
     for p in (Path(partseg.__file__).resolve().parent.parent/'nbs', project_root()/'nbs'):
@@ -208,7 +231,7 @@ def run_with_notebook(key: str, profile: str, seed: int, force: bool = False, de
                         progress_bar=False, kernel_name=kernel_name(), log_output=False)
     return load_json(d/'metrics.json')
 
-# %% ../nbs/09_reproduce.ipynb 25
+# %% ../nbs/09_reproduce.ipynb 28
 def _run_one(args):
     key, profile, seed, force, device, notebook, threads = args
     t0 = time.time()
@@ -235,7 +258,7 @@ def run_all(exps: list[Experiment], profile: str, jobs: int = 1, force: bool = F
             results.append((key, seed, err, sec))
     return results
 
-# %% ../nbs/09_reproduce.ipynb 27
+# %% ../nbs/09_reproduce.ipynb 30
 def artifact_path(paper: str, artifact: str, profile: str, ext: str) -> Path:
     "Where a paper notebook writes artifact `artifact` of `paper` for `profile`."
     check_choice('profile', profile, PROFILES)
@@ -244,7 +267,7 @@ def artifact_path(paper: str, artifact: str, profile: str, ext: str) -> Path:
     p = base/paper/f'{artifact}{suffix}.{ext}'; p.parent.mkdir(parents=True, exist_ok=True)
     return p
 
-# %% ../nbs/09_reproduce.ipynb 28
+# %% ../nbs/09_reproduce.ipynb 31
 def paper_notebooks(only: str | None = None) -> list[Path]:
     "The `nbs/paper/*.ipynb` of the paper `only` (file names start with the paper key), or all."
     nbs = sorted(p for p in (nbs_dir()/'paper').glob('*.ipynb') if not p.name.startswith('_'))
@@ -265,7 +288,7 @@ def run_paper_notebooks(only: str | None, profile: str, log=print) -> list[tuple
             log(f"  FAILED {nb.name}: {out[-1][1]} (executed notebook: {dest})")
     return out
 
-# %% ../nbs/09_reproduce.ipynb 29
+# %% ../nbs/09_reproduce.ipynb 32
 def reproduce(profile: str = 'quick', only: str | None = None, jobs: int = 1, force: bool = False, device=None,
               notebook: bool = True, figures: bool = True, log=print) -> bool:
     "Run what is missing for the selected experiments, then rebuild their artifacts; True if all succeeded."
@@ -283,7 +306,7 @@ def reproduce(profile: str = 'quick', only: str | None = None, jobs: int = 1, fo
         f"{len(nbs) - sum(1 for n in nbs if n[1])} notebook(s) succeeded, {sum(1 for n in nbs if n[1])} failed")
     return not failed
 
-# %% ../nbs/09_reproduce.ipynb 31
+# %% ../nbs/09_reproduce.ipynb 34
 def collect(exps: list[Experiment], profile: str) -> pd.DataFrame:
     "One row per `(experiment, seed)`: the experiment's fields, `status`, the device it ran on, and every metric of its run."
     rows = []
@@ -304,7 +327,7 @@ def summarize(df: pd.DataFrame, by: list[str], metrics: list[str]) -> pd.DataFra
     out = g.mean().add_suffix('_mean').join(g.std(ddof=0).add_suffix('_std')).join(g.size().rename('n_seeds'))
     return out.reset_index()
 
-# %% ../nbs/09_reproduce.ipynb 33
+# %% ../nbs/09_reproduce.ipynb 36
 def fmt_pm(mean: float, std: float, digits: int = 3) -> str:
     "'mean ± std' (or '—' for a missing value)."
     if mean is None or (isinstance(mean, float) and math.isnan(mean)): return '—'
@@ -317,7 +340,7 @@ def md_table(df: pd.DataFrame) -> str:
     lines += ['| ' + ' | '.join(str(v) for v in row) + ' |' for row in df.itertuples(index=False)]
     return '\n'.join(lines)
 
-# %% ../nbs/09_reproduce.ipynb 35
+# %% ../nbs/09_reproduce.ipynb 38
 def write_table(table: pd.DataFrame, numbers: pd.DataFrame, paper: str, artifact: str, profile: str,
                 title: str, data: str, notes: str = '', runs: pd.DataFrame | None = None) -> Path:
     "Write `numbers` to `<artifact>.csv` and `table` as markdown to `<artifact>.md` under a provenance header."
@@ -331,7 +354,7 @@ def write_table(table: pd.DataFrame, numbers: pd.DataFrame, paper: str, artifact
     p.write_text('\n'.join(head) + md_table(table) + '\n' + (f"\n{notes.strip()}\n" if notes else ''))
     return p
 
-# %% ../nbs/09_reproduce.ipynb 37
+# %% ../nbs/09_reproduce.ipynb 40
 def write_report(root: Path | None = None) -> Path:
     "Rebuild `figures/REPORT.md` from the artifacts present in `figures/`."
     root = Path(root or figures_dir()); lines = ['# partseg — reproduction report', '',
@@ -349,7 +372,7 @@ def write_report(root: Path | None = None) -> Path:
         lines.append('')
     p = root/'REPORT.md'; p.write_text('\n'.join(lines)); return p
 
-# %% ../nbs/09_reproduce.ipynb 40
+# %% ../nbs/09_reproduce.ipynb 43
 def _read_image(path: Path):
     from PIL import Image, UnidentifiedImageError
     if not path.exists(): raise FileNotFoundError(f"{path}: no such file")
@@ -379,7 +402,7 @@ def segment_files(checkpoint: Path | str, images: list, out: Path | str, device=
                     save_overlay_png(x[0].cpu(), labels, out/f'{p.stem}_overlay.png', n=method.n_parts + 1)]
     return written, skipped
 
-# %% ../nbs/09_reproduce.ipynb 42
+# %% ../nbs/09_reproduce.ipynb 45
 def _parse_set(items: list[str]) -> dict:
     "Parse `k=v` overrides; values are python literals when they parse as one, else strings."
     out = {}
@@ -390,7 +413,7 @@ def _parse_set(items: list[str]) -> dict:
         except (ValueError, SyntaxError): out[k] = v
     return out
 
-# %% ../nbs/09_reproduce.ipynb 44
+# %% ../nbs/09_reproduce.ipynb 47
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog='partseg', description='Reproducible unsupervised part segmentation (five papers, one synthetic benchmark).')
     sub = p.add_subparsers(dest='cmd', required=True)
@@ -412,7 +435,7 @@ def _parser() -> argparse.ArgumentParser:
     for a in (t, e, r, s): a.add_argument('--device', default=None, help="'cpu', 'cuda', ... (default: best available)")
     return p
 
-# %% ../nbs/09_reproduce.ipynb 45
+# %% ../nbs/09_reproduce.ipynb 48
 def _cmd_train(a) -> int:
     if a.experiment is None:
         if not (a.method and a.world): raise ValueError("train takes an EXPERIMENT key, or --method and --world")
@@ -442,7 +465,7 @@ def _cmd_list(a) -> int:
             print(f"{e.key:45s} {e.method:14s} {e.world:8s} {wov:18s} seeds {list(e.seeds)}")
     return 0
 
-# %% ../nbs/09_reproduce.ipynb 46
+# %% ../nbs/09_reproduce.ipynb 49
 def main(argv: list[str] | None = None) -> int:
     "The `partseg` command line; returns the exit status."
     a = _parser().parse_args(argv)

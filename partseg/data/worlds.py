@@ -422,7 +422,7 @@ def render(self: World, lat: dict) -> dict:
     order = P['depth'].argsort(dim=1, stable=True)
     P = {k: (v.gather(1, order[..., None].expand_as(v)) if v.dim() == 3 else v.gather(1, order)) for k, v in P.items()}
     P = {k: v.to(dev) for k, v in P.items()}
-    canvas = torch.cat([bg, torch.zeros(B, H, W, 1)], -1).to(dev).view(-1, 4)
+    canvas = torch.cat([bg.to(dev), torch.zeros(B, H, W, 1, device=dev)], -1).view(-1, 4)
     canvas = composite(canvas, P, mats.to(dev), H, W).view(B, H, W, 4)
     img = canvas[..., :3].permute(0, 3, 1, 2).contiguous()
     parts = canvas[..., 3].round().long()
