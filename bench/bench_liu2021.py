@@ -9,6 +9,8 @@ weights are present) is measured as its own forward + backward on the same (2B,3
 import json, os, platform, resource, statistics, subprocess, sys, time
 from pathlib import Path
 import torch
+sys.path.insert(0, str(Path(__file__).parent))
+from _steps import time_steps
 
 # name -> (profile, overrides, timed steps)
 PAPER_NETS = dict(appearance_backbone='resnet34', decoder_width=256, init_std=0.01)   # quick at the paper's networks
@@ -28,15 +30,8 @@ def one(name: str) -> dict:
     profile, ov, n = CASES[name]
     torch.manual_seed(0)
     m = Liu2021(Liu2021Config.profile(profile, **ov)).train()
-    opt = m.configure_optimizers()['main']
     src = make_source('faces', 'tps', batch_size=m.cfg.batch_size, res=m.cfg.res, pair_cfg=m.pair_config())
-    t0 = time.perf_counter(); batches = [src(s) for s in range(n + 1)]; t_data = (time.perf_counter() - t0) / (n + 1)
-    times = []
-    for s, b in enumerate(batches):
-        t0 = time.perf_counter()
-        out = m.training_step(b, s); opt.zero_grad(set_to_none=True); out['loss'].backward(); opt.step()
-        if s: times.append(time.perf_counter() - t0)   # step 0 is the warm-up
-    t_step = statistics.median(times)
+    t_step, t_data, batches, n_timed = time_steps(m, src, n)
     t_vgg = None
     if m.rec_loss is not None:   # the perceptual loss alone: forward + backward on a (2B,3,res,res) reconstruction
         x = torch.cat([batches[0]['image'], batches[0]['image2']]); tv = []
@@ -46,7 +41,7 @@ def one(name: str) -> dict:
         t_vgg = statistics.median(tv)
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024   # KiB -> MiB on Linux
     return dict(name=name, res=m.cfg.res, batch=m.cfg.batch_size, K=m.cfg.n_parts, steps=m.cfg.steps, step_s=t_step,
-                data_s=t_data, vgg_s=t_vgg, rss_mib=rss, n=len(times), backbone=m.run_info['perceptual_backbone'],
+                data_s=t_data, vgg_s=t_vgg, rss_mib=rss, n=n_timed, backbone=m.run_info['perceptual_backbone'],
                 params_m=sum(p.numel() for p in m.parameters()) / 1e6)
 
 def main():

@@ -11,6 +11,8 @@ GPU rows: s/step of whole `fit` runs (data rendered on the GPU, bf16 autocast), 
 import json, os, platform, resource, statistics, subprocess, sys, time
 from pathlib import Path
 import torch
+sys.path.insert(0, str(Path(__file__).parent))
+from _steps import time_steps
 
 CASES = {  # name -> (profile, overrides, timed steps)
     'smoke': ('smoke', {}, 5),
@@ -27,21 +29,15 @@ def one(name: str) -> dict:
     profile, ov, n = CASES[name]
     torch.manual_seed(0)
     m = Siarohin2020(Siarohin2020Config.profile(profile, **ov)).train()
-    opt = m.configure_optimizers()['main']
     src = make_source('faces', 'video', batch_size=m.cfg.batch_size, res=m.cfg.res, pair_cfg=m.pair_config())
-    t0 = time.perf_counter(); batches = [src(s) for s in range(n + 1)]; t_data = (time.perf_counter() - t0) / (n + 1)
-    times = []
-    for s, b in enumerate(batches):
-        t0 = time.perf_counter()
-        out = m.training_step(b, s); opt.zero_grad(set_to_none=True); out['loss'].backward(); opt.step()
-        if s or n == 1: times.append(time.perf_counter() - t0)
+    t_step, t_data, batches, n_timed = time_steps(m, src, n, keep_warmup=n == 1)
     tv = []
     for _ in range(min(n, 3)):
         xhat = torch.rand_like(batches[0]['image2'], requires_grad=True); t0 = time.perf_counter()
         m.rec_loss(xhat, batches[0]['image2']).backward(); tv.append(time.perf_counter() - t0)
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return dict(name=name, res=m.cfg.res, seg_res=m.cfg.seg_res, batch=m.cfg.batch_size, K=m.cfg.n_parts, steps=m.cfg.steps,
-                step_s=statistics.median(times), data_s=t_data, vgg_s=statistics.median(tv), rss_mib=rss, n=len(times),
+                step_s=t_step, data_s=t_data, vgg_s=statistics.median(tv), rss_mib=rss, n=n_timed,
                 backbone=m.run_info['perceptual_backbone'], params_m=sum(p.numel() for p in m.parameters()) / 1e6)
 
 def gpu_section(path: Path) -> list[str]:
