@@ -13,3 +13,13 @@ def time_steps(method, source, n: int, keep_warmup: bool = False):
         out = method.training_step(b, s); opt.zero_grad(set_to_none=True); out['loss'].backward(); opt.step()
         if s or keep_warmup: times.append(time.perf_counter() - t0)
     return statistics.median(times), t_data, batches, len(times)
+
+def run_cases(script: str, names) -> list[dict]:
+    "Run `python script NAME` for each case in its own subprocess (its own peak RSS); its last stdout line is the case's JSON."
+    import json, subprocess, sys
+    rows = []
+    for name in names:
+        r = subprocess.run([sys.executable, script, name], capture_output=True, text=True)
+        if r.returncode: rows.append(dict(name=name, error=(r.stderr.strip().splitlines() or ['?'])[-1])); continue
+        rows.append(json.loads(r.stdout.strip().splitlines()[-1])); print(rows[-1], flush=True)
+    return rows

@@ -6,11 +6,11 @@ batches first (not timed in the step), then time forward + backward + Adam step 
 one warm-up step, and report the median. The share of the perceptual loss (random-VGG19 fallback when no ImageNet
 weights are present) is measured as its own forward + backward on the same (2B,3,res,res) reconstruction.
 """
-import json, os, platform, resource, statistics, subprocess, sys, time
+import json, os, platform, resource, statistics, sys, time
 from pathlib import Path
 import torch
 sys.path.insert(0, str(Path(__file__).parent))
-from _steps import time_steps
+from _steps import time_steps, run_cases
 
 # name -> (profile, overrides, timed steps)
 PAPER_NETS = dict(appearance_backbone='resnet34', decoder_width=256, init_std=0.01)   # quick at the paper's networks
@@ -45,11 +45,7 @@ def one(name: str) -> dict:
                 params_m=sum(p.numel() for p in m.parameters()) / 1e6)
 
 def main():
-    rows = []
-    for name in CASES:
-        r = subprocess.run([sys.executable, __file__, name], capture_output=True, text=True)
-        if r.returncode: rows.append(dict(name=name, error=(r.stderr.strip().splitlines() or ['?'])[-1])); continue
-        rows.append(json.loads(r.stdout.strip().splitlines()[-1])); print(rows[-1], flush=True)
+    rows = run_cases(__file__, CASES)
     md = [f"### liu2021 training step ({platform.processor() or platform.machine()}, {torch.get_num_threads()} threads, CPU, "
           f"faces world, TPS pairs; forward + backward + Adam; medians)", '',
           '| config | res | batch | K | params | ms / step | of which perceptual loss (fwd+bwd) | data / step | peak RSS | steps of the profile | est. training time |',

@@ -8,11 +8,11 @@ step and report the median; the perceptual loss (random-VGG19 fallback without I
 GPU rows: s/step of whole `fit` runs (data rendered on the GPU, bf16 autocast), peak memory from
 `torch.cuda.max_memory_allocated`; the device runs' lines are kept in bench/siarohin2020_gpu.jsonl.
 """
-import json, os, platform, resource, statistics, subprocess, sys, time
+import json, os, platform, resource, statistics, sys, time
 from pathlib import Path
 import torch
 sys.path.insert(0, str(Path(__file__).parent))
-from _steps import time_steps
+from _steps import time_steps, run_cases
 
 CASES = {  # name -> (profile, overrides, timed steps)
     'smoke': ('smoke', {}, 5),
@@ -51,11 +51,7 @@ def gpu_section(path: Path) -> list[str]:
     return md
 
 def main():
-    rows = []
-    for name in CASES:
-        r = subprocess.run([sys.executable, __file__, name], capture_output=True, text=True)
-        if r.returncode: rows.append(dict(name=name, error=(r.stderr.strip().splitlines() or ['?'])[-1])); continue
-        rows.append(json.loads(r.stdout.strip().splitlines()[-1])); print(rows[-1], flush=True)
+    rows = run_cases(__file__, CASES)
     md = [f"### siarohin2020 training step ({platform.processor() or platform.machine()}, {torch.get_num_threads()} threads, CPU, "
           f"faces videos; forward + backward + Adam; medians)", '',
           '| config | res / seg res | batch | K | params | s / step | of which perceptual loss (fwd+bwd) | data / step | peak RSS | steps of the profile | est. training time |',
