@@ -38,6 +38,8 @@ bench: $(STAMP)
 	$(PY) bench/bench_worlds.py
 	$(PY) bench/bench_train_overhead.py
 	$(PY) bench/bench_liu2021.py
+	$(PY) bench/bench_siarohin2020.py
+	$(PY) bench/bench_esser2019.py
 	bash bench/bench_install_test.sh
 	$(PY) bench/assemble.py
 

@@ -76,3 +76,23 @@ for _metric, _j, _unit in (('MAE', 0, 'landmark MAE, sum over coordinates, px at
 report(_S, 'Tab_1b_rec', 'VoxCeleb', 'training reconstruction loss (perceptual, eq. 6) ↓',
        {('Naive', 'VoxCeleb'): 39.63, ('V-back-prop', 'VoxCeleb'): 46.30, ('Full', 'VoxCeleb'): 87.70},
        note='Quoted in §4.1, not in Table 1; no value for the other rows or for Tai-Chi-HD.')
+
+# %% ../nbs/03_reported.ipynb 13
+_E = 'esser2019'
+report(_E, 'Tab_1', 'not named in the caption (person images)', 'I_T, I_T′ (nats) and L_rec at ε = 0.125',
+       {(row, col): v for row, vals in {'a) only variational': (0.1255, 0.1239, 3.9350), 'b) only adversarial': (0.1254, 0.8727, 2.9818),
+                                        'c) equal combination': (0.0919, 0.1247, 3.9615), 'd) fixed combination': (0.1258, 0.4096, 3.2504),
+                                        'e) adaptive (ours)': (0.1225, 0.1201, 3.5279)}.items()
+        for col, v in zip(('I_T', "I_T'", 'L_rec'), vals)},
+       note="L_rec is on the paper's loss scale (not ours). The lowest L_rec among the rows that meet the constraint is e).")
+report(_E, 'Tab_2_mAP', 'Market-1501', 'appearance retention: re-identification mAP (%) ↑',
+       {('VUNet (pose-supervised)', 'reconstruction'): 25.3, ('VUNet (pose-supervised)', 'transfer'): 19.9,
+        ('adversarial', 'reconstruction'): 34.8, ('adversarial', 'transfer'): 6.6,
+        ('ours', 'reconstruction'): 30.2, ('ours', 'transfer'): 25.4},
+       note='DeepFashion left out: the text gives VUNet "21.3", adversarial/ours "37.4 52.9" for two of its columns without saying which.')
+report(_E, 'Tab_2_pose', 'Market-1501', 'pose retention: keypoint distance (% of image width, mean) ↓',
+       {('VUNet (pose-supervised)', 'reconstruction'): 17.9, ('VUNet (pose-supervised)', 'transfer'): 17.5,
+        ('adversarial', 'reconstruction'): 24.6, ('adversarial', 'transfer'): 25.3,
+        ('ours', 'reconstruction'): 23.9, ('ours', 'transfer'): 24.7},
+       note='std: VUNet 9.4 / 9.4, adversarial 10.3 / 10.3, ours 9.9 / 9.9. DeepFashion left out: the text gives VUNet "1.5 ± 3.1", '
+            'adversarial/ours "6.2 ± 7.3 5.5 ± 6.8" for one of its columns without saying which.')

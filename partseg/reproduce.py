@@ -19,10 +19,11 @@ from .train import fit, load_method, load_checkpoint
 
 # %% auto 0
 __all__ = ['WORLD_SEED', 'REGISTRY', 'BASELINE_WORLDS', 'LIU_SETTINGS', 'LIU_ABLATIONS', 'LIU_SEEDS', 'SIAROHIN_SETTINGS',
-           'SIAROHIN_KS', 'EVAL_SIZES', 'Experiment', 'register_experiment', 'get_experiment', 'select', 'feeding',
-           'run_dir', 'make_world', 'build', 'clear_run', 'run_experiment', 'evaluate_run', 'nbs_dir', 'kernel_name',
-           'run_with_notebook', 'run_all', 'artifact_path', 'paper_notebooks', 'run_paper_notebooks', 'reproduce',
-           'collect', 'summarize', 'fmt_pm', 'md_table', 'write_table', 'write_report', 'segment_files', 'main']
+           'SIAROHIN_KS', 'ESSER_VARIANTS', 'EVAL_SIZES', 'Experiment', 'register_experiment', 'get_experiment',
+           'select', 'feeding', 'run_dir', 'make_world', 'build', 'clear_run', 'run_experiment', 'evaluate_run',
+           'nbs_dir', 'kernel_name', 'run_with_notebook', 'run_all', 'artifact_path', 'paper_notebooks',
+           'run_paper_notebooks', 'reproduce', 'collect', 'summarize', 'fmt_pm', 'md_table', 'write_table',
+           'write_report', 'segment_files', 'main']
 
 # %% ../nbs/09_reproduce.ipynb 5
 WORLD_SEED = 0
@@ -139,7 +140,22 @@ def _register_siarohin2020():
 
 _register_siarohin2020()
 
-# %% ../nbs/09_reproduce.ipynb 19
+# %% ../nbs/09_reproduce.ipynb 18
+ESSER_VARIANTS = ('variational', 'adversarial', 'equal', 'fixed', 'adaptive', 'bvae', 'posesup')
+
+def _register_esser2019():
+    from partseg.methods.esser2019 import VARIANTS
+    from partseg.data.worlds import WORLDS
+    for v in ESSER_VARIANTS:
+        ov = dict(VARIANTS[v], **(dict(n_keypoints=len(WORLDS['puppets'].keypoint_names)) if v == 'posesup' else {}))
+        register_experiment(Experiment(f'esser2019/puppets-{v}', 'esser2019', 'tables', 'esser2019', 'puppets', ov, {},
+                                       seeds=(0,), tags=dict(setting='puppets', variant=v)))
+    register_experiment(Experiment('esser2019/faces-adaptive', 'esser2019', 'figures', 'esser2019', 'faces', {}, {},
+                                   seeds=(0,), tags=dict(setting='faces', variant='adaptive')))
+
+_register_esser2019()
+
+# %% ../nbs/09_reproduce.ipynb 22
 EVAL_SIZES = {'smoke': dict(n_calib=16, n_test=16), 'quick': dict(n_calib=256, n_test=256),
               'paper': dict(n_calib=1000, n_test=1000)}
 
@@ -148,7 +164,7 @@ def run_dir(key: str, profile: str, seed: int) -> Path:
     check_choice('profile', profile, PROFILES)
     return runs_dir()/profile/key/f'seed{seed}'
 
-# %% ../nbs/09_reproduce.ipynb 21
+# %% ../nbs/09_reproduce.ipynb 24
 def make_world(exp: Experiment, profile: str, device=None):
     "The world a run of `exp` trains and is evaluated on: the experiment's world at the profile's resolution."
     from partseg.data.worlds import get_world
@@ -165,11 +181,13 @@ def build(exp: Experiment, profile: str, seed: int, device=None):
                          pair_cfg=method.pair_config())
     return method, world, source
 
-# %% ../nbs/09_reproduce.ipynb 22
+# %% ../nbs/09_reproduce.ipynb 25
 def _evaluate(method, world, profile, device, protocols=()):
     from partseg.metrics import evaluate
     t0 = time.time()
-    m = evaluate(method, world, device=device, also_protocols=tuple(protocols), **EVAL_SIZES[profile])
+    if hasattr(method, 'evaluate_world'):   # a method without part maps (esser2019) brings its own evaluation
+        m = method.evaluate_world(world, device=device, **EVAL_SIZES[profile])
+    else: m = evaluate(method, world, device=device, also_protocols=tuple(protocols), **EVAL_SIZES[profile])
     return {**m, 'eval_seconds': round(time.time() - t0, 2)}
 
 def clear_run(d: Path) -> None:
@@ -192,7 +210,7 @@ def run_experiment(key: str, profile: str = 'quick', seed: int = 0,
     save_json(metrics, d/'metrics.json')
     return metrics
 
-# %% ../nbs/09_reproduce.ipynb 24
+# %% ../nbs/09_reproduce.ipynb 27
 def evaluate_run(path: Path | str, device=None, write: bool = True) -> dict:
     "Evaluate the checkpoint of a run directory on the world and profile recorded in its `config.json`."
     path = Path(path)
@@ -205,7 +223,7 @@ def evaluate_run(path: Path | str, device=None, write: bool = True) -> dict:
     if write: save_json({**(load_json(path/'metrics.json') if (path/'metrics.json').exists() else {}), **m}, path/'metrics.json')
     return m
 
-# %% ../nbs/09_reproduce.ipynb 26
+# %% ../nbs/09_reproduce.ipynb 29
 def nbs_dir() -> Path:
     "The notebooks folder of this checkout (next to the installed package, else under the project root)."
     for p in (Path(partseg.__file__).resolve().parent.parent/'nbs', project_root()/'nbs'):
@@ -231,7 +249,7 @@ def run_with_notebook(key: str, profile: str, seed: int, force: bool = False, de
                         progress_bar=False, kernel_name=kernel_name(), log_output=False)
     return load_json(d/'metrics.json')
 
-# %% ../nbs/09_reproduce.ipynb 28
+# %% ../nbs/09_reproduce.ipynb 31
 def _run_one(args):
     key, profile, seed, force, device, notebook, threads = args
     t0 = time.time()
@@ -258,7 +276,7 @@ def run_all(exps: list[Experiment], profile: str, jobs: int = 1, force: bool = F
             results.append((key, seed, err, sec))
     return results
 
-# %% ../nbs/09_reproduce.ipynb 30
+# %% ../nbs/09_reproduce.ipynb 33
 def artifact_path(paper: str, artifact: str, profile: str, ext: str) -> Path:
     "Where a paper notebook writes artifact `artifact` of `paper` for `profile`."
     check_choice('profile', profile, PROFILES)
@@ -267,7 +285,7 @@ def artifact_path(paper: str, artifact: str, profile: str, ext: str) -> Path:
     p = base/paper/f'{artifact}{suffix}.{ext}'; p.parent.mkdir(parents=True, exist_ok=True)
     return p
 
-# %% ../nbs/09_reproduce.ipynb 31
+# %% ../nbs/09_reproduce.ipynb 34
 def paper_notebooks(only: str | None = None) -> list[Path]:
     "The `nbs/paper/*.ipynb` of the paper `only` (file names start with the paper key), or all."
     nbs = sorted(p for p in (nbs_dir()/'paper').glob('*.ipynb') if not p.name.startswith('_'))
@@ -288,7 +306,7 @@ def run_paper_notebooks(only: str | None, profile: str, log=print) -> list[tuple
             log(f"  FAILED {nb.name}: {out[-1][1]} (executed notebook: {dest})")
     return out
 
-# %% ../nbs/09_reproduce.ipynb 32
+# %% ../nbs/09_reproduce.ipynb 35
 def reproduce(profile: str = 'quick', only: str | None = None, jobs: int = 1, force: bool = False, device=None,
               notebook: bool = True, figures: bool = True, log=print) -> bool:
     "Run what is missing for the selected experiments, then rebuild their artifacts; True if all succeeded."
@@ -306,7 +324,7 @@ def reproduce(profile: str = 'quick', only: str | None = None, jobs: int = 1, fo
         f"{len(nbs) - sum(1 for n in nbs if n[1])} notebook(s) succeeded, {sum(1 for n in nbs if n[1])} failed")
     return not failed
 
-# %% ../nbs/09_reproduce.ipynb 34
+# %% ../nbs/09_reproduce.ipynb 37
 def collect(exps: list[Experiment], profile: str) -> pd.DataFrame:
     "One row per `(experiment, seed)`: the experiment's fields, `status`, the device it ran on, and every metric of its run."
     rows = []
@@ -327,7 +345,7 @@ def summarize(df: pd.DataFrame, by: list[str], metrics: list[str]) -> pd.DataFra
     out = g.mean().add_suffix('_mean').join(g.std(ddof=0).add_suffix('_std')).join(g.size().rename('n_seeds'))
     return out.reset_index()
 
-# %% ../nbs/09_reproduce.ipynb 36
+# %% ../nbs/09_reproduce.ipynb 39
 def fmt_pm(mean: float, std: float, digits: int = 3) -> str:
     "'mean ± std' (or '—' for a missing value)."
     if mean is None or (isinstance(mean, float) and math.isnan(mean)): return '—'
@@ -340,7 +358,7 @@ def md_table(df: pd.DataFrame) -> str:
     lines += ['| ' + ' | '.join(str(v) for v in row) + ' |' for row in df.itertuples(index=False)]
     return '\n'.join(lines)
 
-# %% ../nbs/09_reproduce.ipynb 38
+# %% ../nbs/09_reproduce.ipynb 41
 def write_table(table: pd.DataFrame, numbers: pd.DataFrame, paper: str, artifact: str, profile: str,
                 title: str, data: str, notes: str = '', runs: pd.DataFrame | None = None) -> Path:
     "Write `numbers` to `<artifact>.csv` and `table` as markdown to `<artifact>.md` under a provenance header."
@@ -354,7 +372,7 @@ def write_table(table: pd.DataFrame, numbers: pd.DataFrame, paper: str, artifact
     p.write_text('\n'.join(head) + md_table(table) + '\n' + (f"\n{notes.strip()}\n" if notes else ''))
     return p
 
-# %% ../nbs/09_reproduce.ipynb 40
+# %% ../nbs/09_reproduce.ipynb 43
 def write_report(root: Path | None = None) -> Path:
     "Rebuild `figures/REPORT.md` from the artifacts present in `figures/`."
     root = Path(root or figures_dir()); lines = ['# partseg — reproduction report', '',
@@ -372,7 +390,7 @@ def write_report(root: Path | None = None) -> Path:
         lines.append('')
     p = root/'REPORT.md'; p.write_text('\n'.join(lines)); return p
 
-# %% ../nbs/09_reproduce.ipynb 43
+# %% ../nbs/09_reproduce.ipynb 46
 def _read_image(path: Path):
     from PIL import Image, UnidentifiedImageError
     if not path.exists(): raise FileNotFoundError(f"{path}: no such file")
@@ -402,7 +420,7 @@ def segment_files(checkpoint: Path | str, images: list, out: Path | str, device=
                     save_overlay_png(x[0].cpu(), labels, out/f'{p.stem}_overlay.png', n=method.n_parts + 1)]
     return written, skipped
 
-# %% ../nbs/09_reproduce.ipynb 45
+# %% ../nbs/09_reproduce.ipynb 48
 def _parse_set(items: list[str]) -> dict:
     "Parse `k=v` overrides; values are python literals when they parse as one, else strings."
     out = {}
@@ -413,15 +431,15 @@ def _parse_set(items: list[str]) -> dict:
         except (ValueError, SyntaxError): out[k] = v
     return out
 
-# %% ../nbs/09_reproduce.ipynb 47
+# %% ../nbs/09_reproduce.ipynb 50
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog='partseg', description='Reproducible unsupervised part segmentation (five papers, one synthetic benchmark).')
     sub = p.add_subparsers(dest='cmd', required=True)
     l = sub.add_parser('list', help='list experiments, methods or worlds'); l.add_argument('what', nargs='?', default='experiments', choices=['experiments', 'methods', 'worlds'])
     t = sub.add_parser('train', help='train and evaluate one run')
     t.add_argument('experiment', nargs='?', help='a registered experiment key (see `partseg list`)')
-    t.add_argument('--method'); t.add_argument('--world'); t.add_argument('--set', nargs='*', default=[], metavar='K=V', help='method config overrides')
-    t.add_argument('--world-set', nargs='*', default=[], metavar='K=V', help='world config overrides')
+    t.add_argument('--method'); t.add_argument('--world'); t.add_argument('--set', nargs='+', action='extend', default=[], metavar='K=V', help='method config overrides (repeatable)')
+    t.add_argument('--world-set', nargs='+', action='extend', default=[], metavar='K=V', help='world config overrides (repeatable)')
     for a in (t,):
         a.add_argument('--profile', default='quick'); a.add_argument('--seed', type=int, default=0)
         a.add_argument('--force', action='store_true'); a.add_argument('--no-notebook', action='store_true', help='run directly, not through papermill')
@@ -435,7 +453,7 @@ def _parser() -> argparse.ArgumentParser:
     for a in (t, e, r, s): a.add_argument('--device', default=None, help="'cpu', 'cuda', ... (default: best available)")
     return p
 
-# %% ../nbs/09_reproduce.ipynb 48
+# %% ../nbs/09_reproduce.ipynb 51
 def _cmd_train(a) -> int:
     if a.experiment is None:
         if not (a.method and a.world): raise ValueError("train takes an EXPERIMENT key, or --method and --world")
@@ -465,7 +483,7 @@ def _cmd_list(a) -> int:
             print(f"{e.key:45s} {e.method:14s} {e.world:8s} {wov:18s} seeds {list(e.seeds)}")
     return 0
 
-# %% ../nbs/09_reproduce.ipynb 49
+# %% ../nbs/09_reproduce.ipynb 52
 def main(argv: list[str] | None = None) -> int:
     "The `partseg` command line; returns the exit status."
     a = _parser().parse_args(argv)

@@ -56,3 +56,11 @@ def test_bad_checkpoints_say_what_was_expected(root, capsys, tmp_path):
 def test_python_dash_m_entry_point(root):
     r = subprocess.run([sys.executable, '-m', 'partseg', 'list', 'worlds'], capture_output=True, text=True, timeout=120)
     assert r.returncode == 0 and r.stdout.split() == ['birds', 'faces', 'puppets']
+
+def test_set_is_repeatable():
+    "`--set a=1 --set b=2` keeps both overrides (an earlier version kept only the last one)."
+    from partseg.reproduce import _parser, _parse_set
+    a = _parser().parse_args(['train', '--method', 'esser2019', '--world', 'puppets', '--set', 'a=1', '--set', 'b=2', 'c=3',
+                              '--world-set', 'res=32', '--world-set', 'clutter=0'])
+    assert _parse_set(a.set) == dict(a=1, b=2, c=3)
+    assert _parse_set(a.world_set) == dict(res=32, clutter=0)

@@ -1,0 +1,61 @@
+"""esser2019 training-step cost on this CPU: the model (E_π, E_α, D, the marginal decoders D_π, D_α) and the
+classifiers T, T′ — one step is the whole alternation of §3.5 (classifier step, model step, multiplier updates).
+
+Run: .venv/bin/python bench/bench_esser2019.py   (writes bench/_out/esser2019.md; `make bench` assembles RESULTS.md)
+Method: each configuration in its own subprocess (its own peak RSS); build the method, render the `puppets` frame-pair
+batches first (not timed), time `training_step` over N steps after one warm-up step, report the median. The classifier
+step alone is timed on the same codes.
+"""
+import json, platform, resource, statistics, sys, time
+from pathlib import Path
+import torch
+sys.path.insert(0, str(Path(__file__).parent))
+from _steps import time_steps, run_cases
+
+CASES = {  # name -> (profile, overrides, timed steps)
+    'smoke': ('smoke', {}, 5),
+    'quick': ('quick', {}, 5),
+    'quick, no marginal decoders': ('quick', dict(marginals=False), 5),
+    'quick, posesup': ('quick', dict(pose_input='keypoints', n_keypoints=14, use_mi_loss=False, gamma_rule='zero'), 5),
+    'paper (1 step)': ('paper', {}, 1),
+}
+
+def one(name: str) -> dict:
+    from partseg.methods.esser2019 import Esser2019, Esser2019Config
+    from partseg.data.pairs import make_source
+    profile, ov, n = CASES[name]
+    torch.manual_seed(0)
+    m = Esser2019(Esser2019Config.profile(profile, **ov)).train()
+    src = make_source('puppets', 'video', batch_size=m.cfg.batch_size, res=m.cfg.res, pair_cfg=m.pair_config())
+    t_step, t_data, batches, n_timed = time_steps(m, src, n, keep_warmup=n == 1)
+    with torch.no_grad():
+        pi, alpha = m.encode_pose(batches[0]['image2'], batches[0]['keypoints2'])[0], m.encode_appearance(batches[0]['image'])
+    tc = []
+    for _ in range(3):
+        t0 = time.perf_counter(); m.mi.train_classifiers(pi, alpha, m.opts['mi']); tc.append(time.perf_counter() - t0)
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return dict(name=name, res=m.cfg.res, batch=m.cfg.batch_size, steps=m.cfg.steps, step_s=t_step, data_s=t_data,
+                cls_s=statistics.median(tc), rss_mib=rss, n=n_timed, params_m=sum(p.numel() for p in m.parameters()) / 1e6,
+                mi_params_m=sum(p.numel() for p in m.mi.parameters()) / 1e6)
+
+def main():
+    rows = run_cases(__file__, CASES)
+    md = [f"### esser2019 training step ({platform.processor() or platform.machine()}, {torch.get_num_threads()} threads, CPU, "
+          f"puppets frame pairs; one alternation of §3.5; medians)", '',
+          '| config | res | batch | params (of which T, T′) | s / step | of which T, T′ step | data / step | peak RSS | steps of the profile | est. training time |',
+          '|---|---|---|---|---|---|---|---|---|---|']
+    for r in rows:
+        if 'error' in r: md.append(f"| {r['name']} | failed: {r['error']} | | | | | | | | |"); continue
+        est = r['step_s'] * r['steps']
+        md.append(f"| {r['name']} | {r['res']} | {r['batch']} | {r['params_m']:.2f} M ({r['mi_params_m']:.2f} M) | {r['step_s']:.3f} s | "
+                  f"{r['cls_s']:.4f} s | {r['data_s']:.3f} s | {r['rss_mib']:.0f} MiB | {r['steps']} | "
+                  f"{est / 60:.0f} min ({est / 3600:.1f} h) |")
+    md += ['', 'The `quick` profile runs 8 experiments (`partseg list experiments | grep esser2019`); at the quick row\'s '
+           's / step that is the estimated time above × 8 on this CPU. Measured while other work shared the machine: '
+           'read the rows against each other.']
+    out = Path(__file__).parent/'_out'; out.mkdir(exist_ok=True)
+    (out/'esser2019.md').write_text('\n'.join(md) + '\n'); print('\n'.join(md))
+
+if __name__ == '__main__':
+    if len(sys.argv) > 1: print(json.dumps(one(sys.argv[1])))
+    else: main()
