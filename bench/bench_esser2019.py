@@ -51,8 +51,7 @@ def main():
                   f"{r['cls_s']:.4f} s | {r['data_s']:.3f} s | {r['rss_mib']:.0f} MiB | {r['steps']} | "
                   f"{est / 60:.0f} min ({est / 3600:.1f} h) |")
     md += ['', 'The `quick` profile runs 8 experiments (`partseg list experiments | grep esser2019`); at the quick row\'s '
-           's / step that is the estimated time above × 8 on this CPU. Measured while other work shared the machine: '
-           'read the rows against each other.']
+           's / step that is the estimated time above × 8 on this CPU.']
     out = Path(__file__).parent/'_out'; out.mkdir(exist_ok=True)
     (out/'esser2019.md').write_text('\n'.join(md) + '\n'); print('\n'.join(md))
 
