@@ -19,11 +19,13 @@ from .data.worlds import sample_keys
 from .metrics import _check_ndim, _check_same, _np
 
 # %% auto 0
-__all__ = ['PROBE_KINDS', 'ProbeConfig', 'KeypointProbe', 'AppearanceProbe', 'make_probe', 'probe_key', 'train_probe', 'embed',
-           'identity_gallery', 'retrieval_map', 'appearance_retention', 'pose_retention', 'pose_error_gt',
-           'probe_report']
+__all__ = ['APPEARANCE_MODES', 'PROBE_KINDS', 'ProbeConfig', 'KeypointProbe', 'AppearanceProbe', 'make_probe', 'probe_key',
+           'reid_batch', 'info_nce', 'train_probe', 'embed', 'identity_gallery', 'retrieval_map',
+           'appearance_retention', 'pose_retention', 'pose_error_gt', 'probe_report']
 
 # %% ../nbs/06a_probes.ipynb 6
+APPEARANCE_MODES = ('object', 'all', 'reid')  # how the appearance probe is trained (`ProbeConfig.appearance`)
+
 @dataclass
 class ProbeConfig(ConfigBase):
     "Size and training schedule of a probe (our choices; no paper specifies them)."
@@ -33,11 +35,18 @@ class ProbeConfig(ConfigBase):
     lr: float = 3e-3         # peak AdamW learning rate of a one-cycle schedule
     weight_decay: float = 1e-4 # AdamW weight decay
     n_down: int | None = None  # stride-2 blocks; None: log2(res / 8), i.e. 8x8 heatmaps at any resolution
-    appearance: str = 'object' # appearance probe target: 'object' (first `world.n_app` latents) or 'all'
+    appearance: str = 'reid' # appearance probe: 'reid' (contrastive re-id embedding), 'object' or 'all' (latent regression)
+    embed_dim: int = 64      # 'reid' only: dimensions of the unit-norm embedding
+    temperature: float = 0.1 # 'reid' only: temperature of the InfoNCE loss
     seed: int = 0            # seeds the weights (the training data are the world's deterministic `train` samples)
     PROFILES = {'smoke': dict(width=8, steps=150, batch_size=16, lr=1e-2),
                 'quick': {},
                 'paper': dict(width=32, steps=3000)}
+
+    def __post_init__(self):
+        check_choice('appearance', self.appearance, APPEARANCE_MODES)
+        if self.embed_dim < 1 or not self.temperature > 0:
+            raise ValueError(f"embed_dim must be >= 1 and temperature > 0; got {self.embed_dim} and {self.temperature}")
 
 # %% ../nbs/06a_probes.ipynb 9
 def _block(cin: int, cout: int, stride: int) -> nn.Sequential:
@@ -84,28 +93,32 @@ class KeypointProbe(nn.Module):
 
 # %% ../nbs/06a_probes.ipynb 16
 class AppearanceProbe(nn.Module):
-    "Images (B, 3, H, W) in [0, 1] -> predicted appearance latents (B, A), the embedding for retrieval."
-    def __init__(self, n_out: int,  # A, the appearance latents regressed
+    "Images (B, 3, H, W) in [0, 1] -> an embedding (B, n_out) for retrieval: predicted latents or a unit-norm re-id code."
+    def __init__(self, n_out: int,  # outputs: A regressed appearance latents, or the re-id embedding's dimensions
                  width: int = 16,    # channels of the first block
                  n_down: int = 3,    # stride-2 blocks before the global pool
+                 normalize: bool = False, # L2-normalize the output (re-id); False: regression, starting at 0.5
                 ):
         super().__init__()
         self.encoder, c = _encoder(width, n_down)
         self.head = nn.Sequential(nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(c, 4 * c, bias=False),
                                   nn.BatchNorm1d(4 * c), nn.ReLU(inplace=True), nn.Linear(4 * c, n_out))
-        nn.init.zeros_(self.head[-1].weight); nn.init.constant_(self.head[-1].bias, 0.5)  # start at the latents' mean
-        self.n_out = n_out
+        if not normalize:  # regression: start at the latents' mean
+            nn.init.zeros_(self.head[-1].weight); nn.init.constant_(self.head[-1].bias, 0.5)
+        self.n_out, self.normalize = n_out, normalize
 
     def forward(self, x):
-        "The embedding (B, A) of images `x` (B, 3, H, W)."
-        _check_ndim('images', x, (4,), '(B, 3, H, W) images'); return self.head(self.encoder(x - 0.5))
+        "The embedding (B, n_out) of images `x` (B, 3, H, W)."
+        _check_ndim('images', x, (4,), '(B, 3, H, W) images'); z = self.head(self.encoder(x - 0.5))
+        return F.normalize(z, dim=-1) if self.normalize else z
 
 # %% ../nbs/06a_probes.ipynb 19
 PROBE_KINDS = ('keypoints', 'appearance')
 
 def _app_dims(world, cfg: ProbeConfig) -> int:
-    "How many appearance latents the appearance probe regresses."
-    check_choice('appearance', cfg.appearance, ('object', 'all'))
+    "The appearance probe's outputs: `embed_dim` for 'reid', else how many appearance latents it regresses."
+    check_choice('appearance', cfg.appearance, APPEARANCE_MODES)
+    if cfg.appearance == 'reid': return cfg.embed_dim
     return world.n_app if cfg.appearance == 'object' else world.latents([0], 'train')['appearance'].shape[1]
 
 def make_probe(kind: str, world, cfg: ProbeConfig | None = None) -> nn.Module:
@@ -113,20 +126,63 @@ def make_probe(kind: str, world, cfg: ProbeConfig | None = None) -> nn.Module:
     check_choice('kind', kind, PROBE_KINDS); cfg = cfg or ProbeConfig()
     nd = _n_down(world.cfg.res, cfg.n_down)
     if kind == 'keypoints': return KeypointProbe(world.n_keypoints, cfg.width, nd)
-    return AppearanceProbe(_app_dims(world, cfg), cfg.width, nd)
+    return AppearanceProbe(_app_dims(world, cfg), cfg.width, nd, normalize=cfg.appearance == 'reid')
 
 def probe_key(kind: str, world, cfg: ProbeConfig) -> str:
     "A short hash of everything that determines a trained probe: kind, world name, seed and config, probe config."
     s = json.dumps([kind, world.name, world.seed, world.cfg.to_dict(), cfg.to_dict()], sort_keys=True, default=str)
     return hashlib.sha1(s.encode()).hexdigest()[:12]
 
-# %% ../nbs/06a_probes.ipynb 21
+# %% ../nbs/06a_probes.ipynb 22
+def _identity_latents(world,             # the World
+                      ids,               # (N,) sample indices whose appearances (kind-0 keys) are rendered
+                      poses,             # (N,) indices of the poses (kind-5 keys) and backgrounds (kind-6 keys)
+                      split: str,        # 'train', 'calib' or 'test'
+                      varied: bool = True, # backdrop and clutter from the kind-6 key; False: the identity's own
+                     ) -> dict:
+    "Latents of appearance `ids[n]` of `split` in pose `poses[n]`, in front of background `poses[n]` if `varied`."
+    ak, pk = sample_keys(world.seed, ids, split, 0), sample_keys(world.seed, poses, split, 5)
+    lat = world._latents(ak, pk)
+    if varied:
+        bg = world._latents(sample_keys(world.seed, poses, split, 6), pk)['appearance']
+        lat['appearance'][:, world.n_app:] = bg[:, world.n_app:]
+    return lat
+
+def reid_batch(world,                # the World
+               step: int,            # training step: identities step·n ... (step+1)·n - 1, n = batch_size // 2
+               batch_size: int,      # images (2 views of batch_size // 2 identities)
+               split: str = 'train', # 'train', 'calib' or 'test'
+              ) -> dict:
+    "A rendered re-id batch: `n` identities in 2 poses and backgrounds each, rows [view 1 of all; view 2 of all]."
+    n = batch_size // 2
+    if n < 2: raise ValueError(f"a re-id batch needs batch_size >= 4 (2 views of >= 2 identities); got {batch_size}")
+    ids = list(range(step * n, (step + 1) * n))
+    poses = [2 * step * n + 2 * i + v for v in (0, 1) for i in range(n)]
+    return world.render(_identity_latents(world, ids + ids, poses, split))
+
+def info_nce(z1,                      # (n, D) embeddings of view 1
+             z2,                      # (n, D) embeddings of view 2 (row i: the same identity as row i of z1)
+             temperature: float = 0.1, # softmax temperature of the cosine similarities
+            ) -> torch.Tensor:
+    "Symmetric InfoNCE: mean cross-entropy of each view retrieving its other view among the n identities."
+    _check_same('z1', z1, 'z2', z2)
+    z1, z2 = F.normalize(z1, dim=-1), F.normalize(z2, dim=-1)
+    logits = z1 @ z2.T / temperature; tgt = torch.arange(len(z1), device=z1.device)
+    return (F.cross_entropy(logits, tgt) + F.cross_entropy(logits.T, tgt)) / 2
+
+# %% ../nbs/06a_probes.ipynb 27
 def _probe_loss(kind: str, probe: nn.Module, batch: dict, cfg: ProbeConfig, res: int) -> torch.Tensor:
-    "The training loss of `probe` on a world batch: masked L1 on keypoints / res, or MSE on appearance latents."
+    "The training loss of `probe` on a batch: masked L1 on keypoints / res, InfoNCE for 'reid', else MSE on latents."
     if kind == 'keypoints':
         kp = batch['keypoints']; ok = torch.isfinite(kp)
         return F.l1_loss(probe(batch['image'])[ok] / res, kp[ok] / res)
+    if cfg.appearance == 'reid': return info_nce(*probe(batch['image']).chunk(2), cfg.temperature)
     return F.mse_loss(probe(batch['image']), batch['appearance'][:, :probe.n_out])
+
+def _probe_batch(kind: str, world, cfg: ProbeConfig, step: int) -> dict:
+    "Training batch `step`: `reid_batch` for the re-id probe, else samples step·B ... (step+1)·B - 1 of `train`."
+    if kind == 'appearance' and cfg.appearance == 'reid': return reid_batch(world, step, cfg.batch_size, 'train')
+    return world.sample(range(step * cfg.batch_size, (step + 1) * cfg.batch_size), 'train')
 
 def _load_probe(path: Path, probe: nn.Module, device) -> nn.Module:
     "Load cached weights into `probe`; a file that cannot be read or does not fit raises a `ValueError` naming it."
@@ -138,7 +194,7 @@ def _load_probe(path: Path, probe: nn.Module, device) -> nn.Module:
                          f"delete it to retrain") from None
     return probe
 
-# %% ../nbs/06a_probes.ipynb 22
+# %% ../nbs/06a_probes.ipynb 28
 def train_probe(kind: str,            # 'keypoints' (pose retention) or 'appearance' (appearance retention)
                 world,                # the World whose `train` split it learns
                 cfg: ProbeConfig | None = None, # size and schedule; default `ProbeConfig()` (the `quick` size)
@@ -157,10 +213,10 @@ def train_probe(kind: str,            # 'keypoints' (pose retention) or 'appeara
         probe.info.update(cached=True, seconds=0.); return _load_probe(path, probe, device).eval()
     opt = torch.optim.AdamW(probe.parameters(), lr=cfg.lr, weight_decay=cfg.weight_decay)
     sched = torch.optim.lr_scheduler.OneCycleLR(opt, cfg.lr, total_steps=max(cfg.steps, 2), pct_start=0.1)
-    probe.train(); t0, bs = time.time(), cfg.batch_size
+    probe.train(); t0 = time.time()
     bar = progress_bar(range(cfg.steps), leave=False) if progress else range(cfg.steps)
     for step in bar:
-        b = world.sample(range(step * bs, (step + 1) * bs), 'train')
+        b = _probe_batch(kind, world, cfg, step)
         b = {k: b[k].to(device) for k in ('image', 'keypoints', 'appearance')}
         loss = _probe_loss(kind, probe, b, cfg, world.cfg.res)
         opt.zero_grad(set_to_none=True); loss.backward(); opt.step(); sched.step()
@@ -172,7 +228,7 @@ def train_probe(kind: str,            # 'keypoints' (pose retention) or 'appeara
         os.replace(tmp, path)
     return probe.eval()
 
-# %% ../nbs/06a_probes.ipynb 24
+# %% ../nbs/06a_probes.ipynb 30
 @torch.no_grad()
 def embed(probe: nn.Module,  # a trained probe (eval mode)
           images,            # (N, 3, H, W) images in [0, 1]
@@ -183,7 +239,7 @@ def embed(probe: nn.Module,  # a trained probe (eval mode)
     dev = next(probe.parameters()).device
     return torch.cat([probe(images[i:i + batch_size].to(dev).float()).cpu() for i in range(0, len(images), batch_size)])
 
-# %% ../nbs/06a_probes.ipynb 32
+# %% ../nbs/06a_probes.ipynb 40
 def identity_gallery(world,             # the World to render
                      n_ids: int,        # identities (appearances): those of samples 0..n_ids-1 of `split`
                      n_per_id: int,     # poses per identity
@@ -194,18 +250,13 @@ def identity_gallery(world,             # the World to render
     "`n_ids` appearances of `split`, each in `n_per_id` poses: `image`, `identity` (N,) int64, `keypoints`, latents."
     check_choice('background', background, ('varied', 'shared'))
     if n_ids < 1 or n_per_id < 1: raise ValueError(f"n_ids and n_per_id must be >= 1; got {n_ids} and {n_per_id}")
-    ak = sample_keys(world.seed, range(n_ids), split, 0).repeat_interleave(n_per_id)
-    pk = sample_keys(world.seed, range(n_ids * n_per_id), split, 5)
-    bk = sample_keys(world.seed, range(n_ids * n_per_id), split, 6)
-    def lat(s):
-        l = world._latents(ak[s], pk[s])
-        if background == 'varied': l['appearance'][:, world.n_app:] = world._latents(bk[s], pk[s])['appearance'][:, world.n_app:]
-        return l
-    parts = [world.render(lat(slice(i, i + chunk))) for i in range(0, len(ak), chunk)]
+    N = n_ids * n_per_id; ids = [i // n_per_id for i in range(N)]
+    parts = [world.render(_identity_latents(world, ids[i:i + chunk], range(i, min(i + chunk, N)), split,
+                                            background == 'varied')) for i in range(0, N, chunk)]
     keep = ('image', 'identity', 'keypoints', 'visible', 'appearance', 'pose')
     return {k: torch.cat([p[k] for p in parts]) for k in keep}
 
-# %% ../nbs/06a_probes.ipynb 35
+# %% ../nbs/06a_probes.ipynb 43
 def retrieval_map(query_emb,    # (Q, D) query embeddings
                   query_ids,    # (Q,) identity of each query
                   gallery_emb,  # (N, D) gallery embeddings
@@ -228,7 +279,7 @@ def retrieval_map(query_emb,    # (Q, D) query embeddings
                                       f"{qi[missing[:10]].tolist()}) have no positive in the gallery")
     return float(100 * np.mean([average_precision_score(pos[q][keep[q]], -d[q][keep[q]]) for q in range(len(qe))]))
 
-# %% ../nbs/06a_probes.ipynb 38
+# %% ../nbs/06a_probes.ipynb 46
 def appearance_retention(probe: nn.Module, # a trained `AppearanceProbe`
                          generated,        # (Q, 3, H, W) generated images in [0, 1]
                          source_ids,       # (Q,) identity of each generated image's appearance source
@@ -241,7 +292,7 @@ def appearance_retention(probe: nn.Module, # a trained `AppearanceProbe`
     return retrieval_map(embed(probe, generated, batch_size), source_ids,
                          embed(probe, gallery['image'], batch_size), gallery['identity'])
 
-# %% ../nbs/06a_probes.ipynb 41
+# %% ../nbs/06a_probes.ipynb 49
 def _kp_distance(a, b, width: int) -> dict:
     "Per-image mean (over finite keypoints) euclidean distance of (N, J, 2) keypoints `a`, `b` in % of `width`."
     with np.errstate(invalid='ignore'):
@@ -272,7 +323,7 @@ def pose_error_gt(probe: nn.Module, # a trained `KeypointProbe`
     p = embed(probe, x, batch_size); _check_same('probe keypoints', p, 'gt_keypoints', k)
     return _kp_distance(p, k, x.shape[-1])
 
-# %% ../nbs/06a_probes.ipynb 45
+# %% ../nbs/06a_probes.ipynb 53
 def probe_report(world,           # the World the probes were trained on
                  probes: dict,    # {'keypoints': KeypointProbe, 'appearance': AppearanceProbe} (either may be absent)
                  n: int = 512,    # test images for the keypoint error

@@ -19,9 +19,9 @@ from .train import fit, load_method, load_checkpoint
 
 # %% auto 0
 __all__ = ['WORLD_SEED', 'REGISTRY', 'BASELINE_WORLDS', 'LIU_SETTINGS', 'LIU_ABLATIONS', 'LIU_SEEDS', 'SIAROHIN_SETTINGS',
-           'SIAROHIN_KS', 'ESSER_VARIANTS', 'EVAL_SIZES', 'Experiment', 'register_experiment', 'get_experiment',
-           'select', 'feeding', 'run_dir', 'make_world', 'build', 'clear_run', 'run_experiment', 'evaluate_run',
-           'nbs_dir', 'kernel_name', 'run_with_notebook', 'run_all', 'artifact_path', 'paper_notebooks',
+           'SIAROHIN_KS', 'ESSER_VARIANTS', 'ESSER_WORLD', 'EVAL_SIZES', 'Experiment', 'register_experiment',
+           'get_experiment', 'select', 'feeding', 'run_dir', 'make_world', 'build', 'clear_run', 'run_experiment',
+           'evaluate_run', 'nbs_dir', 'kernel_name', 'run_with_notebook', 'run_all', 'artifact_path', 'paper_notebooks',
            'run_paper_notebooks', 'reproduce', 'collect', 'summarize', 'fmt_pm', 'md_table', 'write_table',
            'write_report', 'segment_files', 'main']
 
@@ -143,15 +143,20 @@ _register_siarohin2020()
 # %% ../nbs/09_reproduce.ipynb 18
 ESSER_VARIANTS = ('variational', 'adversarial', 'equal', 'fixed', 'adaptive', 'bvae', 'posesup')
 
+ESSER_WORLD = {}  # world overrides of every esser2019 experiment (none: see above)
+
 def _register_esser2019():
     from partseg.methods.esser2019 import VARIANTS
     from partseg.data.worlds import WORLDS
     for v in ESSER_VARIANTS:
         ov = dict(VARIANTS[v], **(dict(n_keypoints=len(WORLDS['puppets'].keypoint_names)) if v == 'posesup' else {}))
-        register_experiment(Experiment(f'esser2019/puppets-{v}', 'esser2019', 'tables', 'esser2019', 'puppets', ov, {},
-                                       seeds=(0,), tags=dict(setting='puppets', variant=v)))
-    register_experiment(Experiment('esser2019/faces-adaptive', 'esser2019', 'figures', 'esser2019', 'faces', {}, {},
-                                   seeds=(0,), tags=dict(setting='faces', variant='adaptive')))
+        if v in ('bvae', 'posesup'): ov['marginals'] = False   # only Table 1's rows and the figures draw D_π, D_α
+        register_experiment(Experiment(f'esser2019/puppets-{v}', 'esser2019', 'tables', 'esser2019', 'puppets', ov,
+                                       ESSER_WORLD, seeds=(0,), tags=dict(setting='puppets', variant=v)))
+    for w in ('faces', 'birds'):
+        ov = dict(marginals=False) if w == 'faces' else {}   # Fig. 2 shows transfers only; Fig. 5 (birds) the marginals
+        register_experiment(Experiment(f'esser2019/{w}-adaptive', 'esser2019', 'figures', 'esser2019', w, ov, ESSER_WORLD,
+                                       seeds=(0,), tags=dict(setting=w, variant='adaptive')))
 
 _register_esser2019()
 

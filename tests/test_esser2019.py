@@ -30,11 +30,11 @@ def test_resume_keeps_gamma_and_lambda(tmp_path):
     assert math.isclose(float(a.mi.gamma), float(b2.mi.gamma), rel_tol=1e-4, abs_tol=1e-6)
 
 def test_cli_run_writes_the_table_1_and_fig_7_metrics(root, capsys):
-    assert len(select('esser2019')) == 8
+    assert len(select('esser2019')) == 9
     assert main(['train', 'esser2019/puppets-adaptive', '--profile', 'smoke', '--no-notebook']) == 0
     d = run_dir('esser2019/puppets-adaptive', 'smoke', 0)
     m = json.loads((d/'metrics.json').read_text())
-    for k in ('I_T', 'I_T2', 'I_post', 'L_rec', 'triplet_mse', 'recon_mse', 'gamma', 'lam'): assert math.isfinite(m[k]), k
+    for k in ('I_T', 'I_T2', 'I_post', 'L_rec', 'triplet_mse', 'triplet_mse_fg', 'recon_mse', 'gamma', 'lam'): assert math.isfinite(m[k]), k
     assert len(m['triplet_mse_per_sample']) == 16
     model = load_method(d)
     x = torch.rand(2, 3, 16, 16)

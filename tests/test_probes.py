@@ -1,8 +1,9 @@
 "Integration tests of partseg.probes: the weight cache, the identity gallery, and a smoke probe on a real world."
-import pytest, torch
+import math, pytest, torch
 from partseg.data.worlds import get_world
 from partseg.probes import (ProbeConfig, train_probe, identity_gallery, embed, pose_retention, pose_error_gt,
-                            appearance_retention, probe_report, probe_key)
+                            appearance_retention, probe_report, probe_key, make_probe, reid_batch, info_nce)
+from partseg.core import seed_everything
 
 SMOKE = ProbeConfig.profile('smoke')
 
@@ -59,3 +60,28 @@ def test_smoke_probe_beats_mean(faces32):
     assert abs(r['kp_error'] - err) < 1e-9 and 0 <= r['app_map'] <= 100
     assert 0 <= appearance_retention(a, te['image'][:6], identity_gallery(faces32, 6, 1)['identity'],
                                      identity_gallery(faces32, 6, 2)) <= 100
+
+def test_config_rejects_unknown_appearance():
+    with pytest.raises(ValueError, match='valid choices: object, all, reid'): ProbeConfig(appearance='bogus')
+    with pytest.raises(ValueError, match='valid choices'): ProbeConfig().replace(appearance='triplet')
+    with pytest.raises(ValueError, match='temperature'): ProbeConfig(temperature=-1.)
+    assert ProbeConfig().appearance == 'reid'
+
+def test_reid_probe_learns(faces32):
+    "A smoke re-id probe: unit-norm codes, and its InfoNCE on unseen test pairs drops below the untrained one's."
+    w = faces32     # (32-px puppets are too small for a smoke probe to generalize to test identities)
+    cfg = SMOKE.replace(steps=100, embed_dim=16)
+    p = train_probe('appearance', w, cfg, device='cpu', progress=False)
+    assert p.normalize and p.n_out == 16 and not p.training
+    b = reid_batch(w, 0, 64, 'test')
+    assert (b['identity'][:32] == b['identity'][32:]).all()
+    z = embed(p, b['image'])
+    torch.testing.assert_close(z.norm(dim=-1), torch.ones(64))
+    seed_everything(cfg.seed); z0 = embed(make_probe('appearance', w, cfg).eval(), b['image'])
+    loss, loss0 = info_nce(*z.chunk(2), cfg.temperature).item(), info_nce(*z0.chunk(2), cfg.temperature).item()
+    assert abs(loss0 - math.log(32)) < 0.5, loss0     # untrained: about chance
+    assert loss < loss0 - 0.3, (loss, loss0)
+    # the regressing modes are still available and have their own output size and cache key
+    o = make_probe('appearance', w, cfg.replace(appearance='object'))
+    assert o.n_out == w.n_app and not o.normalize
+    assert probe_key('appearance', w, cfg) != probe_key('appearance', w, cfg.replace(appearance='object'))

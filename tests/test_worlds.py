@@ -44,3 +44,15 @@ def test_errors():
     with pytest.raises(ValueError, match='valid choices: train, calib, test'): get_world('faces').sample([0], 'val')
     with pytest.raises(ValueError, match='valid choices: aligned, wild'): get_world('birds', placement='center')
     with pytest.raises(ValueError, match='valid choices'): get_world('birds', species=(9,))
+
+def test_light_is_off_by_default_and_belongs_to_the_pose_key():
+    from partseg.data.worlds import get_world
+    w0, w1 = get_world('puppets'), get_world('puppets', light=0.3)
+    assert torch.equal(w0.sample(range(3))['image'], get_world('puppets', light=0.0).sample(range(3))['image'])
+    b1, b2, b3 = w1.triplets(range(6))
+    # x2 and x3 share the pose key, hence the illumination: their mean colour ratio varies less than x1's vs x2's
+    r12 = (b1['image'].mean((2, 3)) / b2['image'].mean((2, 3))).log().std(1)
+    assert not torch.equal(w1.sample(range(3))['image'], w0.sample(range(3))['image'])
+    lat = w1.latents(range(6), t=[0.0] * 6); lat2 = w1.latents(range(6), t=[50.0] * 6)
+    assert (lat['light'] - lat2['light']).abs().max() > 0.05 and torch.equal(lat['appearance'], lat2['appearance'])
+    assert r12.isfinite().all()

@@ -37,6 +37,7 @@ class WorldConfig(ConfigBase):
     pose_var: float = 1.0         # 0: every sample in the mean pose and framing, 1: full joint ranges
     species: tuple | None = None  # birds: which appearance species are drawn, e.g. (0,) for a CUB-1-like subset; None = all
     video_speed: float = 0.12     # clips: trajectory phase advance per frame (radians)
+    light: float = 0.0            # strength of a per-frame illumination (a colour-cast gain 1 ± light per channel) that drifts along a clip; 0 = none
 
 # %% ../../nbs/01_data.worlds.ipynb 9
 _M32 = 0xFFFFFFFF
@@ -313,8 +314,11 @@ def _latents(self: World, app_keys, pose_keys, t=None) -> dict:
         sp = allowed[(hash_uniform(app_keys ^ 0x5DEECE66D, 1)[:, 0] * len(allowed)).long().clamp(max=len(allowed) - 1)]
     tq = torch.zeros(len(app_keys), dtype=torch.int64) if t is None else (t[:, 0] * 1024).round().long()
     noise_seed = torch.tensor([step_seed(int(k), int(q), 7) for k, q in zip(pose_keys, tq)], dtype=torch.int64)
+    ul = hash_uniform(torch.as_tensor(pose_keys, dtype=torch.int64) ^ 0x2545F4914F6CDD1D, 6)
+    tl = torch.zeros(len(app_keys), 1) if t is None else t
+    light = 1 + cfg.light * torch.sin(2 * math.pi * ul[:, :3] + cfg.video_speed * (0.5 + ul[:, 3:]) * tl)
     return dict(appearance=ua, pose=pose, identity=torch.as_tensor(app_keys, dtype=torch.int64), species=sp,
-                noise_seed=noise_seed)
+                noise_seed=noise_seed, light=light)
 
 @patch
 def latents(self: World, idx, split: str = 'train', t=None) -> dict:
@@ -432,6 +436,7 @@ def render(self: World, lat: dict) -> dict:
     home = self._home.to(dev)
     visible = home[torch.arange(kp.shape[1], device=dev)[None].expand_as(lab), lab] & inside & ~selfocc.to(dev)
     kp = torch.where(inside[..., None], kp, torch.full_like(kp, float('nan')))
+    if cfg.light and 'light' in lat: img = (img * lat['light'].to(dev)[:, :, None, None]).clamp_(0, 1)
     img = self._noise_blur(img, lat['noise_seed'])
     return dict(image=img, parts=parts, fg=parts > 0, keypoints=kp, visible=visible,
                 appearance=lat['appearance'].to(dev), pose=lat['pose'].to(dev), identity=lat['identity'].to(dev),

@@ -18,33 +18,48 @@ from ..data.pairs import PairConfig
 from . import Method, MethodConfig, register
 
 # %% auto 0
-__all__ = ['VARIANTS', 'CodeEncoder', 'CodeDecoder', 'keypoint_heatmaps', 'Esser2019Config', 'Esser2019', 'fresh_mi']
+__all__ = ['VARIANTS', 'code_side', 'CodeEncoder', 'CodeDecoder', 'keypoint_heatmaps', 'Esser2019Config', 'Esser2019', 'fresh_mi']
 
 # %% ../../nbs/14_methods.esser2019.ipynb 5
+def code_side(res: int, widths: tuple) -> int:
+    "The side of the bottom feature map: `res` halved once per width after the first."
+    side = res // 2 ** (len(widths) - 1)
+    if side < 1 or res % 2 ** (len(widths) - 1): raise ValueError(f"res {res} cannot be halved {len(widths) - 1} times (widths {widths})")
+    return side
+
 class CodeEncoder(nn.Module):
-    "Image (B,C,H,W) → vector (B, out): a stem conv, one stride-2 residual block per extra width, residual blocks, a linear layer."
-    def __init__(self, in_ch: int, widths: tuple, n_res: int, res: int, out: int):
+    "Image (B,C,H,W) → code (B, out): stem conv, a stride-2 residual block per extra width, residual blocks, then a head."
+    def __init__(self, in_ch: int, widths: tuple, n_res: int, res: int,
+                 out: int,          # vector codes: the code size; spatial codes: channels of the code map
+                 spatial: bool = False, # True: the code is the (out, side, side) map, flattened channel-major
+                ):
         super().__init__()
-        side = res // 2 ** (len(widths) - 1)
-        if side < 1 or res % 2 ** (len(widths) - 1): raise ValueError(f"res {res} cannot be halved {len(widths) - 1} times (widths {widths})")
+        side = code_side(res, widths)
         layers = [nn.Conv2d(in_ch, widths[0], 3, padding=1), nn.LeakyReLU(0.2)]
         for a, b in zip(widths[:-1], widths[1:]): layers.append(ResBlock(a, b, stride=2, norm='none', act='leaky_relu'))
         layers += [ResBlock(widths[-1], norm='none', act='leaky_relu') for _ in range(n_res)]
-        self.body, self.head = nn.Sequential(*layers), nn.Linear(widths[-1] * side * side, out)
+        self.body = nn.Sequential(*layers)
+        self.head = (nn.Sequential(nn.LeakyReLU(0.2), nn.Conv2d(widths[-1], out, 3, padding=1)) if spatial
+                     else nn.Sequential(nn.Flatten(), nn.Linear(widths[-1] * side * side, out)))
 
-    def forward(self, x): return self.head(self.body(x).flatten(1))
+    def forward(self, x): return self.head(self.body(x)).flatten(1)
 
 class CodeDecoder(nn.Module):
-    "Vector (B, d) → image (B,3,H,W) in [0, 1]: the mirror of `CodeEncoder`."
-    def __init__(self, dim: int, widths: tuple, n_res: int, res: int):
+    "Code (B, d) → image (B,3,H,W) in [0, 1]: the mirror of `CodeEncoder`."
+    def __init__(self, dim: int,   # vector codes: the code size; spatial codes: channels of the code map
+                 widths: tuple, n_res: int, res: int,
+                 spatial: bool = False, # True: the code is a flattened (dim, side, side) map, read by a 3x3 conv
+                ):
         super().__init__()
-        self.side, w = res // 2 ** (len(widths) - 1), widths[::-1]
-        self.fc = nn.Linear(dim, w[0] * self.side ** 2)
+        self.side, w, self.spatial, self.dim = code_side(res, widths), widths[::-1], spatial, dim
+        self.fc = nn.Conv2d(dim, w[0], 3, padding=1) if spatial else nn.Linear(dim, w[0] * self.side ** 2)
         layers = [ResBlock(w[0], norm='none', act='leaky_relu') for _ in range(n_res)]
         for a, b in zip(w[:-1], w[1:]): layers += [nn.Upsample(scale_factor=2, mode='nearest'), ResBlock(a, b, norm='none', act='leaky_relu')]
         self.body = nn.Sequential(*layers, nn.LeakyReLU(0.2), nn.Conv2d(w[-1], 3, 3, padding=1))
 
-    def forward(self, z): return torch.sigmoid(self.body(self.fc(z).view(len(z), -1, self.side, self.side)))
+    def forward(self, z):
+        h = self.fc(z.view(len(z), self.dim, self.side, self.side)) if self.spatial else self.fc(z)
+        return torch.sigmoid(self.body(h.view(len(z), -1, self.side, self.side)))
 
 # %% ../../nbs/14_methods.esser2019.ipynb 8
 def keypoint_heatmaps(kp: torch.Tensor, # (B,J,2) pixel coordinates (x, y), NaN where missing
@@ -79,8 +94,9 @@ class Esser2019Config(MethodConfig):
     lr_decay: bool = True           # linear decay to 0 at `steps` (code)
     widths: tuple = (32, 64, 128, 128, 256, 256, 256)  # encoder widths per level (code); the decoder mirrors them
     n_res: int = 4                  # residual blocks at the bottom (code)
-    dim_pi: int = 256               # pose code (code)
-    dim_alpha: int = 256            # appearance code (our choice: as π)
+    code_channels: int = 16         # >0: spatial codes, this many channels per factor at the bottom map (PyTorch port: 16)
+    dim_pi: int = 256               # vector pose code (code_channels=0 only; the TF code's 256-d)
+    dim_alpha: int = 256            # vector appearance code (code_channels=0 only; our choice: as π)
     pose_input: str = 'image'       # 'image' (esser2019) or 'keypoints' (the pose-supervised bound)
     n_keypoints: int = 0            # J, the heatmap channels of the pose-supervised E_π (the world's keypoints)
     rec_l1: float = 1.0             # weight of the per-pixel L1 term of L_rec
@@ -98,7 +114,7 @@ class Esser2019Config(MethodConfig):
     t_lr: float = 2e-4              # T, T′ Adam lr (our choice: the model's)
     warmup: int = 1000              # steps before λ, γ move and L_MI applies (PyTorch port: 1 000)
     video_max_gap: int = 200        # frame gap of the training pairs: any two frames of a clip (our choice)
-    PROFILES = {'smoke': dict(res=16, batch_size=4, steps=3, widths=(8, 16, 16), n_res=1, dim_pi=8, dim_alpha=8,
+    PROFILES = {'smoke': dict(res=16, batch_size=4, steps=3, widths=(8, 16, 16), n_res=1, code_channels=2, dim_pi=8, dim_alpha=8,
                               t_hidden=16, t_depth=1, warmup=1, rec_perceptual=0.0),
                 'quick': dict(res=64, batch_size=16, steps=2500, widths=(16, 32, 64, 64, 128), n_res=1, dim_pi=32,
                               dim_alpha=32, t_hidden=256, t_depth=2, warmup=300, rec_perceptual=0.0, lr=5e-4, t_lr=5e-4)}
@@ -124,12 +140,15 @@ class Esser2019(Method):
         check_choice('pose_input', c.pose_input, ('image', 'keypoints')); check_choice('gamma_rule', c.gamma_rule, GAMMA_RULES)
         if c.pose_input == 'keypoints' and c.n_keypoints < 1:
             raise ValueError("pose_input='keypoints' needs n_keypoints (the world's number of keypoints, e.g. world.n_keypoints)")
-        self.enc_alpha = CodeEncoder(3, c.widths, c.n_res, c.res, c.dim_alpha)
-        self.enc_pi = CodeEncoder(3 if c.pose_input == 'image' else c.n_keypoints, c.widths, c.n_res, c.res, 2 * c.dim_pi)
-        self.dec = CodeDecoder(c.dim_pi + c.dim_alpha, c.widths, c.n_res, c.res)
-        self.dec_pi = CodeDecoder(c.dim_pi, c.widths, c.n_res, c.res) if c.marginals else None
-        self.dec_alpha = CodeDecoder(c.dim_alpha, c.widths, c.n_res, c.res) if c.marginals else None
-        self.mi = MIRegularizer(c.dim_pi, c.dim_alpha, c.mi_config())
+        sp, cc, s2 = c.code_channels > 0, c.code_channels, code_side(c.res, c.widths) ** 2
+        a_out, p_out = (cc, cc) if sp else (c.dim_alpha, c.dim_pi)   # per-factor encoder outputs (channels or sizes)
+        self.d_pi, self.d_alpha = (cc * s2, cc * s2) if sp else (c.dim_pi, c.dim_alpha)   # flattened code sizes
+        self.enc_alpha = CodeEncoder(3, c.widths, c.n_res, c.res, a_out, sp)
+        self.enc_pi = CodeEncoder(3 if c.pose_input == 'image' else c.n_keypoints, c.widths, c.n_res, c.res, 2 * p_out, sp)
+        self.dec = CodeDecoder(p_out + a_out, c.widths, c.n_res, c.res, sp)
+        self.dec_pi = CodeDecoder(p_out, c.widths, c.n_res, c.res, sp) if c.marginals else None
+        self.dec_alpha = CodeDecoder(a_out, c.widths, c.n_res, c.res, sp) if c.marginals else None
+        self.mi = MIRegularizer(self.d_pi, self.d_alpha, c.mi_config())
         self.perceptual = PerceptualLoss() if c.rec_perceptual > 0 else None
         self.run_info = dict(self.perceptual.backbone_info) if self.perceptual is not None else {}
         self.opts = {}
@@ -143,14 +162,14 @@ def _pose_input(self: Esser2019, images, keypoints=None):
     return keypoint_heatmaps(keypoints, images.shape[-1])
 
 def _encode_pose(self: Esser2019, images, keypoints=None) -> tuple:
-    "(μ, log σ²) of q(π | x), each (B, dim_pi); `keypoints` (B,J,2) for the pose-supervised variant."
+    "(μ, log σ²) of q(π | x), each (B, d_pi) (flattened); `keypoints` (B,J,2) for the pose-supervised variant."
     self._check_images(images, 'images')
     h = self.enc_pi(self._pose_input(images, keypoints))
     mu, logvar = h.chunk(2, 1)
     return mu, logvar.clamp(-12, 6)
 
 def _encode_appearance(self: Esser2019, images) -> torch.Tensor:
-    "α = E_α(x), (B, dim_alpha)."
+    "α = E_α(x), (B, d_alpha) (flattened)."
     self._check_images(images, 'images'); return self.enc_alpha(images)
 
 def _check_images(self: Esser2019, x, name):
@@ -262,14 +281,16 @@ Esser2019.codes = _codes
 # %% ../../nbs/14_methods.esser2019.ipynb 24
 @torch.no_grad()
 def _triplet_errors(self: Esser2019, world, n: int, split: str = 'test', device='cpu') -> dict:
-    "Per-triplet MSE of D(E_π(x₃), E_α(x₁)) against x₂ (transfer) and of D(E_π(x₂), E_α(x₁)) against x₂ (recon)."
-    tr, rc = [], []
+    "Per-triplet MSE of D(E_π(x₃), E_α(x₁)) against x₂ (transfer, also over x₂'s foreground only) and of D(E_π(x₂), E_α(x₁)) (recon)."
+    tr, tf, rc = [], [], []
     for i in range(0, n, 64):
         b1, b2, b3 = (
             {k: v.to(device) for k, v in b.items()} for b in world.triplets(list(range(i, min(n, i + 64))), split))
-        tr.append((self.transfer(b1['image'], b3['image'], b3['keypoints']) - b2['image']).pow(2).mean((1, 2, 3)).cpu())
+        fg = b2['fg'][:, None].float()
+        e = (self.transfer(b1['image'], b3['image'], b3['keypoints']) - b2['image']).pow(2)
+        tr.append(e.mean((1, 2, 3)).cpu()); tf.append(((e * fg).sum((1, 2, 3)) / (3 * fg.sum((1, 2, 3))).clamp(min=1)).cpu())
         rc.append((self.transfer(b1['image'], b2['image'], b2['keypoints']) - b2['image']).pow(2).mean((1, 2, 3)).cpu())
-    return dict(transfer=torch.cat(tr), recon=torch.cat(rc))
+    return dict(transfer=torch.cat(tr), transfer_fg=torch.cat(tf), recon=torch.cat(rc))
 
 def _evaluate_world(self: Esser2019, world, n_calib: int = 256, n_test: int = 256, device=None) -> dict:
     "The metrics of a run (see above): I_T, I_T′, I_post, L_rec, KL, triplet and reconstruction MSE, γ, λ."
@@ -281,7 +302,9 @@ def _evaluate_world(self: Esser2019, world, n_calib: int = 256, n_test: int = 25
     trip = self.triplet_errors(world, n_test, 'test', device)
     return dict(I_T=I_T, I_T2=I_T2, I_post=fresh_mi(ca, te, self.cfg.t_hidden, self.cfg.t_depth), L_rec=te['rec'], kl=te['kl'],
                 triplet_mse=float(trip['transfer'].mean()), triplet_mse_median=float(trip['transfer'].median()),
+                triplet_mse_fg=float(trip['transfer_fg'].mean()),
                 recon_mse=float(trip['recon'].mean()), gamma=float(self.mi.gamma), lam=float(self.mi.lam),
-                triplet_mse_per_sample=[round(v, 6) for v in trip['transfer'].tolist()])
+                triplet_mse_per_sample=[round(v, 6) for v in trip['transfer'].tolist()],
+                triplet_mse_fg_per_sample=[round(v, 6) for v in trip['transfer_fg'].tolist()])
 
 Esser2019.triplet_errors, Esser2019.evaluate_world = _triplet_errors, _evaluate_world
