@@ -50,8 +50,17 @@ def main():
         md.append(f"| {r['name']} | {r['res']} | {r['batch']} | {r['params_m']:.2f} M ({r['mi_params_m']:.2f} M) | {r['step_s']:.3f} s | "
                   f"{r['cls_s']:.4f} s | {r['data_s']:.3f} s | {r['rss_mib']:.0f} MiB | {r['steps']} | "
                   f"{est / 60:.0f} min ({est / 3600:.1f} h) |")
-    md += ['', 'The `quick` profile runs 8 experiments (`partseg list experiments | grep esser2019`); at the quick row\'s '
-           's / step that is the estimated time above × 8 on this CPU.']
+    md += ['', 'The `quick` profile runs 9 experiments (`partseg list experiments | grep esser2019`): 6 with the marginal decoders '
+           '(Table 1\'s five rows and birds) and 3 without (bvae, posesup, faces).']
+    # the measured cost of the last `partseg reproduce --profile quick --only esser2019` on this checkout, if it exists
+    runs = sorted((Path(__file__).parent.parent / 'runs' / 'quick' / 'esser2019').glob('*/seed0/metrics.json'))
+    if runs:
+        ms = [(p.parent.parent.name, json.loads(p.read_text())) for p in runs]
+        tr, ev = sum(m.get('train_seconds', 0) for _, m in ms), sum(m.get('eval_seconds', 0) for _, m in ms)
+        md += ['', f"Measured in the last quick reproduction of this checkout ({len(ms)} runs, `train_seconds` + `eval_seconds` "
+               f"of each run's metrics.json): {tr / 60:.1f} min of training and {ev / 60:.1f} min of evaluation in all, i.e. about "
+               f"{(tr + ev) / 120:.0f} min of wall time with `--jobs 2` on 2 cores (two runs share the CPU, so each run's seconds "
+               f"are those of a loaded machine). Per run: " + ', '.join(f"{k} {m.get('train_seconds', 0):.0f} s" for k, m in ms) + '.']
     out = Path(__file__).parent/'_out'; out.mkdir(exist_ok=True)
     (out/'esser2019.md').write_text('\n'.join(md) + '\n'); print('\n'.join(md))
 

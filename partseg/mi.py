@@ -51,6 +51,7 @@ class MIConfig(ConfigBase):
     depth: int = 3              # T and T′ hidden layers
     lr: float = 2e-4            # Adam learning rate of T and T′
     warmup: int = 0             # steps before λ, γ move and L_MI applies
+    ema: float = 0.99           # decay of the averages of I_T, I_T′ that drive γ (PyTorch port; 0: this batch's)
 
 # %% ../nbs/05a_mi.ipynb 14
 class MIRegularizer(nn.Module):
@@ -62,6 +63,8 @@ class MIRegularizer(nn.Module):
         self.T, self.T2 = (PairClassifier(dim_pi, dim_alpha, cfg.hidden, cfg.depth) for _ in range(2))
         self.register_buffer('gamma', torch.tensor(0. if cfg.gamma_rule == 'zero' else cfg.gamma_init))
         self.register_buffer('lam', torch.tensor(cfg.lambda_init))
+        self.register_buffer('ema_I', torch.zeros(2))     # running (I_T, I_T′), not yet bias-corrected
+        self.register_buffer('ema_n', torch.tensor(0))    # number of updates averaged
 
     def configure_optimizer(self) -> torch.optim.Optimizer:
         "One Adam over T and T′ (their losses are independent, so one optimizer steps both)."
@@ -108,14 +111,18 @@ def _encoder_loss(self: MIRegularizer, pi, alpha, kl, # codes (B,D) with their g
 
 @torch.no_grad()
 def _update(self: MIRegularizer, I_T, I_T2, step: int = 10**9) -> dict:
-    "Step 3 of §3.5: γ by the configured rule (eq. 18 / 24) and λ by eq. 23, from this step's estimates."
+    "Step 3 of §3.5: γ by the configured rule (eq. 18 / 24) from the averaged estimates, and λ by eq. 23 from this step's I_T."
     cfg = self.cfg
+    if not 0 <= cfg.ema < 1: raise ValueError(f"MIConfig.ema must be in [0, 1); got {cfg.ema}")
+    self.ema_I.mul_(cfg.ema).add_((1 - cfg.ema) * torch.tensor([float(I_T), float(I_T2)], device=self.ema_I.device))
+    self.ema_n.add_(1)
+    a_T, a_T2 = (self.ema_I / (1 - cfg.ema ** int(self.ema_n))).tolist()
     if step >= cfg.warmup:
         g = float(self.gamma)
-        if cfg.gamma_rule == 'adaptive': g = gamma_update(g, I_T, I_T2, cfg.gamma_lr, cfg.gamma_bias)
-        elif cfg.gamma_rule == 'variational': g = max(0., g + cfg.gamma_lr * (float(I_T2) - cfg.eps))   # eq. 24
+        if cfg.gamma_rule == 'adaptive': g = gamma_update(g, a_T, a_T2, cfg.gamma_lr, cfg.gamma_bias)
+        elif cfg.gamma_rule == 'variational': g = max(0., g + cfg.gamma_lr * (a_T2 - cfg.eps))   # eq. 24
         self.gamma.fill_(g)
         if cfg.use_mi_loss: self.lam.fill_(lagrange_update(float(self.lam), I_T, cfg.eps, cfg.mu))
-    return dict(gamma=self.gamma.clone(), lam=self.lam.clone())
+    return dict(gamma=self.gamma.clone(), lam=self.lam.clone(), I_T_avg=torch.tensor(a_T), I_T2_avg=torch.tensor(a_T2))
 
 MIRegularizer.encoder_loss, MIRegularizer.update = _encoder_loss, _update

@@ -4,7 +4,7 @@
 
 # %% ../../nbs/14_methods.esser2019.ipynb 2
 from __future__ import annotations
-import math
+import copy, math
 from dataclasses import dataclass
 import numpy as np
 import torch
@@ -18,7 +18,8 @@ from ..data.pairs import PairConfig
 from . import Method, MethodConfig, register
 
 # %% auto 0
-__all__ = ['VARIANTS', 'code_side', 'CodeEncoder', 'CodeDecoder', 'keypoint_heatmaps', 'Esser2019Config', 'Esser2019', 'fresh_mi']
+__all__ = ['VARIANTS', 'code_side', 'CodeEncoder', 'CodeDecoder', 'keypoint_heatmaps', 'Esser2019Config', 'Esser2019',
+           'transfer_grid', 'fresh_mi']
 
 # %% ../../nbs/14_methods.esser2019.ipynb 5
 def code_side(res: int, widths: tuple) -> int:
@@ -99,16 +100,18 @@ class Esser2019Config(MethodConfig):
     dim_alpha: int = 256            # vector appearance code (code_channels=0 only; our choice: as π)
     pose_input: str = 'image'       # 'image' (esser2019) or 'keypoints' (the pose-supervised bound)
     n_keypoints: int = 0            # J, the heatmap channels of the pose-supervised E_π (the world's keypoints)
-    rec_l1: float = 1.0             # weight of the per-pixel L1 term of L_rec
-    rec_perceptual: float = 1.0     # weight of the VGG19 perceptual term of L_rec (0: off)
+    rec_kind: str = 'sse'           # 'sse': squared error summed per image (PyTorch port); 'l1': mean |x − x̂| per pixel
+    rec_pixel: float = 1.0          # weight of the pixel term of L_rec
+    rec_perceptual: float = 1.0     # weight of the VGG19 perceptual term of L_rec (0: off; × H·W under 'sse')
     marginals: bool = True          # train D_π(π) and D_α(α) on detached codes (§4.2 visualizations)
     mi_eps: float = 0.125           # ε (Table 1)
     mi_mu: float = 0.1              # μ (code)
     use_mi_loss: bool = True        # L_MI (eq. 22)
     gamma_rule: str = 'adaptive'    # 'adaptive' (eq. 18), 'variational' (eq. 24), 'fixed', 'zero'
-    gamma_init: float = 0.0         # γ₀ (see above)
+    gamma_init: float = 1.0         # γ₀ (PyTorch port, on its loss scale, which is ours)
     gamma_lr: float = 0.01          # l_γ (code)
     gamma_bias: float = 0.01        # b_γ (code)
+    mi_ema: float = 0.99            # decay of the averaged I_T, I_T′ that drive γ (PyTorch port; 0: per batch, the paper's text)
     t_hidden: int = 512             # T, T′ width (our choice)
     t_depth: int = 3                # T, T′ hidden layers (our choice)
     t_lr: float = 2e-4              # T, T′ Adam lr (our choice: the model's)
@@ -116,13 +119,13 @@ class Esser2019Config(MethodConfig):
     video_max_gap: int = 200        # frame gap of the training pairs: any two frames of a clip (our choice)
     PROFILES = {'smoke': dict(res=16, batch_size=4, steps=3, widths=(8, 16, 16), n_res=1, code_channels=2, dim_pi=8, dim_alpha=8,
                               t_hidden=16, t_depth=1, warmup=1, rec_perceptual=0.0),
-                'quick': dict(res=64, batch_size=16, steps=2500, widths=(16, 32, 64, 64, 128), n_res=1, dim_pi=32,
+                'quick': dict(res=32, batch_size=16, steps=1500, widths=(16, 32, 64, 64), n_res=1, dim_pi=32,
                               dim_alpha=32, t_hidden=256, t_depth=2, warmup=300, rec_perceptual=0.0, lr=5e-4, t_lr=5e-4)}
 
     def mi_config(self) -> MIConfig:
         "The `partseg.mi.MIConfig` of these fields."
         return MIConfig(eps=self.mi_eps, mu=self.mi_mu, use_mi_loss=self.use_mi_loss, gamma_rule=self.gamma_rule,
-                        gamma_init=self.gamma_init, gamma_lr=self.gamma_lr, gamma_bias=self.gamma_bias,
+                        gamma_init=self.gamma_init, gamma_lr=self.gamma_lr, gamma_bias=self.gamma_bias, ema=self.mi_ema,
                         hidden=self.t_hidden, depth=self.t_depth, lr=self.t_lr, warmup=self.warmup)
 
 # %% ../../nbs/14_methods.esser2019.ipynb 14
@@ -138,6 +141,7 @@ class Esser2019(Method):
         super().__init__(cfg, **kw)
         c = self.cfg
         check_choice('pose_input', c.pose_input, ('image', 'keypoints')); check_choice('gamma_rule', c.gamma_rule, GAMMA_RULES)
+        check_choice('rec_kind', c.rec_kind, ('sse', 'l1'))
         if c.pose_input == 'keypoints' and c.n_keypoints < 1:
             raise ValueError("pose_input='keypoints' needs n_keypoints (the world's number of keypoints, e.g. world.n_keypoints)")
         sp, cc, s2 = c.code_channels > 0, c.code_channels, code_side(c.res, c.widths) ** 2
@@ -205,9 +209,11 @@ Esser2019.decode, Esser2019.transfer, Esser2019.marginal, Esser2019.segment = _d
 
 # %% ../../nbs/14_methods.esser2019.ipynb 17
 def _rec_loss(self: Esser2019, pred, target) -> torch.Tensor:
-    "L_rec (eq. 20): `rec_l1` × mean |x − x̂| (+ `rec_perceptual` × the VGG19 perceptual loss)."
-    loss = self.cfg.rec_l1 * (pred - target).abs().mean()
-    if self.perceptual is not None: loss = loss + self.cfg.rec_perceptual * self.perceptual(pred, target)
+    "L_rec (eq. 20): `rec_pixel` × (Σ (x − x̂)² per image | mean |x − x̂|) (+ `rec_perceptual` × the VGG19 perceptual loss)."
+    sse = self.cfg.rec_kind == 'sse'
+    loss = self.cfg.rec_pixel * ((pred - target).pow(2).flatten(1).sum(1).mean() if sse else (pred - target).abs().mean())
+    if self.perceptual is not None:
+        loss = loss + self.cfg.rec_perceptual * self.perceptual(pred, target) * (pred.shape[-1] * pred.shape[-2] if sse else 1)
     return loss
 
 def _configure_optimizers(self: Esser2019) -> dict:
@@ -245,6 +251,33 @@ def _training_step(self: Esser2019, batch: dict, step: int) -> dict:
 Esser2019.training_step = _training_step
 
 # %% ../../nbs/14_methods.esser2019.ipynb 23
+@torch.no_grad()
+def transfer_grid(model: Esser2019, appearance: torch.Tensor, # (A,3,H,W) appearance targets
+                  pose: torch.Tensor,              # (P,3,H,W) pose targets
+                  pose_keypoints: torch.Tensor | None = None, # (P,J,2) their keypoints (pose-supervised models only)
+                  marginals: bool | None = None,   # add the D_π row and the D_α column (default: when the model has them)
+                  pad: int = 2) -> torch.Tensor:    # white pixels between tiles
+    "The transfer grid as one (3, H', W') image in [0, 1]: pose targets on top, appearance targets on the left, D(π_j, α_i) inside."
+    if marginals is None: marginals = model.dec_pi is not None
+    dev = next(model.parameters()).device
+    app, pos = appearance.to(dev), pose.to(dev); kp = pose_keypoints.to(dev) if pose_keypoints is not None else None
+    A, P, k = len(app), len(pos), 2 if marginals else 1
+    blank = torch.ones_like(pos[0])
+    mu = model.encode_pose(pos, kp)[0]; alpha = model.encode_appearance(app)
+    tiles = [[blank] * k + list(pos)]
+    if marginals: tiles.append([blank, blank] + list(model.dec_pi(mu)))
+    m_app = model.dec_alpha(alpha) if marginals else None
+    for i in range(A):
+        cells = model.decode(mu, alpha[i:i + 1].expand(P, -1))
+        tiles.append([app[i]] + ([m_app[i]] if marginals else []) + list(cells))
+    grid = torch.stack([t for row in tiles for t in row]).float().cpu()
+    H, W = grid.shape[-2:]; R, C = A + k, P + k
+    out = torch.ones(3, R * H + (R - 1) * pad, C * W + (C - 1) * pad)
+    for n, t in enumerate(grid):
+        r, c = divmod(n, C); out[:, r * (H + pad):r * (H + pad) + H, c * (W + pad):c * (W + pad) + W] = t
+    return out
+
+# %% ../../nbs/14_methods.esser2019.ipynb 26
 def _pairs(world, n: int, split: str, max_gap: int):
     "n deterministic frame pairs (x₁, x₂) of `split`, in chunks of 64."
     for i in range(0, n, 64):
@@ -264,21 +297,28 @@ def _codes(self: Esser2019, world, n: int, split: str, device, seed: int = 0) ->
         P.append(pi.float().cpu()); A.append(alpha.float().cpu())
     return dict(pi=torch.cat(P), alpha=torch.cat(A), rec=sum(R) / n, kl=sum(K) / n)
 
-def fresh_mi(train: dict, test: dict, hidden: int, depth: int, steps: int = 1000, batch: int = 256, seed: int = 0) -> float:
-    "I_post: a new classifier (eq. 10–11) trained on frozen codes `train`, its estimate (eq. 12) on `test`."
+def fresh_mi(train: dict, test: dict, hidden: int, depth: int, steps: int = 1000, batch: int = 256, seed: int = 0,
+             check_every: int = 50) -> float:
+    "I_post: a new classifier (eq. 10–11) fit on 3/4 of the frozen codes `train`, stopped early on the rest; its estimate (eq. 12) on `test`."
     torch.manual_seed(seed); g = torch.Generator().manual_seed(seed)
-    T = PairClassifier(train['pi'].shape[1], train['alpha'].shape[1], hidden, depth)
+    P, A = train['pi'], train['alpha']
+    perm = torch.randperm(len(P), generator=g); nv = max(2, len(P) // 4); va, tr = perm[:nv], perm[nv:]
+    T = PairClassifier(P.shape[1], A.shape[1], hidden, depth)
     opt = torch.optim.Adam(T.parameters(), 2e-4, betas=(0.5, 0.999))
-    n = len(train['pi'])
-    for _ in range(steps):
-        i = torch.randperm(n, generator=g)[:batch]
-        loss = mi_classifier_loss(T(train['pi'][i], train['alpha'][i]), T(train['pi'][i], shuffle_pairs(train['alpha'][i])))
+    def held_out():
+        with torch.no_grad(): return float(mi_classifier_loss(T(P[va], A[va]), T(P[va], shuffle_pairs(A[va]))))
+    best, state = held_out(), copy.deepcopy(T.state_dict())
+    for s in range(steps):
+        i = tr[torch.randperm(len(tr), generator=g)[:batch]]
+        loss = mi_classifier_loss(T(P[i], A[i]), T(P[i], shuffle_pairs(A[i])))
         opt.zero_grad(); loss.backward(); opt.step()
+        if (s + 1) % check_every == 0 and (v := held_out()) < best: best, state = v, copy.deepcopy(T.state_dict())
+    T.load_state_dict(state)
     with torch.no_grad(): return float(mi_estimate(T(test['pi'], test['alpha'])))
 
 Esser2019.codes = _codes
 
-# %% ../../nbs/14_methods.esser2019.ipynb 24
+# %% ../../nbs/14_methods.esser2019.ipynb 28
 @torch.no_grad()
 def _triplet_errors(self: Esser2019, world, n: int, split: str = 'test', device='cpu') -> dict:
     "Per-triplet MSE of D(E_π(x₃), E_α(x₁)) against x₂ (transfer, also over x₂'s foreground only) and of D(E_π(x₂), E_α(x₁)) (recon)."
