@@ -40,6 +40,7 @@ bench: $(STAMP)
 	$(PY) bench/bench_liu2021.py
 	$(PY) bench/bench_siarohin2020.py
 	$(PY) bench/bench_esser2019.py
+	$(PY) bench/bench_esser2019.py norms
 	bash bench/bench_install_test.sh
 	$(PY) bench/assemble.py
 

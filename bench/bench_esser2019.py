@@ -2,6 +2,7 @@
 classifiers T, T′ — one step is the whole alternation of §3.5 (classifier step, model step, multiplier updates).
 
 Run: .venv/bin/python bench/bench_esser2019.py   (writes bench/_out/esser2019.md; `make bench` assembles RESULTS.md)
+     .venv/bin/python bench/bench_esser2019.py norms   (bench/_out/esser2019_norm.md: fitting speed with/without BatchNorm)
 Method: each configuration in its own subprocess (its own peak RSS); build the method, render the `puppets` frame-pair
 batches first (not timed), time `training_step` over N steps after one warm-up step, report the median. The classifier
 step alone is timed on the same codes.
@@ -64,6 +65,29 @@ def main():
     out = Path(__file__).parent/'_out'; out.mkdir(exist_ok=True)
     (out/'esser2019.md').write_text('\n'.join(md) + '\n'); print('\n'.join(md))
 
+NORMS = {'none': ('none', 'none'), 'decoders only': ('none', 'batch'), 'everywhere': ('batch', 'batch')}  # the default is 'none' (see nbs/14)
+
+def overfit(enc_norm: str, dec_norm: str, steps: int = 200) -> list:
+    "Summed squared error per image while fitting one fixed batch of 16 puppets pairs (quick size, lr 5e-4 constant, γ = 0)."
+    from partseg.methods.esser2019 import Esser2019, Esser2019Config
+    from partseg.data.pairs import make_source
+    torch.manual_seed(0)
+    m = Esser2019(Esser2019Config.profile('quick', use_mi_loss=False, gamma_rule='zero', marginals=False, lr_decay=False,
+                                          enc_norm=enc_norm, dec_norm=dec_norm, steps=steps)).train()
+    m.configure_optimizers()
+    b = make_source('puppets', 'video', batch_size=m.cfg.batch_size, res=m.cfg.res, pair_cfg=m.pair_config())(0)
+    return [float(m.training_step(b, s)['rec']) for s in range(steps)]
+
+def norms():
+    "Why esser2019 normalizes: how fast the quick-size model can fit one batch with and without BatchNorm."
+    md = ['### esser2019: normalization and fitting speed (quick size, one fixed batch of 16 puppets pairs, '
+          'lr 5e-4 constant, γ = 0, seed 0)', '', '| BatchNorm | SSE / image at step 0 | 50 | 100 | 200 |', '|---|---|---|---|---|']
+    for name, (e, d) in NORMS.items():
+        l = overfit(e, d); md.append(f"| {name} | {l[0]:.1f} | {l[50]:.1f} | {l[100]:.1f} | {l[-1]:.1f} |")
+    out = Path(__file__).parent/'_out'; out.mkdir(exist_ok=True)
+    (out/'esser2019_norm.md').write_text('\n'.join(md) + '\n'); print('\n'.join(md))
+
 if __name__ == '__main__':
-    if len(sys.argv) > 1: print(json.dumps(one(sys.argv[1])))
+    if sys.argv[1:] == ['norms']: norms()
+    elif len(sys.argv) > 1: print(json.dumps(one(sys.argv[1])))
     else: main()

@@ -11,7 +11,7 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 from ..core import check_choice
-from ..nn import ResBlock
+from ..nn import ResBlock, NORMS
 from ..losses import gaussian_kl, PerceptualLoss, mi_classifier_loss, mi_estimate, shuffle_pairs
 from ..mi import MIConfig, MIRegularizer, PairClassifier, GAMMA_RULES
 from ..data.pairs import PairConfig
@@ -33,12 +33,13 @@ class CodeEncoder(nn.Module):
     def __init__(self, in_ch: int, widths: tuple, n_res: int, res: int,
                  out: int,          # vector codes: the code size; spatial codes: channels of the code map
                  spatial: bool = False, # True: the code is the (out, side, side) map, flattened channel-major
+                 norm: str = 'none',    # normalization in the residual blocks (`partseg.nn.NORMS`)
                 ):
         super().__init__()
         side = code_side(res, widths)
         layers = [nn.Conv2d(in_ch, widths[0], 3, padding=1), nn.LeakyReLU(0.2)]
-        for a, b in zip(widths[:-1], widths[1:]): layers.append(ResBlock(a, b, stride=2, norm='none', act='leaky_relu'))
-        layers += [ResBlock(widths[-1], norm='none', act='leaky_relu') for _ in range(n_res)]
+        for a, b in zip(widths[:-1], widths[1:]): layers.append(ResBlock(a, b, stride=2, norm=norm, act='leaky_relu'))
+        layers += [ResBlock(widths[-1], norm=norm, act='leaky_relu') for _ in range(n_res)]
         self.body = nn.Sequential(*layers)
         self.head = (nn.Sequential(nn.LeakyReLU(0.2), nn.Conv2d(widths[-1], out, 3, padding=1)) if spatial
                      else nn.Sequential(nn.Flatten(), nn.Linear(widths[-1] * side * side, out)))
@@ -50,12 +51,13 @@ class CodeDecoder(nn.Module):
     def __init__(self, dim: int,   # vector codes: the code size; spatial codes: channels of the code map
                  widths: tuple, n_res: int, res: int,
                  spatial: bool = False, # True: the code is a flattened (dim, side, side) map, read by a 3x3 conv
+                 norm: str = 'none',    # normalization in the residual blocks (`partseg.nn.NORMS`)
                 ):
         super().__init__()
         self.side, w, self.spatial, self.dim = code_side(res, widths), widths[::-1], spatial, dim
         self.fc = nn.Conv2d(dim, w[0], 3, padding=1) if spatial else nn.Linear(dim, w[0] * self.side ** 2)
-        layers = [ResBlock(w[0], norm='none', act='leaky_relu') for _ in range(n_res)]
-        for a, b in zip(w[:-1], w[1:]): layers += [nn.Upsample(scale_factor=2, mode='nearest'), ResBlock(a, b, norm='none', act='leaky_relu')]
+        layers = [ResBlock(w[0], norm=norm, act='leaky_relu') for _ in range(n_res)]
+        for a, b in zip(w[:-1], w[1:]): layers += [nn.Upsample(scale_factor=2, mode='nearest'), ResBlock(a, b, norm=norm, act='leaky_relu')]
         self.body = nn.Sequential(*layers, nn.LeakyReLU(0.2), nn.Conv2d(w[-1], 3, 3, padding=1))
 
     def forward(self, z):
@@ -95,6 +97,8 @@ class Esser2019Config(MethodConfig):
     lr_decay: bool = True           # linear decay to 0 at `steps` (code)
     widths: tuple = (32, 64, 128, 128, 256, 256, 256)  # encoder widths per level (code); the decoder mirrors them
     n_res: int = 4                  # residual blocks at the bottom (code)
+    enc_norm: str = 'none'          # normalization in E_π, E_α ('batch' fits faster: see the prose)
+    dec_norm: str = 'none'          # normalization in D, D_π, D_α ('batch' fits faster: see the prose)
     code_channels: int = 16         # >0: spatial codes, this many channels per factor at the bottom map (PyTorch port: 16)
     dim_pi: int = 256               # vector pose code (code_channels=0 only; the TF code's 256-d)
     dim_alpha: int = 256            # vector appearance code (code_channels=0 only; our choice: as π)
@@ -141,17 +145,18 @@ class Esser2019(Method):
         super().__init__(cfg, **kw)
         c = self.cfg
         check_choice('pose_input', c.pose_input, ('image', 'keypoints')); check_choice('gamma_rule', c.gamma_rule, GAMMA_RULES)
-        check_choice('rec_kind', c.rec_kind, ('sse', 'l1'))
+        check_choice('rec_kind', c.rec_kind, ('sse', 'l1')); check_choice('enc_norm', c.enc_norm, NORMS); check_choice('dec_norm', c.dec_norm, NORMS)
         if c.pose_input == 'keypoints' and c.n_keypoints < 1:
             raise ValueError("pose_input='keypoints' needs n_keypoints (the world's number of keypoints, e.g. world.n_keypoints)")
         sp, cc, s2 = c.code_channels > 0, c.code_channels, code_side(c.res, c.widths) ** 2
         a_out, p_out = (cc, cc) if sp else (c.dim_alpha, c.dim_pi)   # per-factor encoder outputs (channels or sizes)
         self.d_pi, self.d_alpha = (cc * s2, cc * s2) if sp else (c.dim_pi, c.dim_alpha)   # flattened code sizes
-        self.enc_alpha = CodeEncoder(3, c.widths, c.n_res, c.res, a_out, sp)
-        self.enc_pi = CodeEncoder(3 if c.pose_input == 'image' else c.n_keypoints, c.widths, c.n_res, c.res, 2 * p_out, sp)
-        self.dec = CodeDecoder(p_out + a_out, c.widths, c.n_res, c.res, sp)
-        self.dec_pi = CodeDecoder(p_out, c.widths, c.n_res, c.res, sp) if c.marginals else None
-        self.dec_alpha = CodeDecoder(a_out, c.widths, c.n_res, c.res, sp) if c.marginals else None
+        en, dn = c.enc_norm, c.dec_norm
+        self.enc_alpha = CodeEncoder(3, c.widths, c.n_res, c.res, a_out, sp, en)
+        self.enc_pi = CodeEncoder(3 if c.pose_input == 'image' else c.n_keypoints, c.widths, c.n_res, c.res, 2 * p_out, sp, en)
+        self.dec = CodeDecoder(p_out + a_out, c.widths, c.n_res, c.res, sp, dn)
+        self.dec_pi = CodeDecoder(p_out, c.widths, c.n_res, c.res, sp, dn) if c.marginals else None
+        self.dec_alpha = CodeDecoder(a_out, c.widths, c.n_res, c.res, sp, dn) if c.marginals else None
         self.mi = MIRegularizer(self.d_pi, self.d_alpha, c.mi_config())
         self.perceptual = PerceptualLoss() if c.rec_perceptual > 0 else None
         self.run_info = dict(self.perceptual.backbone_info) if self.perceptual is not None else {}
@@ -258,6 +263,11 @@ def transfer_grid(model: Esser2019, appearance: torch.Tensor, # (A,3,H,W) appear
                   marginals: bool | None = None,   # add the D_π row and the D_α column (default: when the model has them)
                   pad: int = 2) -> torch.Tensor:    # white pixels between tiles
     "The transfer grid as one (3, H', W') image in [0, 1]: pose targets on top, appearance targets on the left, D(π_j, α_i) inside."
+    was_training = model.training; model.eval()   # BatchNorm's running statistics, not this batch's (mode restored below)
+    try: return _transfer_grid(model, appearance, pose, pose_keypoints, marginals, pad)
+    finally: model.train(was_training)
+
+def _transfer_grid(model, appearance, pose, pose_keypoints, marginals, pad):
     if marginals is None: marginals = model.dec_pi is not None
     dev = next(model.parameters()).device
     app, pos = appearance.to(dev), pose.to(dev); kp = pose_keypoints.to(dev) if pose_keypoints is not None else None
