@@ -79,7 +79,7 @@ def overfit(enc_norm: str, dec_norm: str, steps: int = 200) -> list:
     return [float(m.training_step(b, s)['rec']) for s in range(steps)]
 
 def norms():
-    "Why esser2019 normalizes: how fast the quick-size model can fit one batch with and without BatchNorm."
+    "How fast the quick-size esser2019 model fits one batch with and without BatchNorm (`enc_norm`, `dec_norm`)."
     md = ['### esser2019: normalization and fitting speed (quick size, one fixed batch of 16 puppets pairs, '
           'lr 5e-4 constant, γ = 0, seed 0)', '', '| BatchNorm | SSE / image at step 0 | 50 | 100 | 200 |', '|---|---|---|---|---|']
     for name, (e, d) in NORMS.items():
