@@ -41,6 +41,7 @@ bench: $(STAMP)
 	$(PY) bench/bench_siarohin2020.py
 	$(PY) bench/bench_esser2019.py
 	$(PY) bench/bench_esser2019.py norms
+	$(PY) bench/bench_ganseg2022.py
 	bash bench/bench_install_test.sh
 	$(PY) bench/assemble.py
 
