@@ -11,7 +11,7 @@ import torch.nn as nn
 import torch.nn.functional as F
 from ..core import check_choice
 from . import Method, MethodConfig, register
-from ..nn import SPADEResBlock, AdaINConvBlock, UNet, coord_grid
+from ..nn import SPADEResBlock, AdaINConvBlock, UNet, coord_grid, init_weights
 from ..losses import ganseg_concentration_loss, area_loss, ganseg_target_area, map_centroids
 
 # %% auto 0
@@ -116,7 +116,7 @@ class GANSegGenerator(nn.Module):
                  resolutions: tuple = (32, 32, 64, 128), channels: tuple = (512, 256, 128, 64, 64),
                  margin: int = 10, mlp_hidden: int = 256, mlp_depth: int = 3, spade_hidden: int = 128,
                  heatmap: str = 'gaussian', fixed_sigma: float = 0.0, bg_shift: str = 'xy',
-                 use_points: bool = True, separate_bg: bool = True):
+                 use_points: bool = True, separate_bg: bool = True, point_divisor: float = 20.0):
         super().__init__()
         check_choice('heatmap', heatmap, ('gaussian', 'linear')); check_choice('bg_shift', bg_shift, ('xy', 'x', 'none'))
         if len(channels) != len(resolutions) + 1:
@@ -126,7 +126,7 @@ class GANSegGenerator(nn.Module):
         self.K, self.res, self.margin, self.noise_dim = n_parts, tuple(resolutions), margin, noise_dim
         self.heatmap, self.fixed_sigma, self.bg_shift = heatmap, fixed_sigma, bg_shift
         self.use_points, self.separate_bg = use_points, separate_bg
-        self.points = PointGenerator(n_parts, n_per, noise_dim, emb_dim, mlp_hidden, mlp_depth)
+        self.points = PointGenerator(n_parts, n_per, noise_dim, emb_dim, mlp_hidden, mlp_depth, point_divisor)
         c = channels
         mc = (c[0],) + (emb_dim,) * (len(resolutions) - 1) + (n_parts + 1,)   # the mask branch's widths (official code)
         blocks = lambda cond, ch: nn.ModuleList(
@@ -298,6 +298,8 @@ class Ganseg2022Config(MethodConfig):
     lr_d: float = 4e-4             # discriminator Adam lr (B.4)
     betas: tuple = (0.5, 0.9)      # GAN Adam betas (B.4)
     n_per: int = 4                 # points per part (B.4)
+    point_divisor: float = 20.0    # points = tanh(MLP(z) / point_divisor) (code; its comments say 5 and 10 work too)
+    g_init: str = 'kaiming'        # the generator's conv/linear init: 'kaiming' (He normal, zero bias: code) or 'default' (torch's)
     noise_dim: int = 256           # code
     emb_dim: int = 64              # code
     resolutions: tuple = (32, 32, 64, 128)       # B.4
@@ -349,11 +351,13 @@ class Ganseg2022(Method):
         c = self.cfg
         check_choice('gp_kind', c.gp_kind, ('r1', 'one_centred')); check_choice('area_target', c.area_target, ('heatmap', 'code'))
         check_choice('segmenter', c.segmenter, SEGMENTERS); check_choice('con_reduce', c.con_reduce, ('mean', 'sum'))
+        check_choice('g_init', c.g_init, ('kaiming', 'default'))
         if c.resolutions[-1] != c.res: raise ValueError(f"the last of resolutions {c.resolutions} must be res = {c.res}")
         if not 0 <= c.gan_steps <= c.steps: raise ValueError(f"gan_steps must lie in [0, steps = {c.steps}], got {c.gan_steps}")
         self.G = GANSegGenerator(c.n_parts, c.n_per, c.noise_dim, c.emb_dim, c.resolutions, c.channels, c.margin,
                                  c.mlp_hidden, c.mlp_depth, c.spade_hidden, c.heatmap, c.fixed_sigma, c.bg_shift,
-                                 c.use_points, c.separate_bg)
+                                 c.use_points, c.separate_bg, c.point_divisor)
+        if c.g_init == 'kaiming': init_weights(self.G, 'kaiming')
         self.D = Discriminator(c.res, c.d_widths)
         self.seg = build_segmenter(c.segmenter, c.n_parts + 1)
 
