@@ -162,6 +162,7 @@ class GANSegGenerator(nn.Module):
         if self.fixed_sigma > 0: sigma = torch.full_like(sigma, self.fixed_sigma)
         m, dev, dt = self.margin, emb.device, emb.dtype
         grids = {r: margin_grid(r, m, dev, dt) for r in set(self.res)}
+        heat = {r: part_heatmaps(centres, sigma, g, self.heatmap) for r, g in grids.items()}   # once per resolution
         w_bg = self.mlp_bg(noise['z_bg'])
         B, R = len(emb), self.res[-1]
         # Level 2: masks (eq. 4-6)
@@ -172,7 +173,7 @@ class GANSegGenerator(nn.Module):
         for i, (r, blk) in enumerate(zip(self.res, self.mask_blocks)):
             if i and r != self.res[i - 1]: h = up_crop(h, m)
             if self.use_points:
-                W = torch.einsum('bkhw,bkd->bdhw', part_heatmaps(centres, sigma, grids[r], self.heatmap), emb)
+                W = torch.einsum('bkhw,bkd->bdhw', heat[r], emb)
                 h = blk(h, W)
             else: h = blk(h, style)
         masks = h.softmax(1)                                                  # (B,K+1,R+2m,R+2m), channel 0 background
@@ -194,7 +195,7 @@ class GANSegGenerator(nn.Module):
         else: feat = f
         image = (torch.tanh(self.to_rgb(feat)) + 1) / 2
         return dict(image=crop_margin(image, m), masks=crop_margin(masks, m), masks_margin=masks,
-                    heatmaps=part_heatmaps(centres, sigma, grids[R], self.heatmap), w_bg=w_bg, **lv1,
+                    heatmaps=heat[R], w_bg=w_bg, **lv1,
                     sigma_used=sigma)
 
 # %% ../../nbs/15_methods.ganseg2022.ipynb 22
