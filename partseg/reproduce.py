@@ -19,8 +19,9 @@ from .train import fit, load_method, load_checkpoint
 
 # %% auto 0
 __all__ = ['WORLD_SEED', 'REGISTRY', 'BASELINE_WORLDS', 'LIU_SETTINGS', 'LIU_ABLATIONS', 'LIU_SEEDS', 'SIAROHIN_SETTINGS',
-           'SIAROHIN_KS', 'ESSER_VARIANTS', 'ESSER_WORLD', 'EVAL_SIZES', 'Experiment', 'register_experiment',
-           'get_experiment', 'select', 'feeding', 'run_dir', 'make_world', 'build', 'clear_run', 'run_experiment',
+           'SIAROHIN_KS', 'ESSER_VARIANTS', 'ESSER_WORLD', 'GANSEG_SETTINGS', 'GANSEG_SHORT', 'GANSEG_FIXED_SIGMA',
+           'GANSEG_ABLATIONS', 'EVAL_SIZES', 'Experiment', 'register_experiment', 'get_experiment', 'select', 'feeding',
+           'run_dir', 'make_world', 'build', 'clear_run', 'stale_fields', 'warn_if_stale', 'run_experiment',
            'evaluate_run', 'nbs_dir', 'kernel_name', 'run_with_notebook', 'run_all', 'artifact_path', 'paper_notebooks',
            'run_paper_notebooks', 'reproduce', 'collect', 'summarize', 'fmt_pm', 'md_table', 'write_table',
            'write_report', 'segment_files', 'main']
@@ -160,7 +161,51 @@ def _register_esser2019():
 
 _register_esser2019()
 
-# %% ../nbs/09_reproduce.ipynb 22
+# %% ../nbs/09_reproduce.ipynb 21
+GANSEG_SETTINGS = {  # setting -> (world, world overrides, Ks, method overrides, tables, landmark protocol)
+    'faces-aligned': ('faces', {}, (10,), {}, ('ganseg2022/Tab_1',), 'ganseg2022'),
+    'faces-wild': ('faces', dict(placement='wild'), (4, 8), {}, ('ganseg2022/Tab_1',), 'ganseg2022'),
+    'birds': ('birds', {}, (8,), {}, ('ganseg2022/Tab_2',), None),
+    'puppets': ('puppets', {}, (10,), dict(c_con=3.0, bg_shift='x'), ('ganseg2022/Tab_3',), 'ganseg2022_taichi'),
+}
+GANSEG_SHORT = {'quick': dict(steps=1000, gan_steps=800)}   # the ablations' budget in `quick` (see above)
+GANSEG_FIXED_SIGMA = 0.06
+GANSEG_ABLATIONS = {  # variant -> (overrides, tables); all on aligned faces, K = 8 unless the overrides say otherwise
+    'full': ({}, ('ganseg2022/Tab_5', 'ganseg2022/Tab_6', 'ganseg2022/Tab_7', 'ganseg2022/Fig_9')),
+    'fixed-sigma': (dict(fixed_sigma=GANSEG_FIXED_SIGMA), ('ganseg2022/Tab_5',)),
+    **{f'nper{n}': (dict(n_per=n), ('ganseg2022/Tab_6',)) for n in (3, 6, 8)},
+    **{f'K{k}': (dict(n_parts=k), ('ganseg2022/Tab_7',)) for k in (1, 4, 12, 16, 32)},
+    'no-points': (dict(use_points=False), ('ganseg2022/Fig_9',)),
+    'no-sep-bg': (dict(separate_bg=False), ('ganseg2022/Fig_9',)),
+    'no-points-no-sep-bg': (dict(use_points=False, separate_bg=False), ('ganseg2022/Fig_9',)),
+    'no-con': (dict(use_con=False), ('ganseg2022/Fig_9',)),
+    'no-area': (dict(use_area=False), ('ganseg2022/Fig_9',)),
+}
+
+def _register_ganseg2022():
+    from partseg.methods.ganseg2022 import Ganseg2022Config
+    same_res = {p: dict(res=Ganseg2022Config.profile(p).res) for p in PROFILES}   # trivial rows on the world ganseg2022 sees
+    for setting, (world, wov, Ks, mov, tables, proto) in GANSEG_SETTINGS.items():
+        protos = (proto,) if proto else ()
+        tags = lambda v: dict(setting=setting, variant=v, tables=tables)
+        for K in Ks:
+            register_experiment(Experiment(f'ganseg2022/{setting}-K{K}', 'ganseg2022', 'tables', 'ganseg2022', world,
+                                           dict(n_parts=K, **mov), wov, seeds=(0,), tags=tags('full'), protocols=protos))
+            register_experiment(Experiment(f'ganseg2022/grid-{setting}-K{K}', 'ganseg2022', 'tables', 'grid', world,
+                                           dict(n_parts=K), wov, seeds=(0,), tags=tags('full'), protocols=protos,
+                                           profile_overrides=same_res))
+        register_experiment(Experiment(f'ganseg2022/center-{setting}', 'ganseg2022', 'tables', 'center', world,
+                                       dict(n_parts=1), wov, seeds=(0,), tags=tags('full'), protocols=protos,
+                                       profile_overrides=same_res))
+    world, wov, _, _, _, proto = GANSEG_SETTINGS['faces-aligned']
+    for v, (ov, tables) in GANSEG_ABLATIONS.items():
+        register_experiment(Experiment(f'ganseg2022/ablation-faces-aligned-{v}', 'ganseg2022', 'ablations', 'ganseg2022', world,
+                                       dict(dict(n_parts=8), **ov), wov, seeds=(0,), profile_overrides=GANSEG_SHORT,
+                                       tags=dict(setting='faces-aligned', variant=v, tables=tables), protocols=(proto,)))
+
+_register_ganseg2022()
+
+# %% ../nbs/09_reproduce.ipynb 25
 EVAL_SIZES = {'smoke': dict(n_calib=16, n_test=16), 'quick': dict(n_calib=256, n_test=256),
               'paper': dict(n_calib=1000, n_test=1000)}
 
@@ -169,7 +214,7 @@ def run_dir(key: str, profile: str, seed: int) -> Path:
     check_choice('profile', profile, PROFILES)
     return runs_dir()/profile/key/f'seed{seed}'
 
-# %% ../nbs/09_reproduce.ipynb 24
+# %% ../nbs/09_reproduce.ipynb 27
 def make_world(exp: Experiment, profile: str, device=None):
     "The world a run of `exp` trains and is evaluated on: the experiment's world at the profile's resolution."
     from partseg.data.worlds import get_world
@@ -186,7 +231,7 @@ def build(exp: Experiment, profile: str, seed: int, device=None):
                          pair_cfg=method.pair_config())
     return method, world, source
 
-# %% ../nbs/09_reproduce.ipynb 25
+# %% ../nbs/09_reproduce.ipynb 28
 def _evaluate(method, world, profile, device, protocols=()):
     from partseg.metrics import evaluate
     t0 = time.time()
@@ -199,13 +244,31 @@ def clear_run(d: Path) -> None:
     "Delete a run's checkpoint, logs, config and metrics (the executed notebook is overwritten by the next run)."
     for f in ('ckpt.pt', 'stats.jsonl', 'metrics.json', 'config.json'): (d/f).unlink(missing_ok=True)
 
+def stale_fields(d: Path, cfg) -> dict:
+    "Config fields whose value in the finished run `d` (its `config.json`) differs from `cfg`: `{field: (saved, now)}`."
+    if not (d/'config.json').exists(): return {}
+    saved = load_json(d/'config.json').get('config', {})
+    now = json.loads(json.dumps(cfg.to_dict(), default=str))
+    return {k: (saved.get(k), v) for k, v in now.items() if saved.get(k) != v}
+
+def warn_if_stale(d: Path, cfg) -> None:
+    "Warn (naming the run and the fields) when a finished run was trained with another config than `cfg` asks for."
+    diff = stale_fields(d, cfg)
+    if diff:
+        import warnings
+        lst = ', '.join(f'{k}: {a!r} -> now {b!r}' for k, (a, b) in diff.items())
+        warnings.warn(f"{d} is finished but was trained with another config ({lst}); its saved metrics are returned: "
+                      f"pass force=True (--force) to retrain", stacklevel=3)
+
 def run_experiment(key: str, profile: str = 'quick', seed: int = 0,
                    force: bool = False, # retrain from scratch even if the run is finished
                    device=None, progress: bool = True, ckpt_every: int = 250) -> dict:
     "Train and evaluate one run; returns its metrics (read from disk when the run is finished)."
     exp = get_experiment(key); d = run_dir(key, profile, seed); device = get_device(device)
     if force: clear_run(d)
-    if (d/'metrics.json').exists(): return load_json(d/'metrics.json')
+    if (d/'metrics.json').exists():
+        warn_if_stale(d, exp.config(profile))
+        return load_json(d/'metrics.json')
     method, world, source = build(exp, profile, seed, device)
     save_json(dict(experiment=asdict(exp), profile=profile, seed=seed, world_seed=WORLD_SEED, method=method.key,
                    pairing=method.pairing, config=method.cfg.to_dict(), world=dict(name=world.name, config=world.cfg.to_dict()),
@@ -215,7 +278,7 @@ def run_experiment(key: str, profile: str = 'quick', seed: int = 0,
     save_json(metrics, d/'metrics.json')
     return metrics
 
-# %% ../nbs/09_reproduce.ipynb 27
+# %% ../nbs/09_reproduce.ipynb 32
 def evaluate_run(path: Path | str, device=None, write: bool = True) -> dict:
     "Evaluate the checkpoint of a run directory on the world and profile recorded in its `config.json`."
     path = Path(path)
@@ -228,7 +291,7 @@ def evaluate_run(path: Path | str, device=None, write: bool = True) -> dict:
     if write: save_json({**(load_json(path/'metrics.json') if (path/'metrics.json').exists() else {}), **m}, path/'metrics.json')
     return m
 
-# %% ../nbs/09_reproduce.ipynb 29
+# %% ../nbs/09_reproduce.ipynb 34
 def nbs_dir() -> Path:
     "The notebooks folder of this checkout (next to the installed package, else under the project root)."
     for p in (Path(partseg.__file__).resolve().parent.parent/'nbs', project_root()/'nbs'):
@@ -246,7 +309,9 @@ def run_with_notebook(key: str, profile: str, seed: int, force: bool = False, de
     import papermill as pm
     d = run_dir(key, profile, seed)
     if force: clear_run(d)
-    if (d/'metrics.json').exists(): return load_json(d/'metrics.json')
+    if (d/'metrics.json').exists():
+        warn_if_stale(d, get_experiment(key).config(profile))
+        return load_json(d/'metrics.json')
     d.mkdir(parents=True, exist_ok=True)
     pm.execute_notebook(str(nbs_dir()/'experiments'/'train.ipynb'), str(d/'train.ipynb'), cwd=str(project_root()),
                         parameters=dict(experiment=key, profile=profile, seed=seed, device=str(device) if device else None,
@@ -254,7 +319,7 @@ def run_with_notebook(key: str, profile: str, seed: int, force: bool = False, de
                         progress_bar=False, kernel_name=kernel_name(), log_output=False)
     return load_json(d/'metrics.json')
 
-# %% ../nbs/09_reproduce.ipynb 31
+# %% ../nbs/09_reproduce.ipynb 36
 def _run_one(args):
     key, profile, seed, force, device, notebook, threads = args
     t0 = time.time()
@@ -274,6 +339,12 @@ def run_all(exps: list[Experiment], profile: str, jobs: int = 1, force: bool = F
     todo = [(e.key, profile, s, force, device, notebook, max(1, (os.cpu_count() or 1) // jobs) if jobs > 1 else 0)
             for e in exps for s in e.seeds if force or not (run_dir(e.key, profile, s)/'metrics.json').exists()]
     log(f"{len(todo)} run(s) to do, {sum(len(e.seeds) for e in exps) - len(todo)} already finished")
+    if not force:
+        for e in exps:
+            for s in e.seeds:
+                diff = stale_fields(run_dir(e.key, profile, s), e.config(profile)) if (run_dir(e.key, profile, s)/'metrics.json').exists() else {}
+                if diff: log(f"  WARNING: {e.key} seed {s} is finished but was trained with another config "
+                             f"({', '.join(f'{k}: {a!r} -> now {b!r}' for k, (a, b) in diff.items())}); kept: use --force to retrain")
     results = []
     with ThreadPoolExecutor(max(1, jobs)) as ex:
         for i, (key, seed, err, sec) in enumerate(ex.map(_run_one, todo), 1):
@@ -281,7 +352,7 @@ def run_all(exps: list[Experiment], profile: str, jobs: int = 1, force: bool = F
             results.append((key, seed, err, sec))
     return results
 
-# %% ../nbs/09_reproduce.ipynb 33
+# %% ../nbs/09_reproduce.ipynb 38
 def artifact_path(paper: str, artifact: str, profile: str, ext: str) -> Path:
     "Where a paper notebook writes artifact `artifact` of `paper` for `profile`."
     check_choice('profile', profile, PROFILES)
@@ -290,7 +361,7 @@ def artifact_path(paper: str, artifact: str, profile: str, ext: str) -> Path:
     p = base/paper/f'{artifact}{suffix}.{ext}'; p.parent.mkdir(parents=True, exist_ok=True)
     return p
 
-# %% ../nbs/09_reproduce.ipynb 34
+# %% ../nbs/09_reproduce.ipynb 39
 def paper_notebooks(only: str | None = None) -> list[Path]:
     "The `nbs/paper/*.ipynb` of the paper `only` (file names start with the paper key), or all."
     nbs = sorted(p for p in (nbs_dir()/'paper').glob('*.ipynb') if not p.name.startswith('_'))
@@ -311,7 +382,7 @@ def run_paper_notebooks(only: str | None, profile: str, log=print) -> list[tuple
             log(f"  FAILED {nb.name}: {out[-1][1]} (executed notebook: {dest})")
     return out
 
-# %% ../nbs/09_reproduce.ipynb 35
+# %% ../nbs/09_reproduce.ipynb 40
 def reproduce(profile: str = 'quick', only: str | None = None, jobs: int = 1, force: bool = False, device=None,
               notebook: bool = True, figures: bool = True, log=print) -> bool:
     "Run what is missing for the selected experiments, then rebuild their artifacts; True if all succeeded."
@@ -329,7 +400,7 @@ def reproduce(profile: str = 'quick', only: str | None = None, jobs: int = 1, fo
         f"{len(nbs) - sum(1 for n in nbs if n[1])} notebook(s) succeeded, {sum(1 for n in nbs if n[1])} failed")
     return not failed
 
-# %% ../nbs/09_reproduce.ipynb 37
+# %% ../nbs/09_reproduce.ipynb 42
 def collect(exps: list[Experiment], profile: str) -> pd.DataFrame:
     "One row per `(experiment, seed)`: the experiment's fields, `status`, the device it ran on, and every metric of its run."
     rows = []
@@ -350,7 +421,7 @@ def summarize(df: pd.DataFrame, by: list[str], metrics: list[str]) -> pd.DataFra
     out = g.mean().add_suffix('_mean').join(g.std(ddof=0).add_suffix('_std')).join(g.size().rename('n_seeds'))
     return out.reset_index()
 
-# %% ../nbs/09_reproduce.ipynb 39
+# %% ../nbs/09_reproduce.ipynb 44
 def fmt_pm(mean: float, std: float, digits: int = 3) -> str:
     "'mean ± std' (or '—' for a missing value)."
     if mean is None or (isinstance(mean, float) and math.isnan(mean)): return '—'
@@ -363,7 +434,7 @@ def md_table(df: pd.DataFrame) -> str:
     lines += ['| ' + ' | '.join(str(v) for v in row) + ' |' for row in df.itertuples(index=False)]
     return '\n'.join(lines)
 
-# %% ../nbs/09_reproduce.ipynb 41
+# %% ../nbs/09_reproduce.ipynb 46
 def write_table(table: pd.DataFrame, numbers: pd.DataFrame, paper: str, artifact: str, profile: str,
                 title: str, data: str, notes: str = '', runs: pd.DataFrame | None = None) -> Path:
     "Write `numbers` to `<artifact>.csv` and `table` as markdown to `<artifact>.md` under a provenance header."
@@ -377,7 +448,7 @@ def write_table(table: pd.DataFrame, numbers: pd.DataFrame, paper: str, artifact
     p.write_text('\n'.join(head) + md_table(table) + '\n' + (f"\n{notes.strip()}\n" if notes else ''))
     return p
 
-# %% ../nbs/09_reproduce.ipynb 43
+# %% ../nbs/09_reproduce.ipynb 48
 def write_report(root: Path | None = None) -> Path:
     "Rebuild `figures/REPORT.md` from the artifacts present in `figures/`."
     root = Path(root or figures_dir()); lines = ['# partseg — reproduction report', '',
@@ -395,7 +466,7 @@ def write_report(root: Path | None = None) -> Path:
         lines.append('')
     p = root/'REPORT.md'; p.write_text('\n'.join(lines)); return p
 
-# %% ../nbs/09_reproduce.ipynb 46
+# %% ../nbs/09_reproduce.ipynb 51
 def _read_image(path: Path):
     from PIL import Image, UnidentifiedImageError
     if not path.exists(): raise FileNotFoundError(f"{path}: no such file")
@@ -425,7 +496,7 @@ def segment_files(checkpoint: Path | str, images: list, out: Path | str, device=
                     save_overlay_png(x[0].cpu(), labels, out/f'{p.stem}_overlay.png', n=method.n_parts + 1)]
     return written, skipped
 
-# %% ../nbs/09_reproduce.ipynb 48
+# %% ../nbs/09_reproduce.ipynb 53
 def _parse_set(items: list[str]) -> dict:
     "Parse `k=v` overrides; values are python literals when they parse as one, else strings."
     out = {}
@@ -436,7 +507,7 @@ def _parse_set(items: list[str]) -> dict:
         except (ValueError, SyntaxError): out[k] = v
     return out
 
-# %% ../nbs/09_reproduce.ipynb 50
+# %% ../nbs/09_reproduce.ipynb 55
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog='partseg', description='Reproducible unsupervised part segmentation (five papers, one synthetic benchmark).')
     sub = p.add_subparsers(dest='cmd', required=True)
@@ -458,7 +529,7 @@ def _parser() -> argparse.ArgumentParser:
     for a in (t, e, r, s): a.add_argument('--device', default=None, help="'cpu', 'cuda', ... (default: best available)")
     return p
 
-# %% ../nbs/09_reproduce.ipynb 51
+# %% ../nbs/09_reproduce.ipynb 56
 def _cmd_train(a) -> int:
     if a.experiment is None:
         if not (a.method and a.world): raise ValueError("train takes an EXPERIMENT key, or --method and --world")
@@ -488,7 +559,7 @@ def _cmd_list(a) -> int:
             print(f"{e.key:45s} {e.method:14s} {e.world:8s} {wov:18s} seeds {list(e.seeds)}")
     return 0
 
-# %% ../nbs/09_reproduce.ipynb 52
+# %% ../nbs/09_reproduce.ipynb 57
 def main(argv: list[str] | None = None) -> int:
     "The `partseg` command line; returns the exit status."
     a = _parser().parse_args(argv)

@@ -15,10 +15,11 @@ from ..nn import SPADEResBlock, AdaINConvBlock, UNet, coord_grid, init_weights
 from ..losses import ganseg_concentration_loss, area_loss, ganseg_target_area, map_centroids
 
 # %% auto 0
-__all__ = ['SEGMENTERS', 'margin_grid', 'up_crop', 'crop_margin', 'mlp', 'part_scale', 'PointGenerator', 'part_heatmaps',
-           'OffsetEncoding', 'GANSegGenerator', 'shifted_masks', 'DBlock', 'Discriminator', 'gan_losses',
-           'gradient_penalty', 'UNetSegmenter', 'build_segmenter', 'seg_loss', 'Ganseg2022Config', 'Ganseg2022',
-           'show_generated']
+__all__ = ['SEGMENTERS', 'INCEPTION_FILE', 'margin_grid', 'up_crop', 'crop_margin', 'mlp', 'part_scale', 'PointGenerator',
+           'part_heatmaps', 'OffsetEncoding', 'GANSegGenerator', 'shifted_masks', 'DBlock', 'Discriminator',
+           'gan_losses', 'gradient_penalty', 'UNetSegmenter', 'build_segmenter', 'seg_loss', 'Ganseg2022Config',
+           'Ganseg2022', 'show_generated', 'frechet_distance', 'pixel_features', 'find_inception_weights',
+           'load_inception', 'inception_features', 'generation_distance']
 
 # %% ../../nbs/15_methods.ganseg2022.ipynb 6
 def margin_grid(side: int,   # r, the inner side in pixels
@@ -443,3 +444,72 @@ def show_generated(method: Ganseg2022, n: int = 8, seed: int = 0, size: float = 
     return show_grid([g['image'], g['image'], g['masks'].argmax(1), overlay(g['image'], g['masks'])],
                      titles=['generated', 'part locations', 'masks', 'overlay'], keypoints=[None, px, None, None],
                      n=method.n_parts + 1, size=size)
+
+# %% ../../nbs/15_methods.ganseg2022.ipynb 45
+def frechet_distance(a, # (N,D) features of one image set
+                     b, # (M,D) features of the other
+                     ) -> float:
+    "‖μ_a − μ_b‖² + tr(Σ_a + Σ_b − 2 (Σ_a Σ_b)^½) between Gaussians fitted to the rows of `a` and `b` (the FID formula)."
+    import numpy as np
+    from scipy import linalg
+    a, b = (np.asarray(x.detach().cpu() if torch.is_tensor(x) else x, dtype=np.float64) for x in (a, b))
+    if a.ndim != 2 or b.ndim != 2 or a.shape[1] != b.shape[1] or min(len(a), len(b)) < 2:
+        raise ValueError(f"frechet_distance expects two (N,D) feature arrays with the same D and N >= 2, got {a.shape} and {b.shape}")
+    mu, sa, sb = a.mean(0) - b.mean(0), np.cov(a, rowvar=False), np.cov(b, rowvar=False)
+    root, _ = linalg.sqrtm(sa @ sb, disp=False)
+    if not np.isfinite(root).all():   # near-singular product: the usual diagonal offset
+        off = np.eye(len(sa)) * 1e-6
+        root = linalg.sqrtm((sa + off) @ (sb + off))
+    return float(mu @ mu + np.trace(sa) + np.trace(sb) - 2 * np.trace(root.real))
+
+def pixel_features(images: torch.Tensor, side: int = 8) -> torch.Tensor:
+    "(B, 3·side²) area-downsampled pixels: the features of the FPD substitute."
+    return F.adaptive_avg_pool2d(images.float(), side).flatten(1)
+
+INCEPTION_FILE = 'inception_v3_google-0cc3c7bd.pth'   # torchvision's ImageNet weights, as named in the torch hub cache
+
+def find_inception_weights(path=None):
+    "The Inception-v3 weights to use: `path`, else `$PARTSEG_INCEPTION`, else the torch hub cache's file, else None (nothing is downloaded)."
+    import os
+    from pathlib import Path
+    if path: return Path(path)
+    if os.environ.get('PARTSEG_INCEPTION'): return Path(os.environ['PARTSEG_INCEPTION'])
+    p = Path(torch.hub.get_dir()) / 'checkpoints' / INCEPTION_FILE
+    return p if p.is_file() else None
+
+def load_inception(weights) -> nn.Module:
+    "torchvision's Inception-v3 with the state dict at `weights` (a local file), returning pool features (fc removed)."
+    from pathlib import Path
+    from torchvision.models import inception_v3
+    p = Path(weights)
+    if not p.is_file(): raise FileNotFoundError(f"Inception weights {p}: no such file (expected a torchvision inception_v3 state dict)")
+    net = inception_v3(weights=None, aux_logits=True, init_weights=False, transform_input=False)
+    sd = torch.load(p, map_location='cpu', weights_only=True)
+    try: net.load_state_dict(sd)
+    except RuntimeError as e:
+        raise ValueError(f"Inception weights {p} do not fit torchvision's inception_v3: {str(e).splitlines()[0]}") from None
+    net.fc = nn.Identity()
+    return net.eval()
+
+@torch.no_grad()
+def inception_features(images: torch.Tensor, net: nn.Module, batch: int = 50) -> torch.Tensor:
+    "(B, 2048) pool features of images in [0, 1] (resized to 299², scaled to [−1, 1] as the ImageNet weights expect)."
+    dev = next(net.parameters()).device
+    out = [net(F.interpolate(images[i:i + batch].to(dev).float(), size=(299, 299), mode='bilinear', align_corners=False) * 2 - 1).cpu()
+           for i in range(0, len(images), batch)]
+    return torch.cat(out)
+
+def generation_distance(generated: torch.Tensor, # (N,3,H,W) generated images in [0, 1]
+                        real: torch.Tensor,      # (M,3,H,W) real images in [0, 1]
+                        real2: torch.Tensor | None = None, # a second, disjoint real set: the floor of the distance
+                        inception_weights=None,  # a local torchvision inception_v3 state dict: FID; None: FPD-8
+                        ) -> dict:
+    "FID against `real` when Inception weights are given, else the FPD-8 substitute; with the real-vs-real floor."
+    if inception_weights:
+        net = load_inception(inception_weights)
+        feats, name = (lambda x: inception_features(x, net)), 'FID (torchvision Inception-v3)'
+    else: feats, name = pixel_features, 'FPD-8 (Fréchet distance on 8×8 RGB pixels; a substitute, not FID)'
+    fr = feats(real)
+    out = dict(name=name, value=frechet_distance(feats(generated), fr), n_generated=len(generated), n_real=len(real))
+    if real2 is not None: out['real_vs_real'] = frechet_distance(feats(real2), fr)
+    return out
