@@ -21,10 +21,10 @@ from .train import fit, load_method, load_checkpoint
 __all__ = ['WORLD_SEED', 'REGISTRY', 'BASELINE_WORLDS', 'LIU_SETTINGS', 'LIU_ABLATIONS', 'LIU_SEEDS', 'SIAROHIN_SETTINGS',
            'SIAROHIN_KS', 'ESSER_VARIANTS', 'ESSER_WORLD', 'GANSEG_SETTINGS', 'GANSEG_SHORT', 'GANSEG_FIXED_SIGMA',
            'GANSEG_ABLATIONS', 'EVAL_SIZES', 'Experiment', 'register_experiment', 'get_experiment', 'select', 'feeding',
-           'run_dir', 'make_world', 'build', 'clear_run', 'stale_fields', 'warn_if_stale', 'run_experiment',
-           'evaluate_run', 'nbs_dir', 'kernel_name', 'run_with_notebook', 'run_all', 'artifact_path', 'paper_notebooks',
-           'run_paper_notebooks', 'reproduce', 'collect', 'summarize', 'fmt_pm', 'md_table', 'write_table',
-           'write_report', 'segment_files', 'main']
+           'run_dir', 'make_world', 'build', 'clear_run', 'stale_fields', 'stale_text', 'warn_if_stale',
+           'run_experiment', 'evaluate_run', 'nbs_dir', 'kernel_name', 'run_with_notebook', 'run_all', 'artifact_path',
+           'paper_notebooks', 'run_paper_notebooks', 'reproduce', 'collect', 'summarize', 'fmt_pm', 'md_table',
+           'write_table', 'write_report', 'segment_files', 'main']
 
 # %% ../nbs/09_reproduce.ipynb 5
 WORLD_SEED = 0
@@ -251,13 +251,16 @@ def stale_fields(d: Path, cfg) -> dict:
     now = json.loads(json.dumps(cfg.to_dict(), default=str))
     return {k: (saved.get(k), v) for k, v in now.items() if saved.get(k) != v}
 
+def stale_text(diff: dict) -> str:
+    "`stale_fields`' result as 'field: saved -> now value, ...'."
+    return ', '.join(f'{k}: {a!r} -> now {b!r}' for k, (a, b) in diff.items())
+
 def warn_if_stale(d: Path, cfg) -> None:
     "Warn (naming the run and the fields) when a finished run was trained with another config than `cfg` asks for."
     diff = stale_fields(d, cfg)
     if diff:
         import warnings
-        lst = ', '.join(f'{k}: {a!r} -> now {b!r}' for k, (a, b) in diff.items())
-        warnings.warn(f"{d} is finished but was trained with another config ({lst}); its saved metrics are returned: "
+        warnings.warn(f"{d} is finished but was trained with another config ({stale_text(diff)}); its saved metrics are returned: "
                       f"pass force=True (--force) to retrain", stacklevel=3)
 
 def run_experiment(key: str, profile: str = 'quick', seed: int = 0,
@@ -342,9 +345,10 @@ def run_all(exps: list[Experiment], profile: str, jobs: int = 1, force: bool = F
     if not force:
         for e in exps:
             for s in e.seeds:
-                diff = stale_fields(run_dir(e.key, profile, s), e.config(profile)) if (run_dir(e.key, profile, s)/'metrics.json').exists() else {}
-                if diff: log(f"  WARNING: {e.key} seed {s} is finished but was trained with another config "
-                             f"({', '.join(f'{k}: {a!r} -> now {b!r}' for k, (a, b) in diff.items())}); kept: use --force to retrain")
+                d = run_dir(e.key, profile, s)
+                diff = stale_fields(d, e.config(profile)) if (d/'metrics.json').exists() else {}
+                if diff: log(f"  WARNING: {e.key} seed {s} is finished but was trained with another config ({stale_text(diff)}); "
+                             f"kept: use --force to retrain")
     results = []
     with ThreadPoolExecutor(max(1, jobs)) as ex:
         for i, (key, seed, err, sec) in enumerate(ex.map(_run_one, todo), 1):
