@@ -42,6 +42,7 @@ bench: $(STAMP)
 	$(PY) bench/bench_esser2019.py
 	$(PY) bench/bench_esser2019.py norms
 	$(PY) bench/bench_ganseg2022.py
+	$(PY) bench/bench_baselines.py
 	bash bench/bench_install_test.sh
 	$(PY) bench/assemble.py
 

@@ -20,11 +20,12 @@ from .train import fit, load_method, load_checkpoint
 # %% auto 0
 __all__ = ['WORLD_SEED', 'REGISTRY', 'BASELINE_WORLDS', 'LIU_SETTINGS', 'LIU_ABLATIONS', 'LIU_SEEDS', 'SIAROHIN_SETTINGS',
            'SIAROHIN_KS', 'ESSER_VARIANTS', 'ESSER_WORLD', 'GANSEG_SETTINGS', 'GANSEG_SHORT', 'GANSEG_FIXED_SIGMA',
-           'GANSEG_ABLATIONS', 'EVAL_SIZES', 'Experiment', 'register_experiment', 'get_experiment', 'select', 'feeding',
-           'run_dir', 'make_world', 'build', 'clear_run', 'stale_fields', 'stale_text', 'warn_if_stale',
-           'run_experiment', 'evaluate_run', 'nbs_dir', 'kernel_name', 'run_with_notebook', 'run_all', 'artifact_path',
-           'paper_notebooks', 'run_paper_notebooks', 'reproduce', 'collect', 'summarize', 'fmt_pm', 'md_table',
-           'write_table', 'write_report', 'segment_files', 'main']
+           'GANSEG_ABLATIONS', 'BASELINE_SETTINGS', 'BRAUN_CRF_SIGMAS', 'BASELINE_RUNS', 'BASELINE_VARIANTS',
+           'EVAL_SIZES', 'Experiment', 'register_experiment', 'get_experiment', 'select', 'feeding', 'run_dir',
+           'make_world', 'build', 'clear_run', 'stale_fields', 'stale_text', 'warn_if_stale', 'run_experiment',
+           'evaluate_run', 'nbs_dir', 'kernel_name', 'run_with_notebook', 'run_all', 'artifact_path', 'paper_notebooks',
+           'run_paper_notebooks', 'reproduce', 'collect', 'summarize', 'fmt_pm', 'md_table', 'write_table',
+           'write_report', 'segment_files', 'main']
 
 # %% ../nbs/09_reproduce.ipynb 5
 WORLD_SEED = 0
@@ -206,6 +207,51 @@ def _register_ganseg2022():
 _register_ganseg2022()
 
 # %% ../nbs/09_reproduce.ipynb 25
+BASELINE_SETTINGS = {'faces-wild': ('faces', dict(placement='wild')), 'faces-aligned': ('faces', {}),
+                     'birds': ('birds', {}), 'puppets': ('puppets', {})}
+BRAUN_CRF_SIGMAS = (0.01, 0.05, 0.1)   # braun2020 Table 7
+BASELINE_RUNS = [  # (method, variant, setting, K, tables, landmark protocols)
+    *[(m, 'full', 'faces-wild', K, ('liu2021/Tab_1', 'ganseg2022/Tab_1') + (('liu2021/Tab_2',) if K == 8 else ()), ('liu2021', 'ganseg2022'))
+      for K in (4, 8) for m in ('scops', 'imm', 'lorenz2019')],
+    ('scops', 'gt-fg', 'faces-wild', 8, ('liu2021/Tab_1', 'liu2021/Tab_2', 'ganseg2022/Tab_1'), ('liu2021', 'ganseg2022')),
+    *[(m, 'full', 'faces-aligned', 10, ('ganseg2022/Tab_1', 'siarohin2020/Tab_1a'), ('ganseg2022', 'siarohin2020'))
+      for m in ('scops', 'imm', 'lorenz2019', 'dff')],
+    *[(m, v, 'birds', 8, ('ganseg2022/Tab_2',), ()) for m, v in (('scops', 'full'), ('scops', 'gt-fg'), ('dff', 'full'))],
+    *[(m, 'full', 'puppets', 10, ('ganseg2022/Tab_3', 'siarohin2020/Tab_1a', 'liu2021/Tab_5'), ('ganseg2022_taichi', 'siarohin2020'))
+      for m in ('scops', 'dff')],
+    *[(m, 'crf', s, 25, (f'braun2020/Tab_{t}', 'braun2020/Tab_7'), ()) for s, t in (('puppets', 1), ('birds', 2)) for m in ('imm', 'lorenz2019')],
+]
+BASELINE_VARIANTS = {'full': {}, 'gt-fg': dict(saliency='gt'), 'crf': {}}
+
+def _method_overrides(method: str, setting: str) -> dict:
+    "Per-setting choices of a baseline: IMM trains on video frame pairs of `puppets`, on TPS pairs elsewhere."
+    return dict(pairs='video') if method == 'imm' and setting == 'puppets' else {}
+
+def _register_trivial(setting, K, world, wov, res, protos):
+    "`grid` (K) and `center` at the resolutions `res` {profile: res} of the baseline they sit beside (they feed no paper table)."
+    for m, k, name in (('grid', K, f'grid-{setting}-K{K}'), ('center', 1, f'center-{setting}')):
+        key = f"baselines/{name}-res{res['quick']}-{res['paper']}"
+        old = REGISTRY.get(key)
+        if old and old.profile_overrides != {p: dict(res=r) for p, r in res.items()}:
+            raise ValueError(f"{key}: two baselines with quick/paper res {res['quick']}/{res['paper']} differ in the smoke resolution")
+        REGISTRY[key] = Experiment(key, 'baselines', 'tables', m, world, dict(n_parts=k), wov, seeds=(0,),
+                                   profile_overrides={p: dict(res=r) for p, r in res.items()},
+                                   tags=dict(setting=setting, variant='full', tables=()),
+                                   protocols=tuple(dict.fromkeys((old.protocols if old else ()) + protos)))
+
+def _register_baselines():
+    for m, v, setting, K, tables, protos in BASELINE_RUNS:
+        world, wov = BASELINE_SETTINGS[setting]
+        tags = dict(setting=setting, variant=v, tables=tables, **(dict(crf_sigmas=BRAUN_CRF_SIGMAS) if v == 'crf' else {}))
+        register_experiment(Experiment(f'baselines/{m}-{setting}-K{K}' + ('' if v in ('full', 'crf') else f'-{v}'), 'baselines', 'tables', m,
+                                       world, dict(n_parts=K, **BASELINE_VARIANTS[v], **_method_overrides(m, setting)), wov,
+                                       seeds=(0,), tags=tags, protocols=protos))
+        res = {p: get_method(m).Config.profile(p).res for p in PROFILES}
+        _register_trivial(setting, K, world, wov, res, protos)
+
+_register_baselines()
+
+# %% ../nbs/09_reproduce.ipynb 28
 EVAL_SIZES = {'smoke': dict(n_calib=16, n_test=16), 'quick': dict(n_calib=256, n_test=256),
               'paper': dict(n_calib=1000, n_test=1000)}
 
@@ -214,7 +260,7 @@ def run_dir(key: str, profile: str, seed: int) -> Path:
     check_choice('profile', profile, PROFILES)
     return runs_dir()/profile/key/f'seed{seed}'
 
-# %% ../nbs/09_reproduce.ipynb 27
+# %% ../nbs/09_reproduce.ipynb 30
 def make_world(exp: Experiment, profile: str, device=None):
     "The world a run of `exp` trains and is evaluated on: the experiment's world at the profile's resolution."
     from partseg.data.worlds import get_world
@@ -231,13 +277,18 @@ def build(exp: Experiment, profile: str, seed: int, device=None):
                          pair_cfg=method.pair_config())
     return method, world, source
 
-# %% ../nbs/09_reproduce.ipynb 28
-def _evaluate(method, world, profile, device, protocols=()):
+# %% ../nbs/09_reproduce.ipynb 31
+def _evaluate(method, world, profile, device, protocols=(), crf_sigmas=()):
     from partseg.metrics import evaluate
     t0 = time.time()
     if hasattr(method, 'evaluate_world'):   # a method without part maps (esser2019) brings its own evaluation
         m = method.evaluate_world(world, device=device, **EVAL_SIZES[profile])
     else: m = evaluate(method, world, device=device, also_protocols=tuple(protocols), **EVAL_SIZES[profile])
+    if crf_sigmas:   # keypoints -> dense-CRF segmentation, sigma selected on the 'calib' split (braun2020 A.2)
+        from partseg.methods.kpcrf import crf_sigma_sweep
+        n = EVAL_SIZES[profile]
+        sweep = crf_sigma_sweep(method, world, sigmas=tuple(crf_sigmas), n_val=n['n_calib'], n_test=n['n_test'], device=device)
+        m.update({k: v for k, v in sweep.items() if k not in ('world', 'n_parts')})
     return {**m, 'eval_seconds': round(time.time() - t0, 2)}
 
 def clear_run(d: Path) -> None:
@@ -277,11 +328,11 @@ def run_experiment(key: str, profile: str = 'quick', seed: int = 0,
                    pairing=method.pairing, config=method.cfg.to_dict(), world=dict(name=world.name, config=world.cfg.to_dict()),
                    eval=EVAL_SIZES[profile], run_info=getattr(method, 'run_info', {}), provenance=provenance(device)), d/'config.json')
     res = fit(method, source, run_dir=d, seed=seed, device=device, progress=progress, ckpt_every=ckpt_every)
-    metrics = {**_evaluate(method, world, profile, device, exp.protocols), 'train_seconds': round(res['seconds'], 2), 'steps': res['step']}
+    metrics = {**_evaluate(method, world, profile, device, exp.protocols, exp.tags.get('crf_sigmas', ())), 'train_seconds': round(res['seconds'], 2), 'steps': res['step']}
     save_json(metrics, d/'metrics.json')
     return metrics
 
-# %% ../nbs/09_reproduce.ipynb 32
+# %% ../nbs/09_reproduce.ipynb 35
 def evaluate_run(path: Path | str, device=None, write: bool = True) -> dict:
     "Evaluate the checkpoint of a run directory on the world and profile recorded in its `config.json`."
     path = Path(path)
@@ -290,11 +341,12 @@ def evaluate_run(path: Path | str, device=None, write: bool = True) -> dict:
     c = load_json(path/'config.json'); device = get_device(device)
     method = load_method(path, map_location=device)
     world = get_world(c['world']['name'], seed=c.get('world_seed', WORLD_SEED), device=device, **c['world']['config'])
-    m = _evaluate(method, world, c['profile'], device, c.get('experiment', {}).get('protocols', ()))
+    e = c.get('experiment', {})
+    m = _evaluate(method, world, c['profile'], device, e.get('protocols', ()), e.get('tags', {}).get('crf_sigmas', ()))
     if write: save_json({**(load_json(path/'metrics.json') if (path/'metrics.json').exists() else {}), **m}, path/'metrics.json')
     return m
 
-# %% ../nbs/09_reproduce.ipynb 34
+# %% ../nbs/09_reproduce.ipynb 37
 def nbs_dir() -> Path:
     "The notebooks folder of this checkout (next to the installed package, else under the project root)."
     for p in (Path(partseg.__file__).resolve().parent.parent/'nbs', project_root()/'nbs'):
@@ -322,7 +374,7 @@ def run_with_notebook(key: str, profile: str, seed: int, force: bool = False, de
                         progress_bar=False, kernel_name=kernel_name(), log_output=False)
     return load_json(d/'metrics.json')
 
-# %% ../nbs/09_reproduce.ipynb 36
+# %% ../nbs/09_reproduce.ipynb 39
 def _run_one(args):
     key, profile, seed, force, device, notebook, threads = args
     t0 = time.time()
@@ -356,7 +408,7 @@ def run_all(exps: list[Experiment], profile: str, jobs: int = 1, force: bool = F
             results.append((key, seed, err, sec))
     return results
 
-# %% ../nbs/09_reproduce.ipynb 38
+# %% ../nbs/09_reproduce.ipynb 41
 def artifact_path(paper: str, artifact: str, profile: str, ext: str) -> Path:
     "Where a paper notebook writes artifact `artifact` of `paper` for `profile`."
     check_choice('profile', profile, PROFILES)
@@ -365,7 +417,7 @@ def artifact_path(paper: str, artifact: str, profile: str, ext: str) -> Path:
     p = base/paper/f'{artifact}{suffix}.{ext}'; p.parent.mkdir(parents=True, exist_ok=True)
     return p
 
-# %% ../nbs/09_reproduce.ipynb 39
+# %% ../nbs/09_reproduce.ipynb 42
 def paper_notebooks(only: str | None = None) -> list[Path]:
     "The `nbs/paper/*.ipynb` of the paper `only` (file names start with the paper key), or all."
     nbs = sorted(p for p in (nbs_dir()/'paper').glob('*.ipynb') if not p.name.startswith('_'))
@@ -386,7 +438,7 @@ def run_paper_notebooks(only: str | None, profile: str, log=print) -> list[tuple
             log(f"  FAILED {nb.name}: {out[-1][1]} (executed notebook: {dest})")
     return out
 
-# %% ../nbs/09_reproduce.ipynb 40
+# %% ../nbs/09_reproduce.ipynb 43
 def reproduce(profile: str = 'quick', only: str | None = None, jobs: int = 1, force: bool = False, device=None,
               notebook: bool = True, figures: bool = True, log=print) -> bool:
     "Run what is missing for the selected experiments, then rebuild their artifacts; True if all succeeded."
@@ -404,7 +456,7 @@ def reproduce(profile: str = 'quick', only: str | None = None, jobs: int = 1, fo
         f"{len(nbs) - sum(1 for n in nbs if n[1])} notebook(s) succeeded, {sum(1 for n in nbs if n[1])} failed")
     return not failed
 
-# %% ../nbs/09_reproduce.ipynb 42
+# %% ../nbs/09_reproduce.ipynb 45
 def collect(exps: list[Experiment], profile: str) -> pd.DataFrame:
     "One row per `(experiment, seed)`: the experiment's fields, `status`, the device it ran on, and every metric of its run."
     rows = []
@@ -425,7 +477,7 @@ def summarize(df: pd.DataFrame, by: list[str], metrics: list[str]) -> pd.DataFra
     out = g.mean().add_suffix('_mean').join(g.std(ddof=0).add_suffix('_std')).join(g.size().rename('n_seeds'))
     return out.reset_index()
 
-# %% ../nbs/09_reproduce.ipynb 44
+# %% ../nbs/09_reproduce.ipynb 47
 def fmt_pm(mean: float, std: float, digits: int = 3) -> str:
     "'mean ± std' (or '—' for a missing value)."
     if mean is None or (isinstance(mean, float) and math.isnan(mean)): return '—'
@@ -438,7 +490,7 @@ def md_table(df: pd.DataFrame) -> str:
     lines += ['| ' + ' | '.join(str(v) for v in row) + ' |' for row in df.itertuples(index=False)]
     return '\n'.join(lines)
 
-# %% ../nbs/09_reproduce.ipynb 46
+# %% ../nbs/09_reproduce.ipynb 49
 def write_table(table: pd.DataFrame, numbers: pd.DataFrame, paper: str, artifact: str, profile: str,
                 title: str, data: str, notes: str = '', runs: pd.DataFrame | None = None) -> Path:
     "Write `numbers` to `<artifact>.csv` and `table` as markdown to `<artifact>.md` under a provenance header."
@@ -452,7 +504,7 @@ def write_table(table: pd.DataFrame, numbers: pd.DataFrame, paper: str, artifact
     p.write_text('\n'.join(head) + md_table(table) + '\n' + (f"\n{notes.strip()}\n" if notes else ''))
     return p
 
-# %% ../nbs/09_reproduce.ipynb 48
+# %% ../nbs/09_reproduce.ipynb 51
 def write_report(root: Path | None = None) -> Path:
     "Rebuild `figures/REPORT.md` from the artifacts present in `figures/`."
     root = Path(root or figures_dir()); lines = ['# partseg — reproduction report', '',
@@ -470,7 +522,7 @@ def write_report(root: Path | None = None) -> Path:
         lines.append('')
     p = root/'REPORT.md'; p.write_text('\n'.join(lines)); return p
 
-# %% ../nbs/09_reproduce.ipynb 51
+# %% ../nbs/09_reproduce.ipynb 54
 def _read_image(path: Path):
     from PIL import Image, UnidentifiedImageError
     if not path.exists(): raise FileNotFoundError(f"{path}: no such file")
@@ -500,7 +552,7 @@ def segment_files(checkpoint: Path | str, images: list, out: Path | str, device=
                     save_overlay_png(x[0].cpu(), labels, out/f'{p.stem}_overlay.png', n=method.n_parts + 1)]
     return written, skipped
 
-# %% ../nbs/09_reproduce.ipynb 53
+# %% ../nbs/09_reproduce.ipynb 56
 def _parse_set(items: list[str]) -> dict:
     "Parse `k=v` overrides; values are python literals when they parse as one, else strings."
     out = {}
@@ -511,7 +563,7 @@ def _parse_set(items: list[str]) -> dict:
         except (ValueError, SyntaxError): out[k] = v
     return out
 
-# %% ../nbs/09_reproduce.ipynb 55
+# %% ../nbs/09_reproduce.ipynb 58
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog='partseg', description='Reproducible unsupervised part segmentation (five papers, one synthetic benchmark).')
     sub = p.add_subparsers(dest='cmd', required=True)
@@ -533,7 +585,7 @@ def _parser() -> argparse.ArgumentParser:
     for a in (t, e, r, s): a.add_argument('--device', default=None, help="'cpu', 'cuda', ... (default: best available)")
     return p
 
-# %% ../nbs/09_reproduce.ipynb 56
+# %% ../nbs/09_reproduce.ipynb 59
 def _cmd_train(a) -> int:
     if a.experiment is None:
         if not (a.method and a.world): raise ValueError("train takes an EXPERIMENT key, or --method and --world")
@@ -563,7 +615,7 @@ def _cmd_list(a) -> int:
             print(f"{e.key:45s} {e.method:14s} {e.world:8s} {wov:18s} seeds {list(e.seeds)}")
     return 0
 
-# %% ../nbs/09_reproduce.ipynb 57
+# %% ../nbs/09_reproduce.ipynb 60
 def main(argv: list[str] | None = None) -> int:
     "The `partseg` command line; returns the exit status."
     a = _parser().parse_args(argv)

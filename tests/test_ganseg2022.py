@@ -4,6 +4,7 @@ import numpy as np, pytest, torch
 from partseg.methods.ganseg2022 import Ganseg2022, Ganseg2022Config, build_segmenter, shifted_masks
 from partseg.data.pairs import make_source
 from partseg.train import fit
+from partseg.reproduce import feeding
 
 SWITCHES = [dict(), dict(use_points=False), dict(separate_bg=False), dict(use_points=False, separate_bg=False),
             dict(use_con=False), dict(use_area=False), dict(fixed_sigma=0.05), dict(heatmap='linear'),
@@ -93,7 +94,9 @@ def test_paper_notebooks_on_partial_runs(root):
     assert 'missing runs: ganseg2022/puppets-K10' in (out / 'Fig_19.md').read_text()
     t1 = (out / 'Tab_1.md').read_text()
     assert '6.18' in t1 and '3.98' in t1 and 'Finding:' in t1 and 'not measured (runs missing)' in t1
-    assert 'Missing runs (7)' in t1 and 'ganseg2022/grid-faces-wild-K8' in t1
+    n_missing = len(feeding('ganseg2022/Tab_1')) - 1   # every row of Table 1 but the one smoke run: its own 7 and the baselines' 11
+    assert f'Missing runs ({n_missing})' in t1 and n_missing == 18 and 'ganseg2022/grid-faces-wild-K8' in t1
+    assert 'baselines/scops-faces-wild-K8' in t1 and '--only baselines' in t1 and 'SCOPS (w/o saliency)' in t1
     fid = (out / 'FID.md').read_text()
     assert 'FPD-8' in fid and 'not FID' in fid and '21.42' in fid  # no Inception weights: the substitute, named as such
     assert 'not measured' in (out / 'Tab_5.md').read_text() and '26.32' in (out / 'Tab_5.md').read_text()

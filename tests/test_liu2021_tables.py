@@ -9,7 +9,10 @@ def test_registry_feeds_every_table():
         assert {'liu2021', 'grid'} <= methods, t
     # ablations feed Table 3 only; every Table 1 run is a full model
     assert {e.tags['variant'] for e in feeding('liu2021/Tab_3') if e.method == 'liu2021'} == {'full', 'w/o L_rec', 'w/o L_fg', 'w/o L_bg', 'w/o L_cls'}
-    assert {e.tags['variant'] for e in feeding('liu2021/Tab_1')} == {'full'}
+    assert {e.tags['variant'] for e in feeding('liu2021/Tab_1') if e.paper == 'liu2021'} == {'full'}
+    # the baselines issue's rows: SCOPS with and without (GT-foreground) saliency, IMM, Lorenz et al.
+    assert {(e.method, e.tags['variant']) for e in feeding('liu2021/Tab_1') if e.paper == 'baselines'} == \
+        {('scops', 'full'), ('scops', 'gt-fg'), ('imm', 'full'), ('lorenz2019', 'full')}
     e = get_experiment('liu2021/CUB-3-K4-full')
     assert e.world == 'birds' and e.world_overrides == dict(species=(2,)) and e.protocols == ('liu2021_cub',)
     # Table 1's weights: appendix Table 1, CelebA row

@@ -45,7 +45,8 @@ def test_init_from_errors_name_the_file(tmp_path):
         Siarohin2020(Siarohin2020Config.profile('smoke'), init_from=str(tmp_path / 'junk.pt'))
 
 def test_registry_and_reported_numbers():
-    assert {e.method for e in feeding('siarohin2020/Tab_1a')} == {'siarohin2020', 'grid', 'center'}
+    assert {e.method for e in feeding('siarohin2020/Tab_1a') if e.paper == 'siarohin2020'} == {'siarohin2020', 'grid', 'center'}
+    assert {'scops', 'dff'} <= {e.method for e in feeding('siarohin2020/Tab_1a') if e.paper == 'baselines'}   # the paper's baseline rows
     assert {e.tags['variant'] for e in feeding('siarohin2020/Tab_1b')} == set(ABLATIONS)
     assert sorted(e.config('paper').n_parts for e in feeding('siarohin2020/Tab_1c')) == [1, 5, 10, 15]
     c = get_experiment('siarohin2020/puppets-v-back-prop').config('paper')
