@@ -10,6 +10,7 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 from kornia.augmentation import ColorJitter
+from kornia.geometry.conversions import normalize_pixel_coordinates
 from ..core import check_choice
 from . import Method, MethodConfig, register
 from ..nn import truncated_resnet
@@ -91,8 +92,7 @@ def equivariance_kl(target: torch.Tensor, # (B,K+1,H,W) T_s(R), the transformed 
 
 def to_norm(points: torch.Tensor, size: tuple) -> torch.Tensor:
     "Pixel (x, y) at `size` = (H, W) to [−1, 1] coordinates (pixel centres 0 and W−1 at −1 and 1)."
-    H, W = size
-    return points * 2 / points.new_tensor([max(W - 1, 1), max(H - 1, 1)]) - 1
+    return normalize_pixel_coordinates(points, *size)   # kornia: the convention of `partseg.data.pairs`
 
 # %% ../../nbs/16_methods.scops.ipynb 20
 def semantic_consistency_loss(parts: torch.Tensor,    # (B,K,H,W) foreground part responses R(1..K)
