@@ -43,6 +43,7 @@ bench: $(STAMP)
 	$(PY) bench/bench_esser2019.py norms
 	$(PY) bench/bench_ganseg2022.py
 	$(PY) bench/bench_baselines.py
+	$(PY) bench/bench_braun2020.py
 	bash bench/bench_install_test.sh
 	$(PY) bench/assemble.py
 

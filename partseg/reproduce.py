@@ -21,11 +21,11 @@ from .train import fit, load_method, load_checkpoint
 __all__ = ['WORLD_SEED', 'REGISTRY', 'BASELINE_WORLDS', 'LIU_SETTINGS', 'LIU_ABLATIONS', 'LIU_SEEDS', 'SIAROHIN_SETTINGS',
            'SIAROHIN_KS', 'ESSER_VARIANTS', 'ESSER_WORLD', 'GANSEG_SETTINGS', 'GANSEG_SHORT', 'GANSEG_FIXED_SIGMA',
            'GANSEG_ABLATIONS', 'BASELINE_SETTINGS', 'BRAUN_CRF_SIGMAS', 'BASELINE_RUNS', 'BASELINE_VARIANTS',
-           'EVAL_SIZES', 'Experiment', 'register_experiment', 'get_experiment', 'select', 'feeding', 'run_dir',
-           'make_world', 'build', 'clear_run', 'stale_fields', 'stale_text', 'warn_if_stale', 'run_experiment',
-           'evaluate_run', 'nbs_dir', 'kernel_name', 'run_with_notebook', 'run_all', 'artifact_path', 'paper_notebooks',
-           'run_paper_notebooks', 'reproduce', 'collect', 'summarize', 'fmt_pm', 'md_table', 'write_table',
-           'write_report', 'segment_files', 'main']
+           'BRAUN_SETTINGS', 'BRAUN_ABLATION_ROWS', 'BRAUN_LONG_STEPS', 'EVAL_SIZES', 'Experiment',
+           'register_experiment', 'get_experiment', 'select', 'feeding', 'run_dir', 'make_world', 'build', 'clear_run',
+           'stale_fields', 'stale_text', 'warn_if_stale', 'run_experiment', 'evaluate_run', 'nbs_dir', 'kernel_name',
+           'run_with_notebook', 'run_all', 'artifact_path', 'paper_notebooks', 'run_paper_notebooks', 'reproduce',
+           'collect', 'summarize', 'fmt_pm', 'md_table', 'write_table', 'write_report', 'segment_files', 'main']
 
 # %% ../nbs/09_reproduce.ipynb 5
 WORLD_SEED = 0
@@ -252,6 +252,33 @@ def _register_baselines():
 _register_baselines()
 
 # %% ../nbs/09_reproduce.ipynb 28
+BRAUN_SETTINGS = {'puppets': ('puppets', {}, dict(pairs='video'), ('braun2020/Tab_1', 'braun2020/Tab_3', 'braun2020/Fig_7')),
+                  'birds': ('birds', {}, dict(pairs='tps'), ('braun2020/Tab_2',))}   # setting -> (world, world overrides, method overrides, tables)
+BRAUN_ABLATION_ROWS = ('none', 'disentangle', 'gmrf', 'variational', 'full')   # Fig. 16 rows 1-5
+BRAUN_LONG_STEPS = 8000   # `braun2020/puppets-full-long` in the quick profile (4x the quick steps)
+
+def _register_braun2020():
+    from partseg.methods.braun2020 import ABLATIONS, Braun2020Config
+    same_res = {p: dict(res=Braun2020Config.profile(p).res) for p in PROFILES}
+    for setting, (world, wov, mov, tables) in BRAUN_SETTINGS.items():
+        rows = BRAUN_ABLATION_ROWS if setting == 'puppets' else ('full',)
+        for v in rows:
+            t = (tables + ('braun2020/Fig_16',) if v == 'full' else ('braun2020/Fig_16',)) if setting == 'puppets' else tables
+            register_experiment(Experiment(f'braun2020/{setting}-{v}', 'braun2020', 'tables', 'braun2020', world,
+                                           dict(n_parts=25, **mov, **ABLATIONS[v]), wov, seeds=(0,),
+                                           tags=dict(setting=setting, variant=v, tables=t)))
+        if setting == 'puppets':   # the full model at 4x the quick budget: does the quick result change with training length?
+            register_experiment(Experiment(f'braun2020/{setting}-full-long', 'braun2020', 'tables', 'braun2020', world,
+                                           dict(n_parts=25, **mov), wov, seeds=(0,), profile_overrides={'quick': dict(steps=BRAUN_LONG_STEPS)},
+                                           tags=dict(setting=setting, variant='full-long', tables=('braun2020/Tab_1',))))
+        for m, K in (('grid', 25), ('center', 1)):
+            register_experiment(Experiment(f'braun2020/{m}-{setting}', 'braun2020', 'tables', m, world, dict(n_parts=K), wov,
+                                           seeds=(0,), profile_overrides=same_res,
+                                           tags=dict(setting=setting, variant='full', tables=tables[:1] + (('braun2020/Fig_16',) if setting == 'puppets' else ()))))
+
+_register_braun2020()
+
+# %% ../nbs/09_reproduce.ipynb 31
 EVAL_SIZES = {'smoke': dict(n_calib=16, n_test=16), 'quick': dict(n_calib=256, n_test=256),
               'paper': dict(n_calib=1000, n_test=1000)}
 
@@ -260,7 +287,7 @@ def run_dir(key: str, profile: str, seed: int) -> Path:
     check_choice('profile', profile, PROFILES)
     return runs_dir()/profile/key/f'seed{seed}'
 
-# %% ../nbs/09_reproduce.ipynb 30
+# %% ../nbs/09_reproduce.ipynb 33
 def make_world(exp: Experiment, profile: str, device=None):
     "The world a run of `exp` trains and is evaluated on: the experiment's world at the profile's resolution."
     from partseg.data.worlds import get_world
@@ -277,7 +304,7 @@ def build(exp: Experiment, profile: str, seed: int, device=None):
                          pair_cfg=method.pair_config())
     return method, world, source
 
-# %% ../nbs/09_reproduce.ipynb 31
+# %% ../nbs/09_reproduce.ipynb 34
 def _evaluate(method, world, profile, device, protocols=(), crf_sigmas=()):
     from partseg.metrics import evaluate
     t0 = time.time()
@@ -332,7 +359,7 @@ def run_experiment(key: str, profile: str = 'quick', seed: int = 0,
     save_json(metrics, d/'metrics.json')
     return metrics
 
-# %% ../nbs/09_reproduce.ipynb 35
+# %% ../nbs/09_reproduce.ipynb 38
 def evaluate_run(path: Path | str, device=None, write: bool = True) -> dict:
     "Evaluate the checkpoint of a run directory on the world and profile recorded in its `config.json`."
     path = Path(path)
@@ -346,7 +373,7 @@ def evaluate_run(path: Path | str, device=None, write: bool = True) -> dict:
     if write: save_json({**(load_json(path/'metrics.json') if (path/'metrics.json').exists() else {}), **m}, path/'metrics.json')
     return m
 
-# %% ../nbs/09_reproduce.ipynb 37
+# %% ../nbs/09_reproduce.ipynb 40
 def nbs_dir() -> Path:
     "The notebooks folder of this checkout (next to the installed package, else under the project root)."
     for p in (Path(partseg.__file__).resolve().parent.parent/'nbs', project_root()/'nbs'):
@@ -374,7 +401,7 @@ def run_with_notebook(key: str, profile: str, seed: int, force: bool = False, de
                         progress_bar=False, kernel_name=kernel_name(), log_output=False)
     return load_json(d/'metrics.json')
 
-# %% ../nbs/09_reproduce.ipynb 39
+# %% ../nbs/09_reproduce.ipynb 42
 def _run_one(args):
     key, profile, seed, force, device, notebook, threads = args
     t0 = time.time()
@@ -408,7 +435,7 @@ def run_all(exps: list[Experiment], profile: str, jobs: int = 1, force: bool = F
             results.append((key, seed, err, sec))
     return results
 
-# %% ../nbs/09_reproduce.ipynb 41
+# %% ../nbs/09_reproduce.ipynb 44
 def artifact_path(paper: str, artifact: str, profile: str, ext: str) -> Path:
     "Where a paper notebook writes artifact `artifact` of `paper` for `profile`."
     check_choice('profile', profile, PROFILES)
@@ -417,7 +444,7 @@ def artifact_path(paper: str, artifact: str, profile: str, ext: str) -> Path:
     p = base/paper/f'{artifact}{suffix}.{ext}'; p.parent.mkdir(parents=True, exist_ok=True)
     return p
 
-# %% ../nbs/09_reproduce.ipynb 42
+# %% ../nbs/09_reproduce.ipynb 45
 def paper_notebooks(only: str | None = None) -> list[Path]:
     "The `nbs/paper/*.ipynb` of the paper `only` (file names start with the paper key), or all."
     nbs = sorted(p for p in (nbs_dir()/'paper').glob('*.ipynb') if not p.name.startswith('_'))
@@ -438,7 +465,7 @@ def run_paper_notebooks(only: str | None, profile: str, log=print) -> list[tuple
             log(f"  FAILED {nb.name}: {out[-1][1]} (executed notebook: {dest})")
     return out
 
-# %% ../nbs/09_reproduce.ipynb 43
+# %% ../nbs/09_reproduce.ipynb 46
 def reproduce(profile: str = 'quick', only: str | None = None, jobs: int = 1, force: bool = False, device=None,
               notebook: bool = True, figures: bool = True, log=print) -> bool:
     "Run what is missing for the selected experiments, then rebuild their artifacts; True if all succeeded."
@@ -456,7 +483,7 @@ def reproduce(profile: str = 'quick', only: str | None = None, jobs: int = 1, fo
         f"{len(nbs) - sum(1 for n in nbs if n[1])} notebook(s) succeeded, {sum(1 for n in nbs if n[1])} failed")
     return not failed
 
-# %% ../nbs/09_reproduce.ipynb 45
+# %% ../nbs/09_reproduce.ipynb 48
 def collect(exps: list[Experiment], profile: str) -> pd.DataFrame:
     "One row per `(experiment, seed)`: the experiment's fields, `status`, the device it ran on, and every metric of its run."
     rows = []
@@ -477,7 +504,7 @@ def summarize(df: pd.DataFrame, by: list[str], metrics: list[str]) -> pd.DataFra
     out = g.mean().add_suffix('_mean').join(g.std(ddof=0).add_suffix('_std')).join(g.size().rename('n_seeds'))
     return out.reset_index()
 
-# %% ../nbs/09_reproduce.ipynb 47
+# %% ../nbs/09_reproduce.ipynb 50
 def fmt_pm(mean: float, std: float, digits: int = 3) -> str:
     "'mean ± std' (or '—' for a missing value)."
     if mean is None or (isinstance(mean, float) and math.isnan(mean)): return '—'
@@ -490,7 +517,7 @@ def md_table(df: pd.DataFrame) -> str:
     lines += ['| ' + ' | '.join(str(v) for v in row) + ' |' for row in df.itertuples(index=False)]
     return '\n'.join(lines)
 
-# %% ../nbs/09_reproduce.ipynb 49
+# %% ../nbs/09_reproduce.ipynb 52
 def write_table(table: pd.DataFrame, numbers: pd.DataFrame, paper: str, artifact: str, profile: str,
                 title: str, data: str, notes: str = '', runs: pd.DataFrame | None = None) -> Path:
     "Write `numbers` to `<artifact>.csv` and `table` as markdown to `<artifact>.md` under a provenance header."
@@ -504,7 +531,7 @@ def write_table(table: pd.DataFrame, numbers: pd.DataFrame, paper: str, artifact
     p.write_text('\n'.join(head) + md_table(table) + '\n' + (f"\n{notes.strip()}\n" if notes else ''))
     return p
 
-# %% ../nbs/09_reproduce.ipynb 51
+# %% ../nbs/09_reproduce.ipynb 54
 def write_report(root: Path | None = None) -> Path:
     "Rebuild `figures/REPORT.md` from the artifacts present in `figures/`."
     root = Path(root or figures_dir()); lines = ['# partseg — reproduction report', '',
@@ -522,7 +549,7 @@ def write_report(root: Path | None = None) -> Path:
         lines.append('')
     p = root/'REPORT.md'; p.write_text('\n'.join(lines)); return p
 
-# %% ../nbs/09_reproduce.ipynb 54
+# %% ../nbs/09_reproduce.ipynb 57
 def _read_image(path: Path):
     from PIL import Image, UnidentifiedImageError
     if not path.exists(): raise FileNotFoundError(f"{path}: no such file")
@@ -552,7 +579,7 @@ def segment_files(checkpoint: Path | str, images: list, out: Path | str, device=
                     save_overlay_png(x[0].cpu(), labels, out/f'{p.stem}_overlay.png', n=method.n_parts + 1)]
     return written, skipped
 
-# %% ../nbs/09_reproduce.ipynb 56
+# %% ../nbs/09_reproduce.ipynb 59
 def _parse_set(items: list[str]) -> dict:
     "Parse `k=v` overrides; values are python literals when they parse as one, else strings."
     out = {}
@@ -563,7 +590,7 @@ def _parse_set(items: list[str]) -> dict:
         except (ValueError, SyntaxError): out[k] = v
     return out
 
-# %% ../nbs/09_reproduce.ipynb 58
+# %% ../nbs/09_reproduce.ipynb 61
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog='partseg', description='Reproducible unsupervised part segmentation (five papers, one synthetic benchmark).')
     sub = p.add_subparsers(dest='cmd', required=True)
@@ -585,7 +612,7 @@ def _parser() -> argparse.ArgumentParser:
     for a in (t, e, r, s): a.add_argument('--device', default=None, help="'cpu', 'cuda', ... (default: best available)")
     return p
 
-# %% ../nbs/09_reproduce.ipynb 59
+# %% ../nbs/09_reproduce.ipynb 62
 def _cmd_train(a) -> int:
     if a.experiment is None:
         if not (a.method and a.world): raise ValueError("train takes an EXPERIMENT key, or --method and --world")
@@ -615,7 +642,7 @@ def _cmd_list(a) -> int:
             print(f"{e.key:45s} {e.method:14s} {e.world:8s} {wov:18s} seeds {list(e.seeds)}")
     return 0
 
-# %% ../nbs/09_reproduce.ipynb 60
+# %% ../nbs/09_reproduce.ipynb 63
 def main(argv: list[str] | None = None) -> int:
     "The `partseg` command line; returns the exit status."
     a = _parser().parse_args(argv)
