@@ -146,8 +146,8 @@ PROTOCOLS = {
     'liu2021_cub':       dict(centers='marginal_softmax', exclude_bg=False, bias=False, standardize=False, norm='bbox', reduce='mean'),
     'scops':             dict(centers='centroid', exclude_bg=True, bias=False, standardize=True, norm='iod', reduce='mean'),
 }
-WORLD_NORM = {'faces': 'iod', 'birds': 'bbox', 'puppets': 'bbox'}  # norm='world': each world's normaliser
-INVISIBLE_MISSING = ('birds',)  # worlds whose invisible keypoints count as missing (CUB has no location for them)
+WORLD_NORM = {'faces': 'iod', 'birds': 'bbox', 'puppets': 'bbox', 'celeba': 'iod', 'cub': 'bbox'}  # norm='world': each world's (or real data set's) normaliser
+INVISIBLE_MISSING = ('birds', 'cub')  # worlds / data sets whose invisible keypoints count as missing (CUB has no location for them)
 
 # %% ../nbs/06_metrics.ipynb 24
 def _labels(pred, name: str = 'pred') -> np.ndarray:
