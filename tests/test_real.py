@@ -51,3 +51,14 @@ def test_the_metrics_run_on_a_real_loader(tmp_path):
             return m
     res = evaluate(Centre(), ds, n_calib=ds.n('calib'), n_test=ds.n('test'), metrics=('landmarks',))
     assert res['landmark_norm'] == 'iod' and np.isfinite(res['landmark_err'])
+
+def test_flowers_ganseg_split_and_foreground_rule(tmp_path):
+    from partseg.data.real import Flowers, make_flowers_fixture, flowers_foreground
+    r = make_flowers_fixture(tmp_path)
+    assert Flowers(r, 'test').ids == [1, 2] and Flowers(r, 'test', split_rule='official').ids == [4, 5]
+    seg = np.array([[[0, 0, 254], [3, 0, 250], [200, 120, 60], [10, 10, 254]]], np.uint8)
+    assert flowers_foreground(seg).tolist() == [[False, False, True, False]]        # the code's rule, JPEG-noise tolerant
+    b = Flowers(r, 'train', res=16).sample([0, 1])
+    assert b['fg'].shape == (2, 16, 16) and 0.3 < b['fg'].float().mean() < 0.6
+    (r / 'setid.mat').write_bytes(b'not a mat file')
+    with pytest.raises(ValueError, match='unreadable .mat file'): Flowers(r)

@@ -14,8 +14,9 @@ from PIL import Image, UnidentifiedImageError
 from ..core import check_choice
 
 # %% auto 0
-__all__ = ['CUB_PARTS', 'CUB_LAYOUT', 'CELEBA_LAYOUT', 'MAFL_LANDMARKS', 'DataNotFound', 'data_root', 'read_table', 'load_rgb',
-           'square_box', 'square_crop', 'crop_points', 'CUB', 'make_cub_fixture', 'CelebA', 'make_celeba_fixture']
+__all__ = ['CUB_PARTS', 'CUB_LAYOUT', 'CELEBA_LAYOUT', 'MAFL_LANDMARKS', 'FLOWERS_LAYOUT', 'DataNotFound', 'data_root',
+           'read_table', 'load_rgb', 'square_box', 'square_crop', 'crop_points', 'CUB', 'make_cub_fixture', 'CelebA',
+           'make_celeba_fixture', 'flowers_foreground', 'Flowers', 'make_flowers_fixture']
 
 # %% ../../nbs/03a_data.real.ipynb 5
 class DataNotFound(FileNotFoundError):
@@ -295,4 +296,86 @@ def make_celeba_fixture(root: str | os.PathLike, n: int = 6) -> Path:
     (r / 'Anno/list_bbox_celeba.txt').write_text(f'{n}\nimage_id x_1 y_1 width height\n' + '\n'.join(bb) + '\n')
     (r / 'Eval/list_eval_partition.txt').write_text('\n'.join(part) + '\n')
     (r / 'MAFL/training.txt').write_text('\n'.join(names[:2]) + '\n'); (r / 'MAFL/testing.txt').write_text('\n'.join(names[2:4]) + '\n')
+    return r
+
+# %% ../../nbs/03a_data.real.ipynb 27
+FLOWERS_LAYOUT = """flowers102/
+  jpg/image_<00001>.jpg, segmim/segmim_<00001>.jpg
+  setid.mat (trnid, valid, tstid), imagelabels.mat (labels)"""
+
+def flowers_foreground(seg: np.ndarray) -> np.ndarray:
+    "GANSeg's foreground rule on a (H,W,3) uint8 segmentation image: not (R = 0 or G = 0 or B = 254)."
+    return ~((seg[..., 0] == 0) | (seg[..., 1] == 0) | (seg[..., 2] == 254))
+
+def _loadmat(path: Path, keys: tuple) -> dict:
+    from scipy.io import loadmat
+    if not path.is_file(): raise DataNotFound(f"missing {path.name}: {path}. Expected layout:\n{FLOWERS_LAYOUT}")
+    try: m = loadmat(path)
+    except Exception as e: raise ValueError(f"unreadable .mat file {path}: {e}") from e
+    miss = [k for k in keys if k not in m]
+    if miss: raise ValueError(f"{path} lacks {miss} (expected {keys})")
+    return {k: np.asarray(m[k]).ravel().astype(np.int64) for k in keys}
+
+class Flowers:
+    "Oxford Flowers 102 with foreground masks; GANSeg's swapped split by default."
+    name = 'flowers'
+    keypoint_names: list = []
+    n_keypoints = 0
+    groups = {'background': [0], 'flower': [1]}
+    part_names = ['background', 'flower']
+
+    def __init__(self, root: str | os.PathLike | None = None, # the flowers102 directory; None: $PARTSEG_DATA/flowers102
+                 split: str = 'train',          # 'train' or 'test'
+                 res: int = 128,
+                 split_rule: str = 'ganseg',    # 'ganseg': train = tstid, test = trnid (the code's swap); 'official'
+                 check_images: bool = True):
+        self.root = r = data_root('flowers102', root, FLOWERS_LAYOUT)
+        self.split, self.res = check_choice('split', split, ('train', 'test')), res
+        check_choice('split_rule', split_rule, ('ganseg', 'official'))
+        ids = _loadmat(r / 'setid.mat', ('trnid', 'valid', 'tstid'))
+        self.labels = _loadmat(r / 'imagelabels.mat', ('labels',))['labels']
+        key = {('ganseg', 'train'): 'tstid', ('ganseg', 'test'): 'trnid', ('official', 'train'): 'trnid', ('official', 'test'): 'tstid'}
+        self.ids = [int(i) for i in ids[key[(split_rule, split)]]]
+        bad = [i for i in self.ids if not 1 <= i <= len(self.labels)]
+        if bad: raise ValueError(f"{r / 'setid.mat'} names images {bad[:3]} beyond the {len(self.labels)} of imagelabels.mat")
+        if check_images: self.check()
+
+    def __len__(self): return len(self.ids)
+    def _paths(self, i): return self.root / 'jpg' / f'image_{i:05d}.jpg', self.root / 'segmim' / f'segmim_{i:05d}.jpg'
+
+    def check(self) -> None:
+        "Every image and segmentation of the split exists: else `DataNotFound` naming the first few missing."
+        miss = [p for i in self.ids for p in self._paths(i) if not p.is_file()]
+        if miss: raise DataNotFound(f"{len(miss)} Flowers file(s) missing, e.g. {', '.join(map(str, miss[:3]))}. Expected layout:\n{FLOWERS_LAYOUT}")
+
+def _flowers_sample(self: Flowers, idx, split: str | None = None) -> dict:
+    "A DESIGN §2 batch: `image`, `fg`, `parts` (foreground = 1), `identity` (the class)."
+    if split is not None and split != self.split: raise ValueError(f"this Flowers loader reads split {self.split!r}, not {split!r}")
+    idx = [int(i) for i in (idx.tolist() if torch.is_tensor(idx) else idx)]
+    bad = [i for i in idx if not 0 <= i < len(self)]
+    if bad: raise IndexError(f"Flowers {self.split} has {len(self)} images; indices out of range: {bad[:5]}")
+    ims, fgs = [], []
+    for j in idx:
+        pi, ps = self._paths(self.ids[j])
+        x = torch.from_numpy(np.asarray(load_rgb(pi), dtype=np.float32) / 255).permute(2, 0, 1)
+        fg = torch.from_numpy(flowers_foreground(np.asarray(load_rgb(ps)))).float()[None]
+        if fg.shape[-2:] != x.shape[-2:]: raise ValueError(f"{ps}: segmentation {tuple(fg.shape[-2:])} ≠ image {tuple(x.shape[-2:])}")
+        H, W = x.shape[-2:]; s = min(H, W); box = ((W - s) / 2, (H - s) / 2, s, s)
+        ims.append(square_crop(x, box, self.res).clamp(0, 1)); fgs.append(square_crop(fg, box, self.res)[0] >= 0.5)
+    fg = torch.stack(fgs)
+    return dict(image=torch.stack(ims), fg=fg, parts=fg.long(), identity=torch.tensor([int(self.labels[self.ids[j] - 1]) for j in idx]))
+
+Flowers.sample = _flowers_sample
+
+# %% ../../nbs/03a_data.real.ipynb 28
+def make_flowers_fixture(root: str | os.PathLike, n: int = 5) -> Path:
+    "Write a tiny flowers102 tree (n 30×40 images, blue-background segmentations, setid/imagelabels .mat)."
+    from scipy.io import savemat
+    r = Path(root) / 'flowers102'; (r / 'jpg').mkdir(parents=True, exist_ok=True); (r / 'segmim').mkdir(exist_ok=True)
+    for i in range(1, n + 1):
+        img = np.full((30, 40, 3), 30 * i, np.uint8); Image.fromarray(img).save(r / 'jpg' / f'image_{i:05d}.jpg', quality=95)
+        seg = np.zeros((30, 40, 3), np.uint8); seg[..., 2] = 254; seg[5:25, 10:30] = (200, 120, 60)   # a 20×20 flower
+        Image.fromarray(seg).save(r / 'segmim' / f'segmim_{i:05d}.jpg', quality=100, subsampling=0)
+    savemat(r / 'setid.mat', dict(trnid=np.array([[1, 2]]), valid=np.array([[3]]), tstid=np.array([[4, 5]])))
+    savemat(r / 'imagelabels.mat', dict(labels=np.array([[7, 7, 8, 8, 9]])))
     return r
