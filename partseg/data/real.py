@@ -15,8 +15,8 @@ from ..core import check_choice
 
 # %% auto 0
 __all__ = ['CUB_PARTS', 'CUB_LAYOUT', 'CELEBA_LAYOUT', 'MAFL_LANDMARKS', 'FLOWERS_LAYOUT', 'DataNotFound', 'data_root',
-           'read_table', 'load_rgb', 'square_box', 'square_crop', 'crop_points', 'CUB', 'make_cub_fixture', 'CelebA',
-           'make_celeba_fixture', 'flowers_foreground', 'Flowers', 'make_flowers_fixture']
+           'read_table', 'check_indices', 'load_rgb', 'square_box', 'square_crop', 'crop_points', 'CUB',
+           'make_cub_fixture', 'CelebA', 'make_celeba_fixture', 'flowers_foreground', 'Flowers', 'make_flowers_fixture']
 
 # %% ../../nbs/03a_data.real.ipynb 5
 class DataNotFound(FileNotFoundError):
@@ -52,6 +52,13 @@ def read_table(path: Path, n_cols: int, # columns every line must have (at least
             raise ValueError(f"{path}, line {i}: expected {n_cols} columns ({what}), got {len(parts)}: {line!r}")
         rows.append(parts)
     return rows
+
+def check_indices(idx, n: int, what: str) -> list[int]:
+    "`idx` (a list, range or tensor) as ints in [0, n); an `IndexError` naming `what` otherwise."
+    idx = [int(i) for i in (idx.tolist() if torch.is_tensor(idx) else idx)]
+    bad = [i for i in idx if not 0 <= i < n]
+    if bad: raise IndexError(f"{what} has {n} images; indices out of range: {bad[:5]}")
+    return idx
 
 def load_rgb(path: Path) -> Image.Image:
     "An image file as RGB; a missing or unreadable file is an error naming it."
@@ -141,9 +148,7 @@ class CUB:
 def _cub_sample(self: CUB, idx, split: str | None = None) -> dict:
     "A DESIGN §2 batch of the images `idx` (positions in this split)."
     if split is not None and split != self.split: raise ValueError(f"this CUB loader reads split {self.split!r}, not {split!r}")
-    idx = [int(i) for i in (idx.tolist() if torch.is_tensor(idx) else idx)]
-    bad = [i for i in idx if not 0 <= i < len(self)]
-    if bad: raise IndexError(f"CUB {self.split} has {len(self)} images; indices out of range: {bad[:5]}")
+    idx = check_indices(idx, len(self), f"CUB {self.split}")
     out = {k: [] for k in ('image', 'fg', 'keypoints', 'visible', 'identity', 'bbox')}
     for j in idx:
         i = self.ids[j]; box = self.boxes[i]
@@ -257,9 +262,7 @@ class CelebA:
 def _celeba_sample(self: CelebA, idx, split: str = 'train') -> dict:
     "A DESIGN §2 batch: `image` (B,3,res,res), `keypoints` (B,5,2) in pixels of the output, `visible`."
     files = self.splits[check_choice('split', split, ('train', 'calib', 'test'))]
-    idx = [int(i) for i in (idx.tolist() if torch.is_tensor(idx) else idx)]
-    bad = [i for i in idx if not 0 <= i < len(files)]
-    if bad: raise IndexError(f"CelebA {self.setting} {split} has {len(files)} images; indices out of range: {bad[:5]}")
+    idx = check_indices(idx, len(files), f"CelebA {self.setting} {split}")
     ims, kps = [], []
     for i in idx:
         f = files[i]; im = load_rgb(self.img_dir / f)
@@ -351,9 +354,7 @@ class Flowers:
 def _flowers_sample(self: Flowers, idx, split: str | None = None) -> dict:
     "A DESIGN §2 batch: `image`, `fg`, `parts` (foreground = 1), `identity` (the class)."
     if split is not None and split != self.split: raise ValueError(f"this Flowers loader reads split {self.split!r}, not {split!r}")
-    idx = [int(i) for i in (idx.tolist() if torch.is_tensor(idx) else idx)]
-    bad = [i for i in idx if not 0 <= i < len(self)]
-    if bad: raise IndexError(f"Flowers {self.split} has {len(self)} images; indices out of range: {bad[:5]}")
+    idx = check_indices(idx, len(self), f"Flowers {self.split}")
     ims, fgs = [], []
     for j in idx:
         pi, ps = self._paths(self.ids[j])

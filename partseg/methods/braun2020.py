@@ -330,11 +330,11 @@ def _diagnostics(self: Braun2020, world, n: int = 256, device='cpu', batch_size:
         b = (world.frame_pairs(idx, 'test', max_gap=self.cfg.video_max_gap) if self.pairing == 'video'
              else tps_pair(world.sample(idx, 'test'), self.pair_config(), torch.Generator().manual_seed(i)))
         x1, x2 = b['image'].to(device), b['image2'].to(device)
-        lab = self.segment(x1)[:, 1:].argmax(1); labs.append(lab.cpu())
+        mu, lv = self.encode_shape(torch.cat([x1, x2])); p = self.part_logits(mu).softmax(1)   # x1's half is `segment(x1)`
+        lab = p[:len(x1)].argmax(1); labs.append(lab.cpu())
         share = F.one_hot(lab, self.cfg.n_parts).float().mean((1, 2))
         pu.append((share >= 0.01).float().sum(1).cpu())
         ln.append((((lab[:, :, 1:] != lab[:, :, :-1]).float().mean((1, 2)) + (lab[:, 1:] != lab[:, :-1]).float().mean((1, 2))) / 2).cpu())
-        mu, lv = self.encode_shape(torch.cat([x1, x2])); p = self.part_logits(mu).softmax(1)
         xh = self.generate(self.part_appearances(x2, p[len(x1):]), p[:len(x1)])
         rec.append((xh - x1).pow(2).flatten(1).sum(1).cpu()); kl.append(torch.full((len(x1),), float(gaussian_kl(mu[:len(x1)], lv[:len(x1)]))))
     cat = lambda v: float(torch.cat(v).mean())
