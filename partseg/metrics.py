@@ -146,8 +146,9 @@ PROTOCOLS = {
     'liu2021_cub':       dict(centers='marginal_softmax', exclude_bg=False, bias=False, standardize=False, norm='bbox', reduce='mean'),
     'scops':             dict(centers='centroid', exclude_bg=True, bias=False, standardize=True, norm='iod', reduce='mean'),
 }
-WORLD_NORM = {'faces': 'iod', 'birds': 'bbox', 'puppets': 'bbox', 'celeba': 'iod', 'cub': 'bbox'}  # norm='world': each world's (or real data set's) normaliser
-INVISIBLE_MISSING = ('birds', 'cub')  # worlds / data sets whose invisible keypoints count as missing (CUB has no location for them)
+WORLD_NORM = {'faces': 'iod', 'birds': 'bbox', 'puppets': 'bbox', 'celeba': 'iod', 'aflw': 'iod', 'cub': 'bbox',
+              'pennaction': 'bbox'}  # norm='world': each world's (or real data set's) normaliser
+INVISIBLE_MISSING = ('birds', 'cub', 'pennaction', 'taichi', 'voxceleb')  # worlds / data sets whose invisible keypoints count as missing (no location given)
 
 # %% ../nbs/06_metrics.ipynb 24
 def _labels(pred, name: str = 'pred') -> np.ndarray:
@@ -285,7 +286,7 @@ def bbox_wh(fg) -> np.ndarray:
 @torch.no_grad()
 def _collect(method, world, n: int, split: str, batch_size: int, device, need_maps: set) -> dict:
     "Segment `n` images of `split` in batches; keep hard labels, the requested centres and the GT."
-    out = {k: [] for k in ('labels', 'parts', 'fg', 'keypoints', 'visible', *need_maps)}
+    out = {k: [] for k in ('labels', 'parts', 'fg', 'keypoints', 'visible', 'box_wh', *need_maps)}
     for s in range(0, n, batch_size):
         b = world.sample(list(range(s, min(n, s + batch_size))), split)
         img = b['image'].to(device)
@@ -296,7 +297,7 @@ def _collect(method, world, n: int, split: str, batch_size: int, device, need_ma
         for key in need_maps:
             mode, ex = key
             out[key].append(part_centers(maps, exclude_bg=ex, mode=mode).cpu())
-        for k in ('parts', 'fg', 'keypoints', 'visible'):
+        for k in ('parts', 'fg', 'keypoints', 'visible', 'box_wh'):
             if k in b: out[k].append(torch.as_tensor(b[k]).cpu())
     return {k: torch.cat(v).numpy() for k, v in out.items() if v}
 
@@ -315,7 +316,7 @@ def _landmark_targets(d: dict, world_name: str, norm, invisible_missing: bool):
     if norm == 'world': norm = WORLD_NORM.get(world_name, 'bbox')
     kw = dict(norm=norm)
     if norm == 'iod': kw['iod_test'] = np.linalg.norm(kp[:, 0] - kp[:, 1], axis=-1)
-    if norm == 'bbox': kw['bbox_test'] = bbox_wh(d['fg'])
+    if norm == 'bbox': kw['bbox_test'] = d['box_wh'] if 'box_wh' in d else bbox_wh(d['fg'])   # a real data set's annotated box, else the mask's
     return Y, kw
 
 def evaluate(method,                  # a Method: `segment(images) -> (B, K+1, H, W)`, `n_parts`

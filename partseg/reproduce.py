@@ -21,11 +21,12 @@ from .train import fit, load_method, load_checkpoint
 __all__ = ['WORLD_SEED', 'REGISTRY', 'BASELINE_WORLDS', 'LIU_SETTINGS', 'LIU_ABLATIONS', 'LIU_SEEDS', 'SIAROHIN_SETTINGS',
            'SIAROHIN_KS', 'ESSER_VARIANTS', 'ESSER_WORLD', 'GANSEG_SETTINGS', 'GANSEG_SHORT', 'GANSEG_FIXED_SIGMA',
            'GANSEG_ABLATIONS', 'BASELINE_SETTINGS', 'BRAUN_CRF_SIGMAS', 'BASELINE_RUNS', 'BASELINE_VARIANTS',
-           'BRAUN_SETTINGS', 'BRAUN_ABLATION_ROWS', 'BRAUN_LONG_STEPS', 'EVAL_SIZES', 'Experiment',
-           'register_experiment', 'get_experiment', 'select', 'feeding', 'run_dir', 'make_world', 'build', 'clear_run',
-           'stale_fields', 'stale_text', 'warn_if_stale', 'run_experiment', 'evaluate_run', 'nbs_dir', 'kernel_name',
-           'run_with_notebook', 'run_all', 'artifact_path', 'paper_notebooks', 'run_paper_notebooks', 'reproduce',
-           'collect', 'summarize', 'fmt_pm', 'md_table', 'write_table', 'write_report', 'segment_files', 'main']
+           'BRAUN_SETTINGS', 'BRAUN_ABLATION_ROWS', 'BRAUN_LONG_STEPS', 'EVAL_SIZES', 'REAL_FOR', 'Experiment',
+           'register_experiment', 'get_experiment', 'select', 'feeding', 'run_dir', 'real_key', 'data_label',
+           'make_world', 'build', 'clear_run', 'stale_fields', 'stale_text', 'warn_if_stale', 'run_experiment',
+           'evaluate_run', 'nbs_dir', 'kernel_name', 'run_with_notebook', 'run_all', 'artifact_path', 'paper_notebooks',
+           'run_paper_notebooks', 'reproduce', 'collect', 'summarize', 'fmt_pm', 'md_table', 'write_table',
+           'write_report', 'segment_files', 'main']
 
 # %% ../nbs/09_reproduce.ipynb 5
 WORLD_SEED = 0
@@ -287,11 +288,38 @@ def run_dir(key: str, profile: str, seed: int) -> Path:
     check_choice('profile', profile, PROFILES)
     return runs_dir()/profile/key/f'seed{seed}'
 
-# %% ../nbs/09_reproduce.ipynb 33
+# %% ../nbs/09_reproduce.ipynb 34
+REAL_FOR = {   # (paper, world, world overrides) -> real data set (a key of partseg.data.real.REAL_DATASETS)
+    ('liu2021', 'faces', (('placement', 'wild'),)): 'celeba-wild',
+    **{('liu2021', 'birds', (('species', (i,)),)): f'cub-{i + 1}' for i in range(3)},
+    ('liu2021', 'puppets', ()): 'deepfashion',
+    ('ganseg2022', 'faces', (('placement', 'wild'),)): 'celeba-wild', ('ganseg2022', 'faces', ()): 'celeba-aligned',
+    ('ganseg2022', 'birds', ()): 'cub', ('ganseg2022', 'puppets', ()): 'taichi',
+    ('siarohin2020', 'faces', ()): 'voxceleb', ('siarohin2020', 'puppets', ()): 'taichi',
+    ('esser2019', 'puppets', ()): 'deepfashion', ('esser2019', 'birds', ()): 'cub',
+    ('braun2020', 'puppets', ()): 'deepfashion', ('braun2020', 'birds', ()): 'cub',
+}
+
+def real_key(exp: Experiment) -> str | None:
+    "The real data set a `paper`-profile run of `exp` uses when it is configured (None: synthetic only)."
+    if 'real' in exp.tags: return exp.tags['real']
+    paper = exp.paper
+    if paper == 'baselines' and exp.tags.get('tables'): paper = exp.tags['tables'][0].split('/')[0]
+    return REAL_FOR.get((paper, exp.world, tuple(sorted(exp.world_overrides.items()))))
+
+def data_label(world) -> str:
+    "What a run ran on: `real:<key>` for a `RealWorld`, `synthetic:<world name>` otherwise."
+    return f"real:{world.key}" if hasattr(world, 'key') and hasattr(world, 'splits') else f"synthetic:{world.name}"
+
+# %% ../nbs/09_reproduce.ipynb 35
 def make_world(exp: Experiment, profile: str, device=None):
-    "The world a run of `exp` trains and is evaluated on: the experiment's world at the profile's resolution."
+    "The world a run of `exp` trains and is evaluated on: in `paper`, its real data set when configured; else its synthetic world, at the profile's resolution."
     from partseg.data.worlds import get_world
-    return get_world(exp.world, seed=WORLD_SEED, device=device, **{'res': exp.config(profile).res, **exp.world_overrides})
+    res = exp.config(profile).res
+    if profile == 'paper' and real_key(exp) is not None:
+        from partseg.data.real import real_available, real_world
+        if real_available(real_key(exp)): return real_world(real_key(exp), res=res)
+    return get_world(exp.world, seed=WORLD_SEED, device=device, **{'res': res, **exp.world_overrides})
 
 def build(exp: Experiment, profile: str, seed: int, device=None):
     "The method (seeded by `seed`), its world and its training batch source for one run."
@@ -300,20 +328,23 @@ def build(exp: Experiment, profile: str, seed: int, device=None):
     seed_everything(seed)
     method = get_method(exp.method)(cfg)
     world = make_world(exp, profile, device)
+    n_items = world.n_items(method.pairing) if hasattr(world, 'n_items') else None   # a real data set is finite
     source = make_source(world, method.pairing, cfg.batch_size, seed=seed, split='train', device=device,
-                         pair_cfg=method.pair_config())
+                         pair_cfg=method.pair_config(), n_items=n_items)
     return method, world, source
 
-# %% ../nbs/09_reproduce.ipynb 34
+# %% ../nbs/09_reproduce.ipynb 37
 def _evaluate(method, world, profile, device, protocols=(), crf_sigmas=()):
     from partseg.metrics import evaluate
     t0 = time.time()
+    n = dict(EVAL_SIZES[profile])
+    if hasattr(world, 'splits'):   # a real data set: at most the images its calib / test splits have (all of them in `paper`)
+        n.update(n_calib=min(n['n_calib'], world.n('calib')), n_test=min(n['n_test'], world.n('test')))
     if hasattr(method, 'evaluate_world'):   # a method without part maps (esser2019) brings its own evaluation
-        m = method.evaluate_world(world, device=device, **EVAL_SIZES[profile])
-    else: m = evaluate(method, world, device=device, also_protocols=tuple(protocols), **EVAL_SIZES[profile])
+        m = method.evaluate_world(world, device=device, **n)
+    else: m = evaluate(method, world, device=device, also_protocols=tuple(protocols), **n)
     if crf_sigmas:   # keypoints -> dense-CRF segmentation, sigma selected on the 'calib' split (braun2020 A.2)
         from partseg.methods.kpcrf import crf_sigma_sweep
-        n = EVAL_SIZES[profile]
         sweep = crf_sigma_sweep(method, world, sigmas=tuple(crf_sigmas), n_val=n['n_calib'], n_test=n['n_test'], device=device)
         m.update({k: v for k, v in sweep.items() if k not in ('world', 'n_parts')})
     return {**m, 'eval_seconds': round(time.time() - t0, 2)}
@@ -352,14 +383,16 @@ def run_experiment(key: str, profile: str = 'quick', seed: int = 0,
         return load_json(d/'metrics.json')
     method, world, source = build(exp, profile, seed, device)
     save_json(dict(experiment=asdict(exp), profile=profile, seed=seed, world_seed=WORLD_SEED, method=method.key,
-                   pairing=method.pairing, config=method.cfg.to_dict(), world=dict(name=world.name, config=world.cfg.to_dict()),
+                   pairing=method.pairing, config=method.cfg.to_dict(),
+                   world=dict(name=world.name, data=data_label(world), config=world.cfg.to_dict() if hasattr(world, 'cfg') else repr(world)),
                    eval=EVAL_SIZES[profile], run_info=getattr(method, 'run_info', {}), provenance=provenance(device)), d/'config.json')
     res = fit(method, source, run_dir=d, seed=seed, device=device, progress=progress, ckpt_every=ckpt_every)
-    metrics = {**_evaluate(method, world, profile, device, exp.protocols, exp.tags.get('crf_sigmas', ())), 'train_seconds': round(res['seconds'], 2), 'steps': res['step']}
+    metrics = {**_evaluate(method, world, profile, device, exp.protocols, exp.tags.get('crf_sigmas', ())), 'train_seconds': round(res['seconds'], 2),
+               'steps': res['step'], 'data': data_label(world)}
     save_json(metrics, d/'metrics.json')
     return metrics
 
-# %% ../nbs/09_reproduce.ipynb 38
+# %% ../nbs/09_reproduce.ipynb 41
 def evaluate_run(path: Path | str, device=None, write: bool = True) -> dict:
     "Evaluate the checkpoint of a run directory on the world and profile recorded in its `config.json`."
     path = Path(path)
@@ -367,13 +400,17 @@ def evaluate_run(path: Path | str, device=None, write: bool = True) -> dict:
     from partseg.data.worlds import get_world
     c = load_json(path/'config.json'); device = get_device(device)
     method = load_method(path, map_location=device)
-    world = get_world(c['world']['name'], seed=c.get('world_seed', WORLD_SEED), device=device, **c['world']['config'])
+    data = c['world'].get('data', '')
+    if data.startswith('real:'):   # the run trained on a real data set: evaluate on it again (found as when it ran)
+        from partseg.data.real import real_world
+        world = real_world(data[len('real:'):], res=c['config']['res'])
+    else: world = get_world(c['world']['name'], seed=c.get('world_seed', WORLD_SEED), device=device, **c['world']['config'])
     e = c.get('experiment', {})
     m = _evaluate(method, world, c['profile'], device, e.get('protocols', ()), e.get('tags', {}).get('crf_sigmas', ()))
     if write: save_json({**(load_json(path/'metrics.json') if (path/'metrics.json').exists() else {}), **m}, path/'metrics.json')
     return m
 
-# %% ../nbs/09_reproduce.ipynb 40
+# %% ../nbs/09_reproduce.ipynb 43
 def nbs_dir() -> Path:
     "The notebooks folder of this checkout (next to the installed package, else under the project root)."
     for p in (Path(partseg.__file__).resolve().parent.parent/'nbs', project_root()/'nbs'):
@@ -401,7 +438,7 @@ def run_with_notebook(key: str, profile: str, seed: int, force: bool = False, de
                         progress_bar=False, kernel_name=kernel_name(), log_output=False)
     return load_json(d/'metrics.json')
 
-# %% ../nbs/09_reproduce.ipynb 42
+# %% ../nbs/09_reproduce.ipynb 45
 def _run_one(args):
     key, profile, seed, force, device, notebook, threads = args
     t0 = time.time()
@@ -435,7 +472,7 @@ def run_all(exps: list[Experiment], profile: str, jobs: int = 1, force: bool = F
             results.append((key, seed, err, sec))
     return results
 
-# %% ../nbs/09_reproduce.ipynb 44
+# %% ../nbs/09_reproduce.ipynb 47
 def artifact_path(paper: str, artifact: str, profile: str, ext: str) -> Path:
     "Where a paper notebook writes artifact `artifact` of `paper` for `profile`."
     check_choice('profile', profile, PROFILES)
@@ -444,7 +481,7 @@ def artifact_path(paper: str, artifact: str, profile: str, ext: str) -> Path:
     p = base/paper/f'{artifact}{suffix}.{ext}'; p.parent.mkdir(parents=True, exist_ok=True)
     return p
 
-# %% ../nbs/09_reproduce.ipynb 45
+# %% ../nbs/09_reproduce.ipynb 48
 def paper_notebooks(only: str | None = None) -> list[Path]:
     "The `nbs/paper/*.ipynb` of the paper `only` (file names start with the paper key), or all."
     nbs = sorted(p for p in (nbs_dir()/'paper').glob('*.ipynb') if not p.name.startswith('_'))
@@ -465,7 +502,7 @@ def run_paper_notebooks(only: str | None, profile: str, log=print) -> list[tuple
             log(f"  FAILED {nb.name}: {out[-1][1]} (executed notebook: {dest})")
     return out
 
-# %% ../nbs/09_reproduce.ipynb 46
+# %% ../nbs/09_reproduce.ipynb 49
 def reproduce(profile: str = 'quick', only: str | None = None, jobs: int = 1, force: bool = False, device=None,
               notebook: bool = True, figures: bool = True, log=print) -> bool:
     "Run what is missing for the selected experiments, then rebuild their artifacts; True if all succeeded."
@@ -483,7 +520,7 @@ def reproduce(profile: str = 'quick', only: str | None = None, jobs: int = 1, fo
         f"{len(nbs) - sum(1 for n in nbs if n[1])} notebook(s) succeeded, {sum(1 for n in nbs if n[1])} failed")
     return not failed
 
-# %% ../nbs/09_reproduce.ipynb 48
+# %% ../nbs/09_reproduce.ipynb 51
 def collect(exps: list[Experiment], profile: str) -> pd.DataFrame:
     "One row per `(experiment, seed)`: the experiment's fields, `status`, the device it ran on, and every metric of its run."
     rows = []
@@ -493,6 +530,7 @@ def collect(exps: list[Experiment], profile: str) -> pd.DataFrame:
             m = load_json(d/'metrics.json') if (d/'metrics.json').exists() else {}
             dev = load_json(d/'config.json')['provenance']['device'] if m and (d/'config.json').exists() else None
             rows.append(dict(experiment=e.key, paper=e.paper, artifact=e.artifact, method=e.method, world=e.world,
+                             data=m.get('data', f'synthetic:{e.world}') if m else None,   # runs before `data` existed were synthetic
                              K=e.config(profile).n_parts, **{k: v for k, v in e.tags.items() if k != 'tables'}, seed=s, status='ok' if m else 'missing', device=dev,
                              **{k: v for k, v in m.items() if isinstance(v, (int, float))}))
     return pd.DataFrame(rows)
@@ -504,7 +542,7 @@ def summarize(df: pd.DataFrame, by: list[str], metrics: list[str]) -> pd.DataFra
     out = g.mean().add_suffix('_mean').join(g.std(ddof=0).add_suffix('_std')).join(g.size().rename('n_seeds'))
     return out.reset_index()
 
-# %% ../nbs/09_reproduce.ipynb 50
+# %% ../nbs/09_reproduce.ipynb 53
 def fmt_pm(mean: float, std: float, digits: int = 3) -> str:
     "'mean ± std' (or '—' for a missing value)."
     if mean is None or (isinstance(mean, float) and math.isnan(mean)): return '—'
@@ -517,7 +555,7 @@ def md_table(df: pd.DataFrame) -> str:
     lines += ['| ' + ' | '.join(str(v) for v in row) + ' |' for row in df.itertuples(index=False)]
     return '\n'.join(lines)
 
-# %% ../nbs/09_reproduce.ipynb 52
+# %% ../nbs/09_reproduce.ipynb 55
 def write_table(table: pd.DataFrame, numbers: pd.DataFrame, paper: str, artifact: str, profile: str,
                 title: str, data: str, notes: str = '', runs: pd.DataFrame | None = None) -> Path:
     "Write `numbers` to `<artifact>.csv` and `table` as markdown to `<artifact>.md` under a provenance header."
@@ -531,7 +569,7 @@ def write_table(table: pd.DataFrame, numbers: pd.DataFrame, paper: str, artifact
     p.write_text('\n'.join(head) + md_table(table) + '\n' + (f"\n{notes.strip()}\n" if notes else ''))
     return p
 
-# %% ../nbs/09_reproduce.ipynb 54
+# %% ../nbs/09_reproduce.ipynb 57
 def write_report(root: Path | None = None) -> Path:
     "Rebuild `figures/REPORT.md` from the artifacts present in `figures/`."
     root = Path(root or figures_dir()); lines = ['# partseg — reproduction report', '',
@@ -549,7 +587,7 @@ def write_report(root: Path | None = None) -> Path:
         lines.append('')
     p = root/'REPORT.md'; p.write_text('\n'.join(lines)); return p
 
-# %% ../nbs/09_reproduce.ipynb 57
+# %% ../nbs/09_reproduce.ipynb 60
 def _read_image(path: Path):
     from PIL import Image, UnidentifiedImageError
     if not path.exists(): raise FileNotFoundError(f"{path}: no such file")
@@ -579,7 +617,7 @@ def segment_files(checkpoint: Path | str, images: list, out: Path | str, device=
                     save_overlay_png(x[0].cpu(), labels, out/f'{p.stem}_overlay.png', n=method.n_parts + 1)]
     return written, skipped
 
-# %% ../nbs/09_reproduce.ipynb 59
+# %% ../nbs/09_reproduce.ipynb 62
 def _parse_set(items: list[str]) -> dict:
     "Parse `k=v` overrides; values are python literals when they parse as one, else strings."
     out = {}
@@ -590,7 +628,7 @@ def _parse_set(items: list[str]) -> dict:
         except (ValueError, SyntaxError): out[k] = v
     return out
 
-# %% ../nbs/09_reproduce.ipynb 61
+# %% ../nbs/09_reproduce.ipynb 64
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog='partseg', description='Reproducible unsupervised part segmentation (five papers, one synthetic benchmark).')
     sub = p.add_subparsers(dest='cmd', required=True)
@@ -612,7 +650,7 @@ def _parser() -> argparse.ArgumentParser:
     for a in (t, e, r, s): a.add_argument('--device', default=None, help="'cpu', 'cuda', ... (default: best available)")
     return p
 
-# %% ../nbs/09_reproduce.ipynb 62
+# %% ../nbs/09_reproduce.ipynb 65
 def _cmd_train(a) -> int:
     if a.experiment is None:
         if not (a.method and a.world): raise ValueError("train takes an EXPERIMENT key, or --method and --world")
@@ -642,7 +680,7 @@ def _cmd_list(a) -> int:
             print(f"{e.key:45s} {e.method:14s} {e.world:8s} {wov:18s} seeds {list(e.seeds)}")
     return 0
 
-# %% ../nbs/09_reproduce.ipynb 63
+# %% ../nbs/09_reproduce.ipynb 66
 def main(argv: list[str] | None = None) -> int:
     "The `partseg` command line; returns the exit status."
     a = _parser().parse_args(argv)

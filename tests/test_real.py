@@ -1,4 +1,4 @@
-"Real data sets (issue 9, first part): CUB-200-2011 and CelebA/MAFL loaders on fixture trees in the official layouts."
+"Real data sets (issue 9): every loader of partseg.data.real on fixture trees in the official layouts (lists, .mat, .pkl, palette PNGs)."
 import os
 import numpy as np, pytest, torch
 from partseg.data.real import CUB, CelebA, DataNotFound, make_cub_fixture, make_celeba_fixture, data_root
@@ -62,3 +62,103 @@ def test_flowers_ganseg_split_and_foreground_rule(tmp_path):
     assert b['fg'].shape == (2, 16, 16) and 0.3 < b['fg'].float().mean() < 0.6
     (r / 'setid.mat').write_bytes(b'not a mat file')
     with pytest.raises(ValueError, match='unreadable .mat file'): Flowers(r)
+
+def test_aflw_reads_the_thewlis_subset_and_normalises_by_the_eyes(tmp_path):
+    from partseg.data.real import AFLW, make_aflw_fixture
+    from scipy.io import savemat
+    r = make_aflw_fixture(tmp_path, n_train=4, n_test=3)
+    af = AFLW(r, res=25)
+    assert (af.n('train'), af.n('calib'), af.n('test')) == (4, 4, 3)
+    b = af.sample([0, 2], 'test')
+    assert b['image'].shape == (2, 3, 25, 25) and b['visible'].all()
+    # landmarks scale per axis (the 40×50 crop is resized whole): the eyes at x 15, 35 of 50 → 25 px
+    torch.testing.assert_close(b['keypoints'][:, :2, 0], torch.tensor([[15.5, 35.5]] * 2) / 2 - 0.5)
+    savemat(r / 'aflw_test_keypoints.mat', dict(gt=np.zeros((3, 5, 2)), hw=np.tile([[41, 50]], (3, 1))))
+    with pytest.raises(ValueError, match=r'0000.jpg: the crop is \(40, 50\) but hw'): AFLW(r).sample([0], 'test')
+    (r / 'aflw_test_images.txt').unlink()
+    with pytest.raises(DataNotFound, match='aflw_test_images.txt'): AFLW(r)
+
+def test_voc_instance_protocol_filters_and_names_the_category(tmp_path):
+    from partseg.data.real import VOC, make_voc_fixture
+    r = make_voc_fixture(tmp_path)
+    horse = VOC('horse', r, res=32)
+    assert [i for i, _, _ in horse.items] == ['2008_000001']          # truncated and < 20 % boxes are out
+    assert len(VOC('horse', r, min_area=0.0)) == 2                     # ... the small one passes without the area rule
+    cow = VOC('cow', r, res=32).sample([0])
+    assert cow['fg'].any() and (cow['fg'] <= cow['fg_class']).all()   # the instance lies inside the class mask
+    assert not (cow['fg'] & cow['void']).any()
+    (r / 'Annotations' / '2008_000002.xml').write_text('<annotation><size></size></annotation>')
+    with pytest.raises(ValueError, match='2008_000002.xml: not a VOC annotation'): VOC('horse', r)
+
+def test_voc_rgb_masks_are_refused(tmp_path):
+    from PIL import Image
+    from partseg.data.real import VOC, make_voc_fixture
+    r = make_voc_fixture(tmp_path)
+    p = r / 'SegmentationObject' / '2008_000001.png'
+    Image.open(p).convert('RGB').save(p)
+    with pytest.raises(ValueError, match='expected a palette'): VOC('horse', r).sample([0])
+
+def test_deepfashion_full_body_items_pairs_and_densepose_groups(tmp_path):
+    from partseg.data.real import DeepFashion, make_deepfashion_fixture, PERSON_PARTS
+    r = make_deepfashion_fixture(tmp_path)
+    df = DeepFashion(r, res=32, part_labels='densepose')
+    assert all(f.endswith('_full.jpg') for s in df.splits.values() for f, _ in s)
+    b = df.pairs(range(len(df.item_pairs())))
+    assert (b['identity'] == b['identity2']).all() and b['parts'].max() < len(PERSON_PARTS)
+    head = b['parts'] == PERSON_PARTS.index('head')
+    assert head.any() and b['fg'][head].all()
+    assert 'parts' not in DeepFashion(r, res=32).sample([0])          # no labels asked for, none returned
+    (r / 'Eval' / 'list_eval_partition.txt').write_text('1\nimage_name item_id evaluation_status\nimg/x.jpg id_1 validation\n')
+    with pytest.raises(ValueError, match='train|query|gallery'): DeepFashion(r)
+
+def test_penn_action_splits_by_video_and_pairs_within_a_video(tmp_path):
+    from partseg.data.real import PennAction, make_penn_fixture
+    r = make_penn_fixture(tmp_path)
+    pa = PennAction(r, res=32)
+    assert set(pa.videos['calib']).isdisjoint(pa.videos['test']) and not set(pa.videos['train']) & set(pa.videos['test'])
+    g = torch.Generator().manual_seed(1)
+    b = pa.frame_pairs(range(pa.n('calib')), 'calib', generator=g)
+    assert b['image2'].shape == (3, 3, 32, 32) and torch.equal(b['visible'], b['visible2'])
+    assert len(PennAction(r, actions=('squat',))) == 3
+    with pytest.raises(ValueError, match='no training frame'): PennAction(r, actions=('golf_swing',))
+
+def test_motion_videos_landmark_protocol_and_strips(tmp_path):
+    import pandas as pd
+    from partseg.data.real import MotionVideos, make_motion_fixture
+    r = make_motion_fixture(tmp_path, 'voxceleb')
+    mv = MotionVideos('voxceleb', r, res=16)
+    assert (mv.n('calib'), mv.n('test'), mv.n_keypoints) == (3, 2, 68)
+    t = mv.sample([0, 1], 'test')
+    assert t['keypoints'].shape == (2, 68, 2) and t['visible'][1, 0].item() is False   # the −1 landmark is missing
+    assert mv.sample([0, 1], 'train')['image'].shape == (2, 3, 16, 16)
+    pd.DataFrame(dict(file_name=['a.png'], value=[np.zeros((18, 2))])).to_pickle(r / 'landmarks' / 'vox_test_gt.pkl')
+    with pytest.raises(ValueError, match='expected 68 landmarks for voxceleb, got 18'): MotionVideos('voxceleb', r)
+    from PIL import Image
+    Image.fromarray(np.zeros((16, 40, 3), np.uint8)).save(r / 'train' / 'vid_b.png')
+    with pytest.raises(ValueError, match='width a multiple of height'): MotionVideos('voxceleb', r, landmarks=False).frame_pairs([1])
+
+def test_cub_landmarks_are_normalised_by_the_annotated_box(tmp_path):
+    "With `box_wh` in the batches, norm='bbox' divides by the annotated box (liu2021 on CUB), not the mask's box."
+    from partseg.metrics import _landmark_targets
+    d = dict(keypoints=np.zeros((2, 15, 2)), visible=np.ones((2, 15), bool), fg=np.ones((2, 8, 8), bool), box_wh=np.array([[3., 4.], [5., 6.]]))
+    _, kw = _landmark_targets(d, 'cub', 'world', True)
+    assert kw['bbox_test'].tolist() == [[3., 4.], [5., 6.]]
+    del d['box_wh']; _, kw = _landmark_targets(d, 'cub', 'world', True)
+    assert kw['bbox_test'].tolist() == [[8., 8.], [8., 8.]]
+
+def test_paper_profile_switches_to_a_configured_real_data_set_and_records_it(tmp_path, monkeypatch):
+    "make_world: real data in `paper` only when its directory exists; the evaluation runs on it and says so."
+    import math
+    from partseg.reproduce import Experiment, make_world, build, data_label, _evaluate, real_key, get_experiment
+    from partseg.data.real import make_cub_fixture
+    monkeypatch.setenv('PARTSEG_DATA', str(tmp_path))
+    e = Experiment('test/cub-grid', 'liu2021', 'Tab_4', 'grid', 'birds', dict(n_parts=4), world_overrides=dict(species=(0,)))
+    assert real_key(e) == 'cub-1' and data_label(make_world(e, 'paper')) == 'synthetic:birds'
+    make_cub_fixture(tmp_path, n=8)
+    e = Experiment('test/cub-grid', 'ganseg2022', 'Tab_1', 'grid', 'birds', dict(n_parts=4))
+    w = make_world(e, 'paper')
+    assert data_label(w) == 'real:cub' and data_label(make_world(e, 'smoke')) == 'synthetic:birds'
+    method, w, src = build(e, 'paper', 0, 'cpu')
+    m = _evaluate(method, w, 'paper', 'cpu')                   # calib / test clamp to the fixture's 4 + 4 images
+    assert math.isfinite(m['landmark_err']) and math.isfinite(m['fg_iou'])
+    assert real_key(get_experiment('braun2020/puppets-full')) == 'deepfashion'

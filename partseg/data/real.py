@@ -14,9 +14,14 @@ from PIL import Image, UnidentifiedImageError
 from ..core import check_choice
 
 # %% auto 0
-__all__ = ['CUB_PARTS', 'CUB_LAYOUT', 'CELEBA_LAYOUT', 'MAFL_LANDMARKS', 'FLOWERS_LAYOUT', 'DataNotFound', 'data_root',
-           'read_table', 'check_indices', 'load_rgb', 'square_box', 'square_crop', 'crop_points', 'CUB',
-           'make_cub_fixture', 'CelebA', 'make_celeba_fixture', 'flowers_foreground', 'Flowers', 'make_flowers_fixture']
+__all__ = ['CUB_PARTS', 'CUB_LAYOUT', 'CELEBA_LAYOUT', 'MAFL_LANDMARKS', 'FLOWERS_LAYOUT', 'AFLW_LAYOUT', 'VOC_CLASSES',
+           'LIU2021_VOC', 'VOC_LAYOUT', 'PERSON_PARTS', 'DENSEPOSE_GROUP', 'DEEPFASHION_LAYOUT', 'PENN_JOINTS',
+           'PENN_LAYOUT', 'MOTION_LAYOUT', 'MOTION_SETS', 'REAL_DATASETS', 'DataNotFound', 'data_root', 'read_table',
+           'check_indices', 'load_rgb', 'square_box', 'square_crop', 'crop_points', 'CUB', 'make_cub_fixture', 'CelebA',
+           'make_celeba_fixture', 'flowers_foreground', 'Flowers', 'make_flowers_fixture', 'resize_with_points', 'AFLW',
+           'make_aflw_fixture', 'VOC', 'make_voc_fixture', 'read_part_labels', 'DeepFashion',
+           'make_deepfashion_fixture', 'PennAction', 'make_penn_fixture', 'MotionVideos', 'make_motion_fixture',
+           'RealWorld', 'real_root', 'real_available', 'real_world']
 
 # %% ../../nbs/03a_data.real.ipynb 5
 class DataNotFound(FileNotFoundError):
@@ -77,13 +82,14 @@ def square_box(box, margin: float = 1.0) -> tuple:
 
 def square_crop(img: torch.Tensor,   # (C,H,W) image or mask
                 box, res: int,       # (x, y, w, h) in pixels; the output side
-                margin: float = 1.0, mode: str = 'bilinear') -> torch.Tensor:
-    "The square around `box` (zero outside the image), resized to (C, res, res)."
+                margin: float = 1.0, mode: str = 'bilinear',
+                padding: str = 'zeros') -> torch.Tensor: # outside the image: 'zeros' or 'border' (the edge pixels repeated)
+    "The square around `box`, resized to (C, res, res)."
     x0, y0, s = square_box(box, margin)
     C, H, W = img.shape
     theta = torch.tensor([[s / W, 0, (2 * x0 + s) / W - 1], [0, s / H, (2 * y0 + s) / H - 1]], dtype=torch.float32)
     grid = F.affine_grid(theta[None], (1, C, res, res), align_corners=False)
-    return F.grid_sample(img[None].float(), grid, mode=mode, padding_mode='zeros', align_corners=False)[0]
+    return F.grid_sample(img[None].float(), grid, mode=mode, padding_mode=padding, align_corners=False)[0]
 
 def crop_points(points: torch.Tensor, box, res: int, margin: float = 1.0) -> torch.Tensor:
     "Continuous points (…, 2) of the full image → continuous points of `square_crop`'s output (the frame [x0, x0 + s] → [0, res])."
@@ -149,7 +155,7 @@ def _cub_sample(self: CUB, idx, split: str | None = None) -> dict:
     "A DESIGN §2 batch of the images `idx` (positions in this split)."
     if split is not None and split != self.split: raise ValueError(f"this CUB loader reads split {self.split!r}, not {split!r}")
     idx = check_indices(idx, len(self), f"CUB {self.split}")
-    out = {k: [] for k in ('image', 'fg', 'keypoints', 'visible', 'identity', 'bbox')}
+    out = {k: [] for k in ('image', 'fg', 'keypoints', 'visible', 'identity', 'bbox', 'box_wh')}
     for j in idx:
         i = self.ids[j]; box = self.boxes[i]
         x = torch.from_numpy(np.asarray(load_rgb(self.root / 'images' / self.files[i]), dtype=np.float32) / 255).permute(2, 0, 1)
@@ -163,6 +169,7 @@ def _cub_sample(self: CUB, idx, split: str | None = None) -> dict:
         kp = crop_points(loc[:, :2] + 0.5, box, self.res, self.margin) - 0.5   # pixel i ↔ coordinate i, as the worlds
         out['keypoints'].append(torch.where(vis[:, None], kp, torch.full_like(kp, float('nan')))); out['visible'].append(vis)
         out['identity'].append(self.label[i]); out['bbox'].append(torch.tensor(box))
+        out['box_wh'].append(torch.tensor(box[2:]) * self.res / square_box(box, self.margin)[2])   # the annotated box in output pixels
     b = {k: torch.stack(v) if k not in ('identity',) else torch.tensor(v) for k, v in out.items() if v}
     if 'fg' in b: b['parts'] = b['fg'].long()
     return b
@@ -178,7 +185,7 @@ def make_cub_fixture(root: str | os.PathLike, # where to write CUB_200_2011/
     for i in range(1, n + 1):
         c = 1 + (i - 1) % 2; d = f'{c:03d}.Bird_{c}'; f = f'{d}/Bird_{c}_{i:04d}.jpg'
         for sub in ('images', 'segmentations'): (r / sub / d).mkdir(parents=True, exist_ok=True)
-        img = np.full((H, W, 3), 40 * i, np.uint8); img[10:30, 20:40] = 250
+        img = np.full((H, W, 3), (40 * i) % 200, np.uint8); img[10:30, 20:40] = 250
         Image.fromarray(img).save(r / 'images' / f, quality=95)
         m = np.zeros((H, W), np.uint8); m[10:30, 20:40] = 255
         Image.fromarray(m).save(r / 'segmentations' / Path(f).with_suffix('.png'))
@@ -310,14 +317,15 @@ def flowers_foreground(seg: np.ndarray) -> np.ndarray:
     "GANSeg's foreground rule on a (H,W,3) uint8 segmentation image: not (R = 0 or G = 0 or B = 254)."
     return ~((seg[..., 0] == 0) | (seg[..., 1] == 0) | (seg[..., 2] == 254))
 
-def _loadmat(path: Path, keys: tuple) -> dict:
+def _loadmat(path: Path, keys: tuple, layout: str = FLOWERS_LAYOUT, flat: bool = True) -> dict:
+    "Arrays `keys` of a MATLAB file (flattened to int64 when `flat`); a missing file, unreadable file or key is named."
     from scipy.io import loadmat
-    if not path.is_file(): raise DataNotFound(f"missing {path.name}: {path}. Expected layout:\n{FLOWERS_LAYOUT}")
+    if not path.is_file(): raise DataNotFound(f"missing {path.name}: {path}. Expected layout:\n{layout}")
     try: m = loadmat(path)
     except Exception as e: raise ValueError(f"unreadable .mat file {path}: {e}") from e
     miss = [k for k in keys if k not in m]
     if miss: raise ValueError(f"{path} lacks {miss} (expected {keys})")
-    return {k: np.asarray(m[k]).ravel().astype(np.int64) for k in keys}
+    return {k: np.asarray(m[k]).ravel().astype(np.int64) if flat else m[k] for k in keys}
 
 class Flowers:
     "Oxford Flowers 102 with foreground masks; GANSeg's swapped split by default."
@@ -380,3 +388,641 @@ def make_flowers_fixture(root: str | os.PathLike, n: int = 5) -> Path:
     savemat(r / 'setid.mat', dict(trnid=np.array([[1, 2]]), valid=np.array([[3]]), tstid=np.array([[4, 5]])))
     savemat(r / 'imagelabels.mat', dict(labels=np.array([[7, 7, 8, 8, 9]])))
     return r
+
+# %% ../../nbs/03a_data.real.ipynb 31
+AFLW_LAYOUT = """aflw/   (Thewlis et al.'s AFLW subset, as IMM reads it)
+  aflw_train_images.txt, aflw_test_images.txt      one crop path per line, relative to output/
+  aflw_train_keypoints.mat, aflw_test_keypoints.mat  gt: (N, 5, 2) landmarks, pixel (x, y); hw: (N, 2) crop height, width
+  output/<path>                                    the face crops"""
+
+def resize_with_points(x: torch.Tensor,       # (C,H,W) image
+                       points: torch.Tensor,  # (..., 2) continuous pixel coordinates of `x`
+                       res: int) -> tuple:
+    "The whole image resized (anti-aliased) to (C, res, res) and its points in the new pixel frame."
+    H, W = x.shape[-2:]
+    y = F.interpolate(x[None].float(), size=(res, res), mode='bilinear', align_corners=False, antialias=True)[0]
+    return y, points.float() * torch.tensor([res / W, res / H])
+
+class AFLW:
+    "Unaligned AFLW face crops with MAFL's 5 landmarks: splits train, calib (= train, the regressor's fit) and test."
+    name = 'aflw'
+    keypoint_names = list(MAFL_LANDMARKS)
+    groups = {'background': [0]}
+    part_names = ['background']
+    n_keypoints = 5
+
+    def __init__(self, root: str | os.PathLike | None = None, # the aflw directory; None: $PARTSEG_DATA/aflw
+                 res: int = 128, check_images: bool = True):
+        self.root = r = data_root('aflw', root, AFLW_LAYOUT)
+        self.res, self.files, self.gt, self.hw = res, {}, {}, {}
+        for s in ('train', 'test'):
+            files = [row[0] for row in read_table(r / f'aflw_{s}_images.txt', 1, f'aflw_{s}_images.txt: one crop path per line')]
+            m = _loadmat(r / f'aflw_{s}_keypoints.mat', ('gt', 'hw'), AFLW_LAYOUT, flat=False)
+            gt, hw = np.asarray(m['gt'], np.float64), np.asarray(m['hw'], np.float64)
+            if gt.shape != (len(files), 5, 2) or hw.shape != (len(files), 2):
+                raise ValueError(f"{r / f'aflw_{s}_keypoints.mat'}: expected gt ({len(files)}, 5, 2) and hw ({len(files)}, 2) "
+                                 f"for the {len(files)} images of aflw_{s}_images.txt, got gt {gt.shape}, hw {hw.shape}")
+            self.files[s], self.gt[s], self.hw[s] = files, gt, hw
+        self.files['calib'], self.gt['calib'], self.hw['calib'] = self.files['train'], self.gt['train'], self.hw['train']
+        if check_images: self.check()
+
+    def __len__(self): return len(self.files['train'])
+    def n(self, split: str) -> int: return len(self.files[check_choice('split', split, ('train', 'calib', 'test'))])
+
+    def check(self) -> None:
+        "Every listed crop exists: else `DataNotFound` naming the first few missing."
+        miss = [self.root / 'output' / f for s in ('train', 'test') for f in self.files[s] if not (self.root / 'output' / f).is_file()]
+        if miss: raise DataNotFound(f"{len(miss)} AFLW crop(s) missing, e.g. {', '.join(map(str, miss[:3]))}. Expected layout:\n{AFLW_LAYOUT}")
+
+def _aflw_sample(self: AFLW, idx, split: str = 'train') -> dict:
+    "A DESIGN §2 batch: `image` (B,3,res,res) and `keypoints` (B,5,2) in pixels of the output."
+    files = self.files[check_choice('split', split, ('train', 'calib', 'test'))]
+    idx = check_indices(idx, len(files), f"AFLW {split}")
+    ims, kps = [], []
+    for i in idx:
+        p = self.root / 'output' / files[i]
+        x = torch.from_numpy(np.asarray(load_rgb(p), dtype=np.float32) / 255).permute(2, 0, 1)
+        if tuple(x.shape[-2:]) != tuple(self.hw[split][i].astype(int)):
+            raise ValueError(f"{p}: the crop is {tuple(x.shape[-2:])} but hw in aflw_*_keypoints.mat says {tuple(self.hw[split][i].astype(int))}")
+        y, kp = resize_with_points(x, torch.from_numpy(self.gt[split][i]).float() + 0.5, self.res)   # pixel index → continuous
+        ims.append(y); kps.append(kp - 0.5)
+    kp = torch.stack(kps)
+    return dict(image=torch.stack(ims).clamp(0, 1), keypoints=kp, visible=torch.ones(kp.shape[:2], dtype=torch.bool))
+
+AFLW.sample = _aflw_sample
+
+# %% ../../nbs/03a_data.real.ipynb 32
+def make_aflw_fixture(root: str | os.PathLike, n_train: int = 3, n_test: int = 2) -> Path:
+    "Write a tiny aflw tree (40×50 crops in two sub-directories, the two lists and .mat files) for tests and demos."
+    from scipy.io import savemat
+    r = Path(root) / 'aflw'
+    for s, n in (('train', n_train), ('test', n_test)):
+        (r / 'output' / s).mkdir(parents=True, exist_ok=True)
+        files = [f'{s}/{i:04d}.jpg' for i in range(n)]
+        for i, f in enumerate(files): Image.fromarray(np.full((40, 50, 3), 50 * i, np.uint8)).save(r / 'output' / f)
+        (r / f'aflw_{s}_images.txt').write_text('\n'.join(files) + '\n')
+        gt = np.tile(np.array([[15, 12], [35, 12], [25, 20], [17, 30], [33, 30]], np.float64), (n, 1, 1))
+        savemat(r / f'aflw_{s}_keypoints.mat', dict(gt=gt, hw=np.tile([[40, 50]], (n, 1))))
+    return r
+
+# %% ../../nbs/03a_data.real.ipynb 35
+VOC_CLASSES = ('aeroplane', 'bicycle', 'bird', 'boat', 'bottle', 'bus', 'car', 'cat', 'chair', 'cow', 'diningtable', 'dog',
+               'horse', 'motorbike', 'person', 'pottedplant', 'sheep', 'sofa', 'train', 'tvmonitor')
+LIU2021_VOC = {'sheep': 'sheep', 'bus': 'bus', 'motor': 'motorbike', 'horse': 'horse', 'cow': 'cow', 'aero': 'aeroplane', 'car': 'car'}
+VOC_LAYOUT = """VOC2012/   (VOCdevkit/VOC2012 of the PASCAL VOC 2012 trainval archive; VOC2010 has the same tree)
+  ImageSets/Segmentation/train.txt, val.txt, trainval.txt
+  JPEGImages/<id>.jpg, Annotations/<id>.xml
+  SegmentationObject/<id>.png, SegmentationClass/<id>.png   (palette PNGs: instance / class index, 255 = void)"""
+
+def _voc_objects(path: Path) -> tuple:
+    "((width, height), [(name, truncated, (xmin, ymin, xmax, ymax)), ...]) of one VOC annotation file."
+    import xml.etree.ElementTree as ET
+    if not path.is_file(): raise DataNotFound(f"missing annotation {path}. Expected layout:\n{VOC_LAYOUT}")
+    try:
+        root = ET.parse(path).getroot(); size = root.find('size')
+        wh = int(size.find('width').text), int(size.find('height').text)
+        objs = []
+        for o in root.findall('object'):
+            bb = o.find('bndbox'); t = o.find('truncated')
+            objs.append((o.find('name').text.strip(), t is not None and int(t.text) == 1,
+                         tuple(float(bb.find(k).text) for k in ('xmin', 'ymin', 'xmax', 'ymax'))))
+    except (ET.ParseError, AttributeError, ValueError) as e:
+        raise ValueError(f"{path}: not a VOC annotation (size/width/height and object/name/bndbox expected): {e}") from e
+    return wh, objs
+
+class VOC:
+    "One PASCAL VOC category as instance box crops with instance foreground masks (liu2021 Table 5's protocol)."
+    name = 'voc'
+    keypoint_names: list = []
+    n_keypoints = 0
+    groups = {'background': [0], 'object': [1]}
+    part_names = ['background', 'object']
+
+    def __init__(self, category: str,             # a VOC class ('horse') or liu2021's column name ('motor', 'aero')
+                 root: str | os.PathLike | None = None, # the VOC2012 directory; None: $PARTSEG_DATA/VOC2012
+                 image_set: str = 'trainval',     # ImageSets/Segmentation/<image_set>.txt
+                 res: int = 128,
+                 min_area: float = 0.2,           # the object's box must cover more than this share of the image
+                 context: float = 0.3,            # the box is enlarged by this share of its size on each side
+                 check_images: bool = True):
+        self.category = LIU2021_VOC.get(category, category)
+        check_choice('category', self.category, VOC_CLASSES)
+        self.root = r = data_root('VOC2012', root, VOC_LAYOUT)
+        self.res, self.context = res, context
+        ids = [row[0] for row in read_table(r / 'ImageSets' / 'Segmentation' / f'{image_set}.txt', 1, 'one image id per line')]
+        self.items = []            # (image id, instance index (1-based), box (x, y, w, h) of the enlarged object box)
+        for i in ids:
+            (W, H), objs = _voc_objects(r / 'Annotations' / f'{i}.xml')
+            for k, (name, trunc, (x0, y0, x1, y1)) in enumerate(objs, 1):
+                w, h = x1 - x0, y1 - y0
+                if name != self.category or trunc or w * h / (W * H) <= min_area: continue
+                self.items.append((i, k, (x0 - context * w, y0 - context * h, w * (1 + 2 * context), h * (1 + 2 * context))))
+                break
+        if not self.items: raise ValueError(f"no {self.category!r} instance of ImageSets/Segmentation/{image_set}.txt passes the filter "
+                                            f"(not truncated, box > {min_area:.0%} of the image) in {r}")
+        if check_images: self.check()
+
+    def __len__(self): return len(self.items)
+    def n(self, split: str = 'train') -> int: return len(self)
+    def _paths(self, i): return (self.root / 'JPEGImages' / f'{i}.jpg', self.root / 'SegmentationObject' / f'{i}.png',
+                                 self.root / 'SegmentationClass' / f'{i}.png')
+
+    def check(self) -> None:
+        "Every image and both masks of every item exist: else `DataNotFound` naming the first few missing."
+        miss = [p for i, _, _ in self.items for p in self._paths(i) if not p.is_file()]
+        if miss: raise DataNotFound(f"{len(miss)} VOC file(s) missing, e.g. {', '.join(map(str, miss[:3]))}. Expected layout:\n{VOC_LAYOUT}")
+
+def _index_png(path: Path) -> np.ndarray:
+    "The palette indices of a VOC mask PNG (mode 'P' or 'L'); an RGB mask is an error naming the file."
+    if not path.is_file(): raise DataNotFound(f"missing mask {path}")
+    with Image.open(path) as im:
+        if im.mode not in ('P', 'L'): raise ValueError(f"{path}: expected a palette (index) PNG as VOC ships, got mode {im.mode}")
+        return np.asarray(im)
+
+def _voc_sample(self: VOC, idx, split: str = 'train') -> dict:
+    "A DESIGN §2 batch: `image`, `fg` (the instance), `parts` (= fg), `fg_class` (every pixel of the category), `void`."
+    idx = check_indices(idx, len(self), f"VOC {self.category}")
+    cls = VOC_CLASSES.index(self.category) + 1
+    out = {k: [] for k in ('image', 'fg', 'fg_class', 'void', 'bbox')}
+    for j in idx:
+        i, k, box = self.items[j]; pi, po, pc = self._paths(i)
+        x = torch.from_numpy(np.asarray(load_rgb(pi), dtype=np.float32) / 255).permute(2, 0, 1)
+        obj, sem = _index_png(po), _index_png(pc)
+        if obj.shape != tuple(x.shape[-2:]) or sem.shape != obj.shape: raise ValueError(f"{po}: masks {obj.shape} / {sem.shape} ≠ image {tuple(x.shape[-2:])}")
+        inst = obj == k
+        if inst.any() and not (sem[inst] == cls).all(): raise ValueError(f"{po}: instance {k} is not all {self.category!r} in {pc.name}")
+        crop = lambda m: square_crop(torch.from_numpy(m.astype(np.float32))[None], box, self.res, mode='nearest')[0] > 0.5
+        out['image'].append(square_crop(x, box, self.res).clamp(0, 1)); out['fg'].append(crop(inst))
+        out['fg_class'].append(crop(sem == cls)); out['void'].append(crop(obj == 255)); out['bbox'].append(torch.tensor(box))
+    b = {k: torch.stack(v) for k, v in out.items()}
+    b['parts'] = b['fg'].long()
+    return b
+
+VOC.sample = _voc_sample
+
+# %% ../../nbs/03a_data.real.ipynb 36
+def make_voc_fixture(root: str | os.PathLike) -> Path:
+    "Write a tiny VOC2012 tree: 3 images (a large horse; a truncated horse; a small horse beside a large cow)."
+    r = Path(root) / 'VOC2012'
+    for d in ('ImageSets/Segmentation', 'JPEGImages', 'Annotations', 'SegmentationObject', 'SegmentationClass'): (r / d).mkdir(parents=True, exist_ok=True)
+    pal = [0, 0, 0] + [(37 * i) % 256 for i in range(3, 768)]
+    specs = {'2008_000001': [('horse', 0, (10, 8, 50, 40))], '2008_000002': [('horse', 1, (10, 8, 50, 40))],
+             '2008_000003': [('horse', 0, (2, 2, 10, 10)), ('cow', 0, (20, 10, 60, 44))]}
+    for i, objs in specs.items():
+        Image.fromarray(np.full((48, 64, 3), 90, np.uint8)).save(r / 'JPEGImages' / f'{i}.jpg')
+        obj, sem = np.zeros((48, 64), np.uint8), np.zeros((48, 64), np.uint8)
+        xml = [f'<annotation><size><width>64</width><height>48</height><depth>3</depth></size>']
+        for k, (name, trunc, (x0, y0, x1, y1)) in enumerate(objs, 1):
+            obj[y0:y1, x0:x1] = k; sem[y0:y1, x0:x1] = VOC_CLASSES.index(name) + 1
+            obj[y0, x0:x1] = sem[y0, x0:x1] = 255                                   # a void border row
+            xml.append(f'<object><name>{name}</name><truncated>{trunc}</truncated><difficult>0</difficult><bndbox>'
+                       f'<xmin>{x0}</xmin><ymin>{y0}</ymin><xmax>{x1}</xmax><ymax>{y1}</ymax></bndbox></object>')
+        (r / 'Annotations' / f'{i}.xml').write_text(''.join(xml) + '</annotation>')
+        for d, m in (('SegmentationObject', obj), ('SegmentationClass', sem)):
+            im = Image.fromarray(m, mode='P'); im.putpalette(pal); im.save(r / d / f'{i}.png')
+    (r / 'ImageSets/Segmentation/trainval.txt').write_text('\n'.join(specs) + '\n')
+    return r
+
+# %% ../../nbs/03a_data.real.ipynb 39
+PERSON_PARTS = ('background', 'arms', 'feet', 'head', 'legs', 'torso')   # braun2020 Table 1's columns, in its order
+DENSEPOSE_GROUP = np.array([0, 5, 5, 1, 1, 2, 2] + [4] * 8 + [1] * 8 + [3, 3], np.int64)   # DensePose I (0–24) → PERSON_PARTS index
+
+def read_part_labels(path: Path, kind: str = 'densepose') -> np.ndarray:
+    "A part-label PNG as PERSON_PARTS indices: DensePose's I (0–24) regrouped, or already 'grouped' (0–5)."
+    if not path.is_file(): raise DataNotFound(f"missing part labels {path} (one PNG per image under parts/)")
+    with Image.open(path) as im: m = np.asarray(im.convert('L') if im.mode not in ('P', 'L') else im).astype(np.int64)
+    hi = len(DENSEPOSE_GROUP) if kind == 'densepose' else len(PERSON_PARTS)
+    if m.max() >= hi: raise ValueError(f"{path}: label {m.max()} ≥ {hi} ({kind} labels expected: {'DensePose I 0–24' if kind == 'densepose' else '0–5'})")
+    return DENSEPOSE_GROUP[m] if kind == 'densepose' else m
+
+# %% ../../nbs/03a_data.real.ipynb 42
+DEEPFASHION_LAYOUT = """deepfashion/   (DeepFashion In-shop Clothes Retrieval Benchmark)
+  img/<MEN|WOMEN>/<category>/id_<8 digits>/<NN>_<k>_<view>.jpg   (view: front, side, back, full, flat, additional)
+  Eval/list_eval_partition.txt   a count line, a header line, then '<img/...jpg> <item_id> <train|query|gallery>'
+  parts/<same path as under img/, .png>   optional part labels (DensePose I, or the 6 groups)"""
+
+class DeepFashion:
+    "DeepFashion in-shop full-body images: splits train / calib (query) / test (gallery), same-item pairs, optional part labels."
+    name = 'deepfashion'
+    keypoint_names: list = []
+    n_keypoints = 0
+    part_names = list(PERSON_PARTS)
+    groups = {p: [i] for i, p in enumerate(PERSON_PARTS)}
+    SPLIT = {'train': 'train', 'calib': 'query', 'test': 'gallery'}
+
+    def __init__(self, root: str | os.PathLike | None = None, # the deepfashion directory; None: $PARTSEG_DATA/deepfashion
+                 res: int = 128,
+                 views: tuple = ('full',),       # file-name views to keep
+                 part_labels: str | None = None, # None: no parts; 'densepose' or 'grouped': read parts/
+                 check_images: bool = True):
+        self.root = r = data_root('deepfashion', root, DEEPFASHION_LAYOUT)
+        self.res, self.views = res, tuple(views)
+        self.part_labels = None if part_labels is None else check_choice('part_labels', part_labels, ('densepose', 'grouped'))
+        rows = read_table(r / 'Eval' / 'list_eval_partition.txt', 1, 'list_eval_partition.txt: count, header, then <image> <item> <status>')
+        if len(rows) < 2 or not rows[0][0].isdigit(): raise ValueError(f"{r / 'Eval' / 'list_eval_partition.txt'}: expected a count line and a header line first")
+        body = rows[2:]
+        bad = [x for x in body if len(x) < 3 or x[2] not in ('train', 'query', 'gallery')]
+        if bad: raise ValueError(f"{r / 'Eval' / 'list_eval_partition.txt'}: expected '<image> <item_id> <train|query|gallery>', got {bad[0]}")
+        if int(rows[0][0]) != len(body): raise ValueError(f"{r / 'Eval' / 'list_eval_partition.txt'}: the count line says {rows[0][0]}, the file lists {len(body)}")
+        view = lambda f: Path(f).stem.rsplit('_', 1)[-1]
+        self.splits = {s: [(f, item) for f, item, st in body if st == tag and view(f) in self.views] for s, tag in self.SPLIT.items()}
+        if not self.splits['train']: raise ValueError(f"no training image of views {self.views} in {r / 'Eval' / 'list_eval_partition.txt'}")
+        if check_images: self.check()
+
+    def __len__(self): return len(self.splits['train'])
+    def n(self, split: str) -> int: return len(self.splits[check_choice('split', split, tuple(self.SPLIT))])
+    def _part_path(self, f): return self.root / 'parts' / Path(f).relative_to('img').with_suffix('.png')
+
+    def check(self) -> None:
+        "Every image (and part-label file, when asked for) exists: else `DataNotFound` naming the first few missing."
+        fs = [f for v in self.splits.values() for f, _ in v]
+        miss = [self.root / f for f in fs if not (self.root / f).is_file()]
+        if self.part_labels: miss += [self._part_path(f) for f in fs if not self._part_path(f).is_file()]
+        if miss: raise DataNotFound(f"{len(miss)} DeepFashion file(s) missing, e.g. {', '.join(map(str, miss[:3]))}. Expected layout:\n{DEEPFASHION_LAYOUT}")
+
+    def item_pairs(self, split: str = 'train') -> list:
+        "All (i, j) positions of `split` with i ≠ j showing the same item."
+        by = {}
+        for k, (_, item) in enumerate(self.splits[check_choice('split', split, tuple(self.SPLIT))]): by.setdefault(item, []).append(k)
+        return [(i, j) for ks in by.values() for i in ks for j in ks if i != j]
+
+def _square_resize(x: torch.Tensor, res: int, mode: str = 'bilinear', padding: str = 'border') -> torch.Tensor:
+    "The square around the whole image or label map (C,H,W), resized to res: DeepFashion's 256×176 keeps head and feet."
+    H, W = x.shape[-2:]; s = max(H, W)
+    return square_crop(x, ((W - s) / 2, (H - s) / 2, s, s), res, mode=mode, padding=padding)
+
+def _deepfashion_sample(self: DeepFashion, idx, split: str = 'train') -> dict:
+    "A DESIGN §2 batch: `image` (the whole image, its side bands the edge pixels repeated), `identity` (the item), and `parts`/`fg` with part labels."
+    items = self.splits[check_choice('split', split, tuple(self.SPLIT))]
+    idx = check_indices(idx, len(items), f"DeepFashion {split}")
+    ims, parts = [], []
+    for i in idx:
+        f = items[i][0]
+        x = torch.from_numpy(np.asarray(load_rgb(self.root / f), dtype=np.float32) / 255).permute(2, 0, 1)
+        ims.append(_square_resize(x, self.res).clamp(0, 1))
+        if self.part_labels:
+            m = read_part_labels(self._part_path(f), self.part_labels)
+            if m.shape != tuple(x.shape[-2:]): raise ValueError(f"{self._part_path(f)}: labels {m.shape} ≠ image {tuple(x.shape[-2:])}")
+            parts.append(_square_resize(torch.from_numpy(m).float()[None], self.res, 'nearest', 'zeros')[0].long())   # the bands: background
+    b = dict(image=torch.stack(ims), identity=torch.tensor([int(items[i][1].split('_')[-1]) for i in idx]))
+    if parts: b['parts'] = torch.stack(parts); b['fg'] = b['parts'] > 0
+    return b
+
+def _deepfashion_pairs(self: DeepFashion, idx, split: str = 'train') -> dict:
+    "Pair batch (`image`, `image2`, …) of the `item_pairs(split)` at positions `idx`."
+    pairs = self.item_pairs(split)
+    if not pairs: raise ValueError(f"DeepFashion {split}: no item has two images of views {self.views}; widen `views`")
+    idx = check_indices(idx, len(pairs), f"DeepFashion {split} item pairs")
+    a = self.sample([pairs[k][0] for k in idx], split); b = self.sample([pairs[k][1] for k in idx], split)
+    return {**a, **{k + '2': v for k, v in b.items()}}
+
+DeepFashion.sample, DeepFashion.pairs = _deepfashion_sample, _deepfashion_pairs
+
+# %% ../../nbs/03a_data.real.ipynb 43
+def make_deepfashion_fixture(root: str | os.PathLike) -> Path:
+    "Write a tiny deepfashion tree: 2 train items (2 and 1 full-body images, and one front view), 1 query, 1 gallery image; DensePose labels."
+    r = Path(root) / 'deepfashion'; (r / 'Eval').mkdir(parents=True, exist_ok=True)
+    rows = [('WOMEN/Dresses/id_00000001/01_4_full', 'train'), ('WOMEN/Dresses/id_00000001/02_4_full', 'train'),
+            ('WOMEN/Dresses/id_00000001/01_1_front', 'train'), ('MEN/Tees/id_00000002/01_4_full', 'train'),
+            ('MEN/Tees/id_00000003/01_4_full', 'query'), ('MEN/Tees/id_00000003/02_4_full', 'gallery')]
+    for k, (f, _) in enumerate(rows):
+        for sub, ext in (('img', '.jpg'), ('parts', '.png')): (r / sub / f).parent.mkdir(parents=True, exist_ok=True)
+        Image.fromarray(np.full((32, 22, 3), 30 * k, np.uint8)).save(r / 'img' / (f + '.jpg'))
+        m = np.zeros((32, 22), np.uint8); m[4:8, 8:14] = 23; m[8:20, 6:16] = 1; m[20:30, 6:16] = 9   # head, torso, legs
+        Image.fromarray(m).save(r / 'parts' / (f + '.png'))
+    lines = [f'img/{f}.jpg {f.split("/")[2]} {s}' for f, s in rows]
+    (r / 'Eval' / 'list_eval_partition.txt').write_text(f'{len(lines)}\nimage_name item_id evaluation_status\n' + '\n'.join(lines) + '\n')
+    return r
+
+# %% ../../nbs/03a_data.real.ipynb 46
+PENN_JOINTS = ('head', 'left shoulder', 'right shoulder', 'left elbow', 'right elbow', 'left wrist', 'right wrist',
+               'left hip', 'right hip', 'left knee', 'right knee', 'left ankle', 'right ankle')
+PENN_LAYOUT = """Penn_Action/
+  frames/<video, e.g. 0001>/<000001>.jpg
+  labels/<video>.mat   x, y, visibility (frames × 13), bbox (frames × 4: x0 y0 x1 y1), action, train (1 / −1), nframes
+  parts/<video>/<000001>.png   optional part labels (DensePose I, or the 6 groups)"""
+
+class PennAction:
+    "Penn Action person crops with 13 joints: splits train / calib / test by video, frame pairs, optional part labels."
+    name = 'pennaction'
+    keypoint_names = list(PENN_JOINTS)
+    n_keypoints = 13
+    part_names = list(PERSON_PARTS)
+    groups = {p: [i] for i, p in enumerate(PERSON_PARTS)}
+
+    def __init__(self, root: str | os.PathLike | None = None, # the Penn_Action directory; None: $PARTSEG_DATA/Penn_Action
+                 res: int = 128, margin: float = 1.25,
+                 actions: tuple | None = None,      # keep these actions only (e.g. ('squat',)); None: all
+                 part_labels: str | None = None,    # None, 'densepose' or 'grouped' (parts/)
+                 check_images: bool = True):
+        self.root = r = data_root('Penn_Action', root, PENN_LAYOUT)
+        self.res, self.margin = res, margin
+        self.part_labels = None if part_labels is None else check_choice('part_labels', part_labels, ('densepose', 'grouped'))
+        if not (r / 'frames').is_dir(): raise DataNotFound(f"missing {r / 'frames'}. Expected layout:\n{PENN_LAYOUT}")
+        videos = sorted(p.name for p in (r / 'frames').iterdir() if p.is_dir())
+        if not videos: raise DataNotFound(f"no video directory under {r / 'frames'}. Expected layout:\n{PENN_LAYOUT}")
+        self.labels, by_split, self.n_dropped = {}, {'train': [], 'test': []}, 0
+        for v in videos:
+            m = _loadmat(r / 'labels' / f'{v}.mat', ('x', 'y', 'visibility', 'bbox', 'action', 'train', 'nframes'), PENN_LAYOUT, flat=False)
+            action = str(np.asarray(m['action']).ravel()[0])
+            if actions is not None and action not in actions: continue
+            n = int(np.asarray(m['nframes']).ravel()[0])
+            x, y, vis, bb = (np.asarray(m[k], np.float64) for k in ('x', 'y', 'visibility', 'bbox'))
+            if x.shape != (n, 13) or y.shape != (n, 13) or vis.shape != (n, 13):
+                raise ValueError(f"{r / 'labels' / f'{v}.mat'}: expected x, y, visibility of shape ({n}, 13) for nframes = {n}, got {x.shape}, {y.shape}, {vis.shape}")
+            self.labels[v] = dict(kp=np.stack([x, y], -1), vis=vis > 0, bbox=bb.reshape(-1, 4), action=action)
+            keep = min(n, len(self.labels[v]['bbox'])); self.n_dropped += n - keep
+            by_split['train' if int(np.asarray(m['train']).ravel()[0]) == 1 else 'test'].append((v, keep))
+        test_videos = by_split['test']
+        vids = {'train': by_split['train'], 'calib': test_videos[0::2], 'test': test_videos[1::2]}
+        self.frames = {s: [(v, t) for v, n in vs for t in range(n)] for s, vs in vids.items()}
+        self.videos = {s: [v for v, _ in vs] for s, vs in vids.items()}
+        if not self.frames['train']: raise ValueError(f"no training frame in {r}" + (f" for actions {actions}" if actions else ''))
+        if check_images: self.check()
+
+    def __len__(self): return len(self.frames['train'])
+    def n(self, split: str) -> int: return len(self.frames[check_choice('split', split, ('train', 'calib', 'test'))])
+    def _frame(self, v, t): return self.root / 'frames' / v / f'{t + 1:06d}.jpg'
+    def _part_path(self, v, t): return self.root / 'parts' / v / f'{t + 1:06d}.png'
+
+    def check(self) -> None:
+        "Every frame (and part-label file, when asked for) exists: else `DataNotFound` naming the first few missing."
+        fs = [vt for s in self.frames.values() for vt in s]
+        miss = [self._frame(*vt) for vt in fs if not self._frame(*vt).is_file()]
+        if self.part_labels: miss += [self._part_path(*vt) for vt in fs if not self._part_path(*vt).is_file()]
+        if miss: raise DataNotFound(f"{len(miss)} Penn Action file(s) missing, e.g. {', '.join(map(str, miss[:3]))}. Expected layout:\n{PENN_LAYOUT}")
+
+def _penn_batch(self: PennAction, frames: list) -> dict:
+    out = {k: [] for k in ('image', 'keypoints', 'visible', 'parts', 'bbox', 'box_wh')}
+    for v, t in frames:
+        lab = self.labels[v]; x0, y0, x1, y1 = lab['bbox'][t]; box = (x0, y0, x1 - x0, y1 - y0)
+        x = torch.from_numpy(np.asarray(load_rgb(self._frame(v, t)), dtype=np.float32) / 255).permute(2, 0, 1)
+        out['image'].append(square_crop(x, box, self.res, self.margin, padding='border').clamp(0, 1))
+        vis = torch.from_numpy(lab['vis'][t])
+        kp = crop_points(torch.from_numpy(lab['kp'][t]).float() + 0.5, box, self.res, self.margin) - 0.5
+        out['keypoints'].append(torch.where(vis[:, None], kp, torch.full_like(kp, float('nan')))); out['visible'].append(vis)
+        out['bbox'].append(torch.tensor(box, dtype=torch.float32))
+        out['box_wh'].append(torch.tensor(box[2:], dtype=torch.float32) * self.res / square_box(box, self.margin)[2])
+        if self.part_labels:
+            m = read_part_labels(self._part_path(v, t), self.part_labels)
+            if m.shape != tuple(x.shape[-2:]): raise ValueError(f"{self._part_path(v, t)}: labels {m.shape} ≠ frame {tuple(x.shape[-2:])}")
+            out['parts'].append(square_crop(torch.from_numpy(m).float()[None], box, self.res, self.margin, mode='nearest')[0].long())
+    b = {k: torch.stack(v) for k, v in out.items() if v}
+    if 'parts' in b: b['fg'] = b['parts'] > 0
+    return b
+
+def _penn_sample(self: PennAction, idx, split: str = 'train') -> dict:
+    "A DESIGN §2 batch of frames `idx` of `split`: `image`, `keypoints` (NaN where invisible), `visible`, `bbox`, and `parts`/`fg` with labels."
+    frames = self.frames[check_choice('split', split, ('train', 'calib', 'test'))]
+    return _penn_batch(self, [frames[i] for i in check_indices(idx, len(frames), f"Penn Action {split}")])
+
+def _penn_frame_pairs(self: PennAction, idx, split: str = 'train',
+                      generator: torch.Generator | None = None, # draws the second frame; None: the video's middle frame
+                      max_gap: int | None = None) -> dict:      # the second frame at most this many frames away; None: anywhere
+    "Frame `idx` of `split` and another frame of the same video, as a pair batch (`image`/`image2`, …)."
+    frames = self.frames[check_choice('split', split, ('train', 'calib', 'test'))]
+    idx = check_indices(idx, len(frames), f"Penn Action {split}")
+    n_of = {}
+    for v, t in frames: n_of[v] = max(n_of.get(v, 0), t + 1)
+    first = [frames[i] for i in idx]
+    def other(v, t):
+        lo, hi = (0, n_of[v]) if max_gap is None else (max(0, t - max_gap), min(n_of[v], t + max_gap + 1))
+        return (v, lo + int(torch.randint(hi - lo, (1,), generator=generator)) if generator is not None else (lo + hi) // 2)
+    second = [other(v, t) for v, t in first]
+    a, b = _penn_batch(self, first), _penn_batch(self, second)
+    return {**a, **{k + '2': x for k, x in b.items()}}
+
+PennAction.sample, PennAction.frame_pairs = _penn_sample, _penn_frame_pairs
+
+# %% ../../nbs/03a_data.real.ipynb 47
+def make_penn_fixture(root: str | os.PathLike) -> Path:
+    "Write a tiny Penn_Action tree: 3 videos of 3 frames (one train, two test; the last with a bbox row missing)."
+    from scipy.io import savemat
+    r = Path(root) / 'Penn_Action'
+    for k, (v, tr) in enumerate((('0001', 1), ('0002', -1), ('0003', -1))):
+        (r / 'frames' / v).mkdir(parents=True, exist_ok=True); (r / 'labels').mkdir(exist_ok=True); (r / 'parts' / v).mkdir(parents=True, exist_ok=True)
+        for t in range(3):
+            Image.fromarray(np.full((40, 60, 3), 60 * t, np.uint8)).save(r / 'frames' / v / f'{t + 1:06d}.jpg')
+            m = np.zeros((40, 60), np.uint8); m[10:30, 25:35] = 1; Image.fromarray(m).save(r / 'parts' / v / f'{t + 1:06d}.png')
+        x = np.tile(np.linspace(25, 35, 13), (3, 1)); y = np.tile(np.linspace(10, 30, 13), (3, 1))
+        vis = np.ones((3, 13)); vis[:, 0] = 0
+        bbox = np.tile([20., 5., 40., 35.], (3 if k < 2 else 2, 1))
+        savemat(r / 'labels' / f'{v}.mat', dict(x=x, y=y, visibility=vis, bbox=bbox, action=np.array(['squat']),
+                                                 train=np.array([[tr]]), nframes=np.array([[3]])))
+    return r
+
+# %% ../../nbs/03a_data.real.ipynb 50
+MOTION_LAYOUT = """{name}/   (first-order-motion layout; {prefix} = 'taichi' or 'vox')
+  train/<video>/<frame>.png  or  train/<video>.png (square frames side by side)   the training videos
+  test/<video>/...                                                              the test videos
+  landmarks/{prefix}_train_gt.pkl, landmarks/{prefix}_test_gt.pkl   motion-co-segmentation's files: a pandas DataFrame
+                                   (file_name, value: K × 2 pixels in the 256 px frame, −1 = missing)
+  landmarks/train/<file_name>, landmarks/test/<file_name>   the 5 000 + 300 frames those files annotate"""
+MOTION_SETS = {'taichi': ('taichi', 18), 'voxceleb': ('vox', 68)}   # data-set name → (file prefix, landmarks)
+
+def _read_gt_pkl(path: Path, layout: str) -> tuple:
+    "(file names, (N, K, 2) float array) of a motion-co-segmentation landmark pickle, sorted by file name."
+    import pandas as pd
+    if not path.is_file(): raise DataNotFound(f"missing landmark file {path}. Expected layout:\n{layout}")
+    try: df = pd.read_pickle(path)
+    except Exception as e: raise ValueError(f"unreadable landmark pickle {path}: {e}") from e
+    if not isinstance(df, pd.DataFrame) or not {'file_name', 'value'} <= set(df.columns):
+        raise ValueError(f"{path}: expected a pandas DataFrame with columns file_name and value")
+    df = df.sort_values('file_name')
+    try: v = np.stack([np.asarray(x, np.float64) for x in df['value']])
+    except ValueError as e: raise ValueError(f"{path}: every value must be a K × 2 array of the same K: {e}") from e
+    if v.ndim != 3 or v.shape[-1] != 2: raise ValueError(f"{path}: values must be K × 2 arrays, got shape {v.shape[1:]}")
+    return list(df['file_name']), v
+
+class MotionVideos:
+    "Tai-Chi-HD or VoxCeleb frames: `train` = training videos (frame pairs), `calib`/`test` = the 5 000 / 300 landmark frames."
+    groups = {'background': [0]}
+    part_names = ['background']
+
+    def __init__(self, name: str = 'taichi',     # 'taichi' or 'voxceleb'
+                 root: str | os.PathLike | None = None, # the data set's directory; None: $PARTSEG_DATA/<name>
+                 res: int = 128,
+                 landmarks: bool = True,         # read the landmark protocol's files (calib / test)
+                 check_images: bool = True):
+        self.name = check_choice('name', name, tuple(MOTION_SETS))
+        self.prefix, K = MOTION_SETS[name]
+        self.layout = MOTION_LAYOUT.format(name=name, prefix=self.prefix)
+        self.root = r = data_root(name, root, self.layout)
+        self.res, self.keypoint_names, self.n_keypoints = res, [f'landmark {i}' for i in range(K)], K
+        self.videos = {}
+        for s in ('train', 'test'):
+            if not (r / s).is_dir(): raise DataNotFound(f"missing {r / s}. Expected layout:\n{self.layout}")
+            self.videos[s] = sorted(p for p in (r / s).iterdir() if p.is_dir() or p.suffix.lower() in ('.png', '.jpg'))
+        if not self.videos['train']: raise DataNotFound(f"no video (frame directory or .png strip) in {r / 'train'}. Expected layout:\n{self.layout}")
+        self.lm = {}
+        if landmarks:
+            for s, split in (('train', 'calib'), ('test', 'test')):
+                files, v = _read_gt_pkl(r / 'landmarks' / f'{self.prefix}_{s}_gt.pkl', self.layout)
+                if v.shape[1] != K: raise ValueError(f"{r / 'landmarks' / f'{self.prefix}_{s}_gt.pkl'}: expected {K} landmarks for {name}, got {v.shape[1]}")
+                self.lm[split] = ([r / 'landmarks' / s / f for f in files], v)
+        self._n_frames = {}
+        if check_images: self.check()
+
+    def __len__(self): return len(self.videos['train'])
+    def n(self, split: str) -> int:
+        check_choice('split', split, ('train', 'calib', 'test'))
+        if split == 'train': return len(self)
+        if split not in self.lm: raise ValueError(f"{self.name}: split {split!r} needs the landmark files (landmarks=True)")
+        return len(self.lm[split][0])
+
+    def check(self) -> None:
+        "Every video has frames and every landmark frame exists: else `DataNotFound` naming the first few missing."
+        empty = [p for s in self.videos.values() for p in s if p.is_dir() and not any(p.iterdir())]
+        miss = [f for fs, _ in self.lm.values() for f in fs if not f.is_file()]
+        if empty or miss: raise DataNotFound(f"{self.name}: {len(empty)} empty video director(ies) {[str(p) for p in empty[:2]]}, "
+                                             f"{len(miss)} landmark frame(s) missing {[str(p) for p in miss[:3]]}. Expected layout:\n{self.layout}")
+
+    def n_frames(self, video: Path) -> int:
+        "Frames of one video (a directory's images, or a strip's width / height)."
+        if video not in self._n_frames:
+            if video.is_dir(): self._n_frames[video] = len([p for p in video.iterdir() if p.suffix.lower() in ('.png', '.jpg')])
+            else:
+                with Image.open(video) as im: W, H = im.size
+                if W % H: raise ValueError(f"{video}: a frame strip must be square frames side by side (width a multiple of height), got {W}×{H}")
+                self._n_frames[video] = W // H
+        return self._n_frames[video]
+
+    def frame(self, video: Path, t: int) -> torch.Tensor:
+        "Frame `t` of `video` as a (3, res, res) tensor."
+        if video.is_dir():
+            im = load_rgb(sorted(p for p in video.iterdir() if p.suffix.lower() in ('.png', '.jpg'))[t])
+        else:
+            im = load_rgb(video); H = im.size[1]; im = im.crop((t * H, 0, (t + 1) * H, H))
+        x = torch.from_numpy(np.asarray(im, dtype=np.float32) / 255).permute(2, 0, 1)
+        return F.interpolate(x[None], size=(self.res, self.res), mode='bilinear', align_corners=False, antialias=True)[0].clamp(0, 1)
+
+def _motion_sample(self: MotionVideos, idx, split: str = 'train') -> dict:
+    "`train`: the middle frame of training videos `idx`; `calib`/`test`: landmark frames with `keypoints` (NaN = missing)."
+    check_choice('split', split, ('train', 'calib', 'test'))
+    idx = check_indices(idx, self.n(split), f"{self.name} {split}")
+    if split == 'train':
+        vs = [self.videos['train'][i] for i in idx]
+        return dict(image=torch.stack([self.frame(v, self.n_frames(v) // 2) for v in vs]))
+    files, lm = self.lm[split]; ims, kps = [], []
+    for i in idx:
+        x = torch.from_numpy(np.asarray(load_rgb(files[i]), dtype=np.float32) / 255).permute(2, 0, 1)
+        p = torch.from_numpy(lm[i]).float(); miss = (p == -1).any(-1)
+        y, kp = resize_with_points(x, p + 0.5, self.res)
+        ims.append(y.clamp(0, 1)); kps.append(torch.where(miss[:, None], torch.full_like(kp, float('nan')), kp - 0.5))
+    kp = torch.stack(kps)
+    return dict(image=torch.stack(ims), keypoints=kp, visible=~kp.isnan().any(-1))
+
+def _motion_frame_pairs(self: MotionVideos, idx, split: str = 'train',
+                        generator: torch.Generator | None = None, # None: the first and the middle frame
+                        max_gap: int | None = None) -> dict:      # at most this many frames apart; None: anywhere (FOMM)
+    "Two frames of each training (or test) video `idx`, drawn uniformly and sorted in time as FOMM does: `image`/`image2`, `t`/`t2`."
+    check_choice('split', split, ('train', 'test'))
+    vs = [self.videos[split][i] for i in check_indices(idx, len(self.videos[split]), f"{self.name} {split} videos")]
+    ts = []
+    for v in vs:
+        n = self.n_frames(v)
+        if generator is None: ts.append([0, n // 2 if max_gap is None else min(n // 2, max_gap)]); continue
+        t1 = int(torch.randint(n, (1,), generator=generator))
+        lo, hi = (0, n) if max_gap is None else (max(0, t1 - max_gap), min(n, t1 + max_gap + 1))
+        ts.append(sorted([t1, lo + int(torch.randint(hi - lo, (1,), generator=generator))]))
+    return dict(image=torch.stack([self.frame(v, t[0]) for v, t in zip(vs, ts)]), image2=torch.stack([self.frame(v, t[1]) for v, t in zip(vs, ts)]),
+                t=torch.tensor([t[0] for t in ts]), t2=torch.tensor([t[1] for t in ts]))
+
+MotionVideos.sample, MotionVideos.frame_pairs = _motion_sample, _motion_frame_pairs
+
+# %% ../../nbs/03a_data.real.ipynb 51
+def make_motion_fixture(root: str | os.PathLike, name: str = 'taichi') -> Path:
+    "Write a tiny first-order-motion tree: a 3-frame directory video and a 4-frame strip (16 px frames), 3 + 2 landmark frames."
+    import pandas as pd
+    prefix, K = MOTION_SETS[name]; r = Path(root) / name
+    (r / 'train' / 'vid_a').mkdir(parents=True, exist_ok=True); (r / 'test').mkdir(exist_ok=True)
+    for t in range(3): Image.fromarray(np.full((16, 16, 3), 80 * t, np.uint8)).save(r / 'train' / 'vid_a' / f'{t:07d}.png')
+    Image.fromarray(np.repeat(np.arange(4, dtype=np.uint8) * 60, 16)[None, :, None].repeat(16, 0).repeat(3, 2)).save(r / 'train' / 'vid_b.png')
+    Image.fromarray(np.zeros((16, 32, 3), np.uint8)).save(r / 'test' / 'vid_c.png')
+    for s, n in (('train', 3), ('test', 2)):
+        (r / 'landmarks' / s).mkdir(parents=True, exist_ok=True)
+        names = [f'{s}_{i}.png' for i in range(n)][::-1]                               # unsorted, as a pickle may be
+        for f in names: Image.fromarray(np.full((32, 32, 3), 100, np.uint8)).save(r / 'landmarks' / s / f)
+        vals = [np.tile([[8., 16.]], (K, 1)) for _ in names]; vals[0][0] = -1
+        pd.DataFrame(dict(file_name=names, value=vals)).to_pickle(r / 'landmarks' / f'{prefix}_{s}_gt.pkl')
+    return r
+
+# %% ../../nbs/03a_data.real.ipynb 54
+class RealWorld:
+    "A real data set behind the worlds' interface: `sample`/`n` for train, calib and test, `frame_pairs` where it has pairs."
+    def __init__(self, key: str, splits: dict):   # {split: (loader, the loader's split name, or None for a one-split loader)}
+        self.key, self.splits = key, splits
+        base = splits['train'][0]
+        self.name = base.name
+        for a in ('groups', 'part_names', 'keypoint_names', 'n_keypoints'): setattr(self, a, getattr(base, a))
+        self.device = torch.device('cpu')
+
+    def _get(self, split: str):
+        return self.splits[check_choice('split', split, ('train', 'calib', 'test'))]
+
+    def n(self, split: str = 'train') -> int:
+        "Images of `split`."
+        l, s = self._get(split)
+        return len(l) if s is None else l.n(s)
+
+    def sample(self, idx, split: str = 'train') -> dict:
+        "The batch of images `idx` of `split` (DESIGN §2)."
+        l, s = self._get(split)
+        return l.sample(idx) if s is None else l.sample(idx, s)
+
+    @property
+    def has_pairs(self) -> bool: return any(hasattr(self.splits['train'][0], a) for a in ('frame_pairs', 'pairs'))
+
+    def frame_pairs(self, idx, split: str = 'train', generator: torch.Generator | None = None, max_gap: int | None = None) -> dict:
+        "A pair batch: two frames of one video (Penn Action, Taichi, VoxCeleb) or two images of one item (DeepFashion)."
+        l, s = self._get(split)
+        if hasattr(l, 'frame_pairs'): return l.frame_pairs(idx, s, generator=generator, max_gap=max_gap)
+        if hasattr(l, 'pairs'): return l.pairs(idx, s)
+        raise ValueError(f"real data set {self.key!r} has no natural pairs (videos or same-item images); train it with TPS or affine pairs")
+
+    def n_items(self, pairing: str = 'single', split: str = 'train') -> int:
+        "How many indices a training stream with `pairing` draws from."
+        l, s = self._get(split)
+        if pairing == 'video':
+            if hasattr(l, 'item_pairs'): return len(l.item_pairs(s))
+            if isinstance(l, MotionVideos): return len(l.videos[s])
+        return self.n(split)
+
+    def __repr__(self): return f"RealWorld({self.key!r}: " + ', '.join(f'{s} {self.n(s)}' for s in ('train', 'calib', 'test')) + ')'
+
+def _same(loader): return {s: (loader, s) for s in ('train', 'calib', 'test')}
+def _trained(train, test): return {'train': (train, None), 'calib': (train, None), 'test': (test, None)}
+
+REAL_DATASETS = {   # key -> (directory under $PARTSEG_DATA, builder(root, res) -> splits, what it is)
+    'celeba-aligned': ('celeba', lambda r, res: _same(CelebA(r, 'aligned', res)), 'CelebA aligned, MAFL splits'),
+    'celeba-wild': ('celeba', lambda r, res: _same(CelebA(r, 'wild', res)), 'CelebA in the wild (faces ≥ 30 % of the image), MAFL splits'),
+    'aflw': ('aflw', lambda r, res: _same(AFLW(r, res)), "unaligned AFLW (Thewlis et al.'s subset)"),
+    'cub': ('CUB_200_2011', lambda r, res: _trained(CUB(r, 'train', res), CUB(r, 'test', res)), 'CUB-200-2011, all classes'),
+    **{f'cub-{i}': ('CUB_200_2011', lambda r, res, i=i: _trained(CUB(r, 'train', res, classes=(i,)), CUB(r, 'test', res, classes=(i,))),
+                    f'CUB-200-2011, class {i} (liu2021 CUB-{i})') for i in (1, 2, 3)},
+    'flowers': ('flowers102', lambda r, res: _trained(Flowers(r, 'train', res), Flowers(r, 'test', res)), "Oxford Flowers 102, GANSeg's split"),
+    **{f'voc-{c}': ('VOC2012', lambda r, res, c=c: _same(VOC(c, r, res=res)), f'PASCAL VOC {LIU2021_VOC[c]} instance crops')
+       for c in LIU2021_VOC},
+    'deepfashion': ('deepfashion', lambda r, res: _same(DeepFashion(r, res, part_labels='densepose' if (Path(r) / 'parts').is_dir() else None)),
+                    'DeepFashion in-shop, full body'),
+    'pennaction': ('Penn_Action', lambda r, res: _same(PennAction(r, res, part_labels='densepose' if (Path(r) / 'parts').is_dir() else None)),
+                   'Penn Action'),
+    'taichi': ('taichi', lambda r, res: _same(MotionVideos('taichi', r, res)), 'Tai-Chi-HD, 5 000 + 300 landmark frames'),
+    'voxceleb': ('voxceleb', lambda r, res: _same(MotionVideos('voxceleb', r, res)), 'VoxCeleb, 5 000 + 300 landmark frames'),
+}
+
+def real_root(key: str, root: str | os.PathLike | None = None) -> Path | None:
+    "The directory of real data set `key` (`root`, else under $PARTSEG_DATA) if it exists, else None: never raises for a missing one."
+    d = REAL_DATASETS[check_choice('real data set', key, tuple(REAL_DATASETS))][0]
+    try: return data_root(d, root)
+    except DataNotFound: return None
+
+def real_available(key: str, root: str | os.PathLike | None = None) -> bool:
+    "Whether real data set `key` has its directory (its files are checked when `real_world` opens it)."
+    return real_root(key, root) is not None
+
+def real_world(key: str, root: str | os.PathLike | None = None, res: int = 128) -> RealWorld:
+    "Real data set `key` (a key of `REAL_DATASETS`) as a `RealWorld`, checked up front; `DataNotFound` with the layout when it is missing."
+    build = REAL_DATASETS[check_choice('real data set', key, tuple(REAL_DATASETS))][1]
+    r = real_root(key, root)
+    return RealWorld(key, build(r if r is not None else root, res))   # a missing root: the loader's own error, with its layout
