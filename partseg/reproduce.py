@@ -561,8 +561,13 @@ def write_table(table: pd.DataFrame, numbers: pd.DataFrame, paper: str, artifact
     "Write `numbers` to `<artifact>.csv` and `table` as markdown to `<artifact>.md` under a provenance header."
     numbers.to_csv(artifact_path(paper, artifact, profile, 'csv'), index=False)
     devices = ', '.join(sorted(runs.device.dropna().unique())) if runs is not None and 'device' in runs else 'not recorded'
+    ran_on = runs['data'].dropna().value_counts() if runs is not None and 'data' in runs else pd.Series(dtype=int)
+    real = [k for k in ran_on.index if str(k).startswith('real:')]
     head = [f"# {title}", '',
             f"- profile: `{profile}`; data: {data}; trained and evaluated on: {devices or 'no finished run'}",
+            f"- data of each run (from its metrics.json): {', '.join(f'`{k}` × {v}' for k, v in ran_on.items()) or 'no finished run'}",
+            *([f"- **{len(real)} real data set(s) among the runs ({', '.join(real)}): rows from them are real-data numbers; the others are "
+               "synthetic**"] if real else []),
             f"- rebuild: `partseg reproduce --profile {profile} --only {paper}` (runs what is missing, then this table)",
             f"- written {time.strftime('%Y-%m-%d')} from partseg {partseg.__version__}", '', '']
     p = artifact_path(paper, artifact, profile, 'md')

@@ -162,3 +162,16 @@ def test_paper_profile_switches_to_a_configured_real_data_set_and_records_it(tmp
     m = _evaluate(method, w, 'paper', 'cpu')                   # calib / test clamp to the fixture's 4 + 4 images
     assert math.isfinite(m['landmark_err']) and math.isfinite(m['fg_iou'])
     assert real_key(get_experiment('braun2020/puppets-full')) == 'deepfashion'
+
+def test_table_headers_list_the_data_each_run_used(monkeypatch, tmp_path):
+    "write_table names the recorded data of the runs, and flags real-data runs, whatever the caller's description says."
+    import pandas as pd
+    import partseg.reproduce as R
+    monkeypatch.setattr(R, 'runs_dir', lambda: tmp_path)
+    t = pd.DataFrame(dict(method=['a'], iou=[0.5]))
+    runs = pd.DataFrame(dict(device=['cpu', 'cpu', None], data=['synthetic:birds', 'real:cub', None]))
+    p = R.write_table(t, t, 'test', 'Tab_x', 'smoke', 'a table', 'synthetic birds', runs=runs)
+    text = p.read_text()
+    assert '`real:cub` × 1' in text and '`synthetic:birds` × 1' in text and '1 real data set(s) among the runs (real:cub)' in text
+    p = R.write_table(t, t, 'test', 'Tab_x', 'smoke', 'a table', 'synthetic birds', runs=runs.iloc[:1])
+    assert 'real data set(s)' not in p.read_text()

@@ -860,7 +860,7 @@ class MotionVideos:
                 files, v = _read_gt_pkl(r / 'landmarks' / f'{self.prefix}_{s}_gt.pkl', self.layout)
                 if v.shape[1] != K: raise ValueError(f"{r / 'landmarks' / f'{self.prefix}_{s}_gt.pkl'}: expected {K} landmarks for {name}, got {v.shape[1]}")
                 self.lm[split] = ([r / 'landmarks' / s / f for f in files], v)
-        self._n_frames = {}
+        self._n_frames, self._files = {}, {}
         if check_images: self.check()
 
     def __len__(self): return len(self.videos['train'])
@@ -877,10 +877,15 @@ class MotionVideos:
         if empty or miss: raise DataNotFound(f"{self.name}: {len(empty)} empty video director(ies) {[str(p) for p in empty[:2]]}, "
                                              f"{len(miss)} landmark frame(s) missing {[str(p) for p in miss[:3]]}. Expected layout:\n{self.layout}")
 
+    def _frame_files(self, video: Path) -> list:
+        "The sorted frame files of a frame-directory video (listed once)."
+        if video not in self._files: self._files[video] = sorted(p for p in video.iterdir() if p.suffix.lower() in ('.png', '.jpg'))
+        return self._files[video]
+
     def n_frames(self, video: Path) -> int:
         "Frames of one video (a directory's images, or a strip's width / height)."
         if video not in self._n_frames:
-            if video.is_dir(): self._n_frames[video] = len([p for p in video.iterdir() if p.suffix.lower() in ('.png', '.jpg')])
+            if video.is_dir(): self._n_frames[video] = len(self._frame_files(video))
             else:
                 with Image.open(video) as im: W, H = im.size
                 if W % H: raise ValueError(f"{video}: a frame strip must be square frames side by side (width a multiple of height), got {W}×{H}")
@@ -890,7 +895,7 @@ class MotionVideos:
     def frame(self, video: Path, t: int) -> torch.Tensor:
         "Frame `t` of `video` as a (3, res, res) tensor."
         if video.is_dir():
-            im = load_rgb(sorted(p for p in video.iterdir() if p.suffix.lower() in ('.png', '.jpg'))[t])
+            im = load_rgb(self._frame_files(video)[t])
         else:
             im = load_rgb(video); H = im.size[1]; im = im.crop((t * H, 0, (t + 1) * H, H))
         x = torch.from_numpy(np.asarray(im, dtype=np.float32) / 255).permute(2, 0, 1)
