@@ -995,6 +995,12 @@ class RealWorld:
 
     def __repr__(self): return f"RealWorld({self.key!r}: " + ', '.join(f'{s} {self.n(s)}' for s in ('train', 'calib', 'test')) + ')'
 
+    def __getattr__(self, attr: str):
+        "What only a synthetic world has (latents, clips, triplets, render, cfg): an error naming the data set, not a deep traceback."
+        if attr.startswith('_') or attr in ('splits', 'key'): raise AttributeError(attr)
+        raise AttributeError(f"real data set {self.key!r} has no {attr!r}: only the synthetic worlds of partseg.data.worlds provide it "
+                             f"(a method or evaluation that needs it runs on the synthetic world; see REAL_DATASETS for what real data offer)")
+
 def _same(loader): return {s: (loader, s) for s in ('train', 'calib', 'test')}
 def _trained(train, test): return {'train': (train, None), 'calib': (train, None), 'test': (test, None)}
 
