@@ -536,8 +536,13 @@ def collect(exps: list[Experiment], profile: str) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 def summarize(df: pd.DataFrame, by: list[str], metrics: list[str]) -> pd.DataFrame:
-    "Mean, std and number of finished seeds of `metrics` per group `by` (missing runs excluded)."
+    "Mean, std and number of finished seeds of `metrics` per group `by` (missing runs excluded); never averages real with synthetic runs."
     ok = df[df.status == 'ok']
+    if 'data' in ok and len(ok):   # a group may hold several synthetic worlds, but not real and synthetic runs, nor two real data sets
+        kinds = ok.assign(_d=ok['data'].where(ok['data'].str.startswith('real:'), 'synthetic')).groupby(by, sort=False)['_d'].unique()
+        mixed = kinds[kinds.map(len) > 1]
+        if len(mixed): raise ValueError(f"summarize would average runs on different data: {dict(list(mixed.items())[:3])}. "
+                                        "Re-run them on one data set (`partseg reproduce --force`), or add 'data' to `by`.")
     g = ok.groupby(by, sort=False)[metrics]
     out = g.mean().add_suffix('_mean').join(g.std(ddof=0).add_suffix('_std')).join(g.size().rename('n_seeds'))
     return out.reset_index()
