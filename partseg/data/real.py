@@ -17,11 +17,11 @@ from ..core import check_choice
 __all__ = ['CUB_PARTS', 'CUB_LAYOUT', 'CELEBA_LAYOUT', 'MAFL_LANDMARKS', 'FLOWERS_LAYOUT', 'AFLW_LAYOUT', 'VOC_CLASSES',
            'LIU2021_VOC', 'VOC_LAYOUT', 'PERSON_PARTS', 'DENSEPOSE_GROUP', 'DEEPFASHION_LAYOUT', 'PENN_JOINTS',
            'PENN_LAYOUT', 'MOTION_LAYOUT', 'MOTION_SETS', 'REAL_DATASETS', 'DataNotFound', 'data_root', 'read_table',
-           'check_indices', 'load_rgb', 'square_box', 'square_crop', 'crop_points', 'CUB', 'make_cub_fixture', 'CelebA',
-           'make_celeba_fixture', 'flowers_foreground', 'Flowers', 'make_flowers_fixture', 'resize_with_points', 'AFLW',
-           'make_aflw_fixture', 'VOC', 'make_voc_fixture', 'read_part_labels', 'DeepFashion',
-           'make_deepfashion_fixture', 'PennAction', 'make_penn_fixture', 'MotionVideos', 'make_motion_fixture',
-           'RealWorld', 'real_root', 'real_available', 'real_world']
+           'check_indices', 'load_rgb', 'load_image', 'raise_missing', 'square_box', 'square_crop', 'crop_points',
+           'CUB', 'make_cub_fixture', 'CelebA', 'make_celeba_fixture', 'flowers_foreground', 'Flowers',
+           'make_flowers_fixture', 'resize_with_points', 'AFLW', 'make_aflw_fixture', 'VOC', 'make_voc_fixture',
+           'read_part_labels', 'DeepFashion', 'make_deepfashion_fixture', 'PennAction', 'make_penn_fixture',
+           'MotionVideos', 'make_motion_fixture', 'RealWorld', 'real_root', 'real_available', 'real_world']
 
 # %% ../../nbs/03a_data.real.ipynb 5
 class DataNotFound(FileNotFoundError):
@@ -72,6 +72,14 @@ def load_rgb(path: Path) -> Image.Image:
     try:
         with Image.open(path) as im: return im.convert('RGB')
     except (UnidentifiedImageError, OSError) as e: raise ValueError(f"unreadable image {path}: {e}") from e
+
+def load_image(path: Path) -> torch.Tensor:
+    "An image file as a (3, H, W) float tensor in [0, 1] (`load_rgb`'s checks)."
+    return torch.from_numpy(np.asarray(load_rgb(path), dtype=np.float32) / 255).permute(2, 0, 1)
+
+def raise_missing(miss: list, what: str, layout: str) -> None:
+    "`DataNotFound` naming how many `what` are missing and the first few of `miss`, with the expected layout (nothing when `miss` is empty)."
+    if miss: raise DataNotFound(f"{len(miss)} {what} missing, e.g. {', '.join(map(str, miss[:3]))}. Expected layout:\n{layout}")
 
 # %% ../../nbs/03a_data.real.ipynb 11
 def square_box(box, margin: float = 1.0) -> tuple:
@@ -147,8 +155,7 @@ class CUB:
         "Every image (and mask) of the split exists: else `DataNotFound` naming the first few missing files."
         miss = [self.root / 'images' / self.files[i] for i in self.ids if not (self.root / 'images' / self.files[i]).is_file()]
         if self.masks: miss += [self._mask_path(i) for i in self.ids if not self._mask_path(i).is_file()]
-        if miss: raise DataNotFound(f"{len(miss)} file(s) of CUB split {self.split!r} missing, e.g. {', '.join(map(str, miss[:3]))}. "
-                                    f"Expected layout:\n{CUB_LAYOUT}")
+        raise_missing(miss, f'file(s) of CUB split {self.split!r}', CUB_LAYOUT)
 
 # %% ../../nbs/03a_data.real.ipynb 17
 def _cub_sample(self: CUB, idx, split: str | None = None) -> dict:
@@ -158,7 +165,7 @@ def _cub_sample(self: CUB, idx, split: str | None = None) -> dict:
     out = {k: [] for k in ('image', 'fg', 'keypoints', 'visible', 'identity', 'bbox', 'box_wh')}
     for j in idx:
         i = self.ids[j]; box = self.boxes[i]
-        x = torch.from_numpy(np.asarray(load_rgb(self.root / 'images' / self.files[i]), dtype=np.float32) / 255).permute(2, 0, 1)
+        x = load_image(self.root / 'images' / self.files[i])
         out['image'].append(square_crop(x, box, self.res, self.margin).clamp(0, 1))
         if self.masks:
             m = torch.from_numpy(np.asarray(Image.open(self._mask_path(i)).convert('L'), dtype=np.float32) / 255)[None]
@@ -263,7 +270,7 @@ class CelebA:
     def check(self) -> None:
         "Every image of every split exists: else `DataNotFound` naming the first few missing files."
         miss = [self.img_dir / f for fs in self.splits.values() for f in fs if not (self.img_dir / f).is_file()]
-        if miss: raise DataNotFound(f"{len(miss)} CelebA image(s) missing, e.g. {', '.join(map(str, miss[:3]))}. Expected layout:\n{CELEBA_LAYOUT}")
+        raise_missing(miss, 'CelebA image(s)', CELEBA_LAYOUT)
 
 # %% ../../nbs/03a_data.real.ipynb 23
 def _celeba_sample(self: CelebA, idx, split: str = 'train') -> dict:
@@ -357,7 +364,7 @@ class Flowers:
     def check(self) -> None:
         "Every image and segmentation of the split exists: else `DataNotFound` naming the first few missing."
         miss = [p for i in self.ids for p in self._paths(i) if not p.is_file()]
-        if miss: raise DataNotFound(f"{len(miss)} Flowers file(s) missing, e.g. {', '.join(map(str, miss[:3]))}. Expected layout:\n{FLOWERS_LAYOUT}")
+        raise_missing(miss, 'Flowers file(s)', FLOWERS_LAYOUT)
 
 def _flowers_sample(self: Flowers, idx, split: str | None = None) -> dict:
     "A DESIGN §2 batch: `image`, `fg`, `parts` (foreground = 1), `identity` (the class)."
@@ -366,7 +373,7 @@ def _flowers_sample(self: Flowers, idx, split: str | None = None) -> dict:
     ims, fgs = [], []
     for j in idx:
         pi, ps = self._paths(self.ids[j])
-        x = torch.from_numpy(np.asarray(load_rgb(pi), dtype=np.float32) / 255).permute(2, 0, 1)
+        x = load_image(pi)
         fg = torch.from_numpy(flowers_foreground(np.asarray(load_rgb(ps)))).float()[None]
         if fg.shape[-2:] != x.shape[-2:]: raise ValueError(f"{ps}: segmentation {tuple(fg.shape[-2:])} ≠ image {tuple(x.shape[-2:])}")
         H, W = x.shape[-2:]; s = min(H, W); box = ((W - s) / 2, (H - s) / 2, s, s)
@@ -432,7 +439,7 @@ class AFLW:
     def check(self) -> None:
         "Every listed crop exists: else `DataNotFound` naming the first few missing."
         miss = [self.root / 'output' / f for s in ('train', 'test') for f in self.files[s] if not (self.root / 'output' / f).is_file()]
-        if miss: raise DataNotFound(f"{len(miss)} AFLW crop(s) missing, e.g. {', '.join(map(str, miss[:3]))}. Expected layout:\n{AFLW_LAYOUT}")
+        raise_missing(miss, 'AFLW crop(s)', AFLW_LAYOUT)
 
 def _aflw_sample(self: AFLW, idx, split: str = 'train') -> dict:
     "A DESIGN §2 batch: `image` (B,3,res,res) and `keypoints` (B,5,2) in pixels of the output."
@@ -441,7 +448,7 @@ def _aflw_sample(self: AFLW, idx, split: str = 'train') -> dict:
     ims, kps = [], []
     for i in idx:
         p = self.root / 'output' / files[i]
-        x = torch.from_numpy(np.asarray(load_rgb(p), dtype=np.float32) / 255).permute(2, 0, 1)
+        x = load_image(p)
         if tuple(x.shape[-2:]) != tuple(self.hw[split][i].astype(int)):
             raise ValueError(f"{p}: the crop is {tuple(x.shape[-2:])} but hw in aflw_*_keypoints.mat says {tuple(self.hw[split][i].astype(int))}")
         y, kp = resize_with_points(x, torch.from_numpy(self.gt[split][i]).float() + 0.5, self.res)   # pixel index → continuous
@@ -530,7 +537,7 @@ class VOC:
     def check(self) -> None:
         "Every image and both masks of every item exist: else `DataNotFound` naming the first few missing."
         miss = [p for i, _, _ in self.items for p in self._paths(i) if not p.is_file()]
-        if miss: raise DataNotFound(f"{len(miss)} VOC file(s) missing, e.g. {', '.join(map(str, miss[:3]))}. Expected layout:\n{VOC_LAYOUT}")
+        raise_missing(miss, 'VOC file(s)', VOC_LAYOUT)
 
 def _index_png(path: Path) -> np.ndarray:
     "The palette indices of a VOC mask PNG (mode 'P' or 'L'); an RGB mask is an error naming the file."
@@ -546,7 +553,7 @@ def _voc_sample(self: VOC, idx, split: str = 'train') -> dict:
     out = {k: [] for k in ('image', 'fg', 'fg_class', 'void', 'bbox')}
     for j in idx:
         i, k, box = self.items[j]; pi, po, pc = self._paths(i)
-        x = torch.from_numpy(np.asarray(load_rgb(pi), dtype=np.float32) / 255).permute(2, 0, 1)
+        x = load_image(pi)
         obj, sem = _index_png(po), _index_png(pc)
         if obj.shape != tuple(x.shape[-2:]) or sem.shape != obj.shape: raise ValueError(f"{po}: masks {obj.shape} / {sem.shape} ≠ image {tuple(x.shape[-2:])}")
         inst = obj == k
@@ -638,7 +645,7 @@ class DeepFashion:
         fs = [f for v in self.splits.values() for f, _ in v]
         miss = [self.root / f for f in fs if not (self.root / f).is_file()]
         if self.part_labels: miss += [self._part_path(f) for f in fs if not self._part_path(f).is_file()]
-        if miss: raise DataNotFound(f"{len(miss)} DeepFashion file(s) missing, e.g. {', '.join(map(str, miss[:3]))}. Expected layout:\n{DEEPFASHION_LAYOUT}")
+        raise_missing(miss, 'DeepFashion file(s)', DEEPFASHION_LAYOUT)
 
     def item_pairs(self, split: str = 'train') -> list:
         "All (i, j) positions of `split` with i ≠ j showing the same item."
@@ -658,7 +665,7 @@ def _deepfashion_sample(self: DeepFashion, idx, split: str = 'train') -> dict:
     ims, parts = [], []
     for i in idx:
         f = items[i][0]
-        x = torch.from_numpy(np.asarray(load_rgb(self.root / f), dtype=np.float32) / 255).permute(2, 0, 1)
+        x = load_image(self.root / f)
         ims.append(_square_resize(x, self.res).clamp(0, 1))
         if self.part_labels:
             m = read_part_labels(self._part_path(f), self.part_labels)
@@ -750,13 +757,13 @@ class PennAction:
         fs = [vt for s in self.frames.values() for vt in s]
         miss = [self._frame(*vt) for vt in fs if not self._frame(*vt).is_file()]
         if self.part_labels: miss += [self._part_path(*vt) for vt in fs if not self._part_path(*vt).is_file()]
-        if miss: raise DataNotFound(f"{len(miss)} Penn Action file(s) missing, e.g. {', '.join(map(str, miss[:3]))}. Expected layout:\n{PENN_LAYOUT}")
+        raise_missing(miss, 'Penn Action file(s)', PENN_LAYOUT)
 
 def _penn_batch(self: PennAction, frames: list) -> dict:
     out = {k: [] for k in ('image', 'keypoints', 'visible', 'parts', 'bbox', 'box_wh')}
     for v, t in frames:
         lab = self.labels[v]; x0, y0, x1, y1 = lab['bbox'][t]; box = (x0, y0, x1 - x0, y1 - y0)
-        x = torch.from_numpy(np.asarray(load_rgb(self._frame(v, t)), dtype=np.float32) / 255).permute(2, 0, 1)
+        x = load_image(self._frame(v, t))
         out['image'].append(square_crop(x, box, self.res, self.margin, padding='border').clamp(0, 1))
         vis = torch.from_numpy(lab['vis'][t])
         kp = crop_points(torch.from_numpy(lab['kp'][t]).float() + 0.5, box, self.res, self.margin) - 0.5
@@ -910,7 +917,7 @@ def _motion_sample(self: MotionVideos, idx, split: str = 'train') -> dict:
         return dict(image=torch.stack([self.frame(v, self.n_frames(v) // 2) for v in vs]))
     files, lm = self.lm[split]; ims, kps = [], []
     for i in idx:
-        x = torch.from_numpy(np.asarray(load_rgb(files[i]), dtype=np.float32) / 255).permute(2, 0, 1)
+        x = load_image(files[i])
         p = torch.from_numpy(lm[i]).float(); miss = (p == -1).any(-1)
         y, kp = resize_with_points(x, p + 0.5, self.res)
         ims.append(y.clamp(0, 1)); kps.append(torch.where(miss[:, None], torch.full_like(kp, float('nan')), kp - 0.5))
