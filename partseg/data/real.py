@@ -18,8 +18,8 @@ __all__ = ['CUB_PARTS', 'CUB_LAYOUT', 'CELEBA_LAYOUT', 'MAFL_LANDMARKS', 'FLOWER
            'LIU2021_VOC', 'VOC_LAYOUT', 'PERSON_PARTS', 'DENSEPOSE_GROUP', 'DEEPFASHION_LAYOUT', 'PENN_JOINTS',
            'PENN_LAYOUT', 'MOTION_LAYOUT', 'MOTION_SETS', 'REAL_DATASETS', 'DataNotFound', 'data_root', 'read_table',
            'check_indices', 'load_rgb', 'load_image', 'raise_missing', 'square_box', 'square_crop', 'crop_points',
-           'CUB', 'make_cub_fixture', 'CelebA', 'make_celeba_fixture', 'flowers_foreground', 'Flowers',
-           'make_flowers_fixture', 'resize_with_points', 'AFLW', 'make_aflw_fixture', 'VOC', 'make_voc_fixture',
+           'resize_with_points', 'CUB', 'make_cub_fixture', 'CelebA', 'make_celeba_fixture', 'flowers_foreground',
+           'Flowers', 'make_flowers_fixture', 'AFLW', 'make_aflw_fixture', 'VOC', 'make_voc_fixture',
            'read_part_labels', 'DeepFashion', 'make_deepfashion_fixture', 'PennAction', 'make_penn_fixture',
            'MotionVideos', 'make_motion_fixture', 'RealWorld', 'real_root', 'real_available', 'real_world']
 
@@ -103,6 +103,14 @@ def crop_points(points: torch.Tensor, box, res: int, margin: float = 1.0) -> tor
     "Continuous points (…, 2) of the full image → continuous points of `square_crop`'s output (the frame [x0, x0 + s] → [0, res])."
     x0, y0, s = square_box(box, margin)
     return (points.float() - torch.tensor([x0, y0])) * (res / s)
+
+def resize_with_points(x: torch.Tensor,       # (C,H,W) image
+                       points: torch.Tensor,  # (..., 2) continuous pixel coordinates of `x`
+                       res: int) -> tuple:
+    "The whole image resized (anti-aliased) to (C, res, res) and its points in the new pixel frame."
+    H, W = x.shape[-2:]
+    y = F.interpolate(x[None].float(), size=(res, res), mode='bilinear', align_corners=False, antialias=True)[0]
+    return y, points.float() * torch.tensor([res / W, res / H])
 
 # %% ../../nbs/03a_data.real.ipynb 15
 CUB_PARTS = ('back', 'beak', 'belly', 'breast', 'crown', 'forehead', 'left eye', 'left leg', 'left wing', 'nape',
@@ -279,16 +287,15 @@ def _celeba_sample(self: CelebA, idx, split: str = 'train') -> dict:
     idx = check_indices(idx, len(files), f"CelebA {self.setting} {split}")
     ims, kps = [], []
     for i in idx:
-        f = files[i]; im = load_rgb(self.img_dir / f)
-        x = torch.from_numpy(np.asarray(im, dtype=np.float32) / 255).permute(2, 0, 1)
+        f = files[i]; x = load_image(self.img_dir / f)
         lm = torch.from_numpy(self.landmarks[f].reshape(5, 2)).float() + 0.5       # pixel index → continuous coordinate
         H, W = x.shape[-2:]
         if self.setting == 'aligned':
             box = (0., (H - W) / 2, float(W), float(W)) if H >= W else ((W - H) / 2, 0., float(H), float(H))
             ims.append(square_crop(x, box, self.res)); kps.append(crop_points(lm, box, self.res) - 0.5)
         else:
-            ims.append(F.interpolate(x[None], size=(self.res, self.res), mode='bilinear', align_corners=False, antialias=True)[0])
-            kps.append(lm * torch.tensor([self.res / W, self.res / H]) - 0.5)
+            y, kp = resize_with_points(x, lm, self.res)
+            ims.append(y); kps.append(kp - 0.5)
     kp = torch.stack(kps)
     return dict(image=torch.stack(ims).clamp(0, 1), keypoints=kp, visible=torch.ones(kp.shape[:2], dtype=torch.bool))
 
@@ -401,14 +408,6 @@ AFLW_LAYOUT = """aflw/   (Thewlis et al.'s AFLW subset, as IMM reads it)
   aflw_train_images.txt, aflw_test_images.txt      one crop path per line, relative to output/
   aflw_train_keypoints.mat, aflw_test_keypoints.mat  gt: (N, 5, 2) landmarks, pixel (x, y); hw: (N, 2) crop height, width
   output/<path>                                    the face crops"""
-
-def resize_with_points(x: torch.Tensor,       # (C,H,W) image
-                       points: torch.Tensor,  # (..., 2) continuous pixel coordinates of `x`
-                       res: int) -> tuple:
-    "The whole image resized (anti-aliased) to (C, res, res) and its points in the new pixel frame."
-    H, W = x.shape[-2:]
-    y = F.interpolate(x[None].float(), size=(res, res), mode='bilinear', align_corners=False, antialias=True)[0]
-    return y, points.float() * torch.tensor([res / W, res / H])
 
 class AFLW:
     "Unaligned AFLW face crops with MAFL's 5 landmarks: splits train, calib (= train, the regressor's fit) and test."
@@ -633,6 +632,7 @@ class DeepFashion:
         if int(rows[0][0]) != len(body): raise ValueError(f"{r / 'Eval' / 'list_eval_partition.txt'}: the count line says {rows[0][0]}, the file lists {len(body)}")
         view = lambda f: Path(f).stem.rsplit('_', 1)[-1]
         self.splits = {s: [(f, item) for f, item, st in body if st == tag and view(f) in self.views] for s, tag in self.SPLIT.items()}
+        self._pairs = {}
         if not self.splits['train']: raise ValueError(f"no training image of views {self.views} in {r / 'Eval' / 'list_eval_partition.txt'}")
         if check_images: self.check()
 
@@ -648,10 +648,12 @@ class DeepFashion:
         raise_missing(miss, 'DeepFashion file(s)', DEEPFASHION_LAYOUT)
 
     def item_pairs(self, split: str = 'train') -> list:
-        "All (i, j) positions of `split` with i ≠ j showing the same item."
-        by = {}
-        for k, (_, item) in enumerate(self.splits[check_choice('split', split, tuple(self.SPLIT))]): by.setdefault(item, []).append(k)
-        return [(i, j) for ks in by.values() for i in ks for j in ks if i != j]
+        "All (i, j) positions of `split` with i ≠ j showing the same item (built once per split: every pair batch reads it)."
+        if split not in self._pairs:
+            by = {}
+            for k, (_, item) in enumerate(self.splits[check_choice('split', split, tuple(self.SPLIT))]): by.setdefault(item, []).append(k)
+            self._pairs[split] = [(i, j) for ks in by.values() for i in ks for j in ks if i != j]
+        return self._pairs[split]
 
 def _square_resize(x: torch.Tensor, res: int, mode: str = 'bilinear', padding: str = 'border') -> torch.Tensor:
     "The square around the whole image or label map (C,H,W), resized to res: DeepFashion's 256×176 keeps head and feet."
@@ -739,6 +741,7 @@ class PennAction:
                 raise ValueError(f"{r / 'labels' / f'{v}.mat'}: expected x, y, visibility of shape ({n}, 13) for nframes = {n}, got {x.shape}, {y.shape}, {vis.shape}")
             self.labels[v] = dict(kp=np.stack([x, y], -1), vis=vis > 0, bbox=bb.reshape(-1, 4), action=action)
             keep = min(n, len(self.labels[v]['bbox'])); self.n_dropped += n - keep
+            self.labels[v]['n'] = keep                                  # frames kept (the pairs' range)
             by_split['train' if int(np.asarray(m['train']).ravel()[0]) == 1 else 'test'].append((v, keep))
         test_videos = by_split['test']
         vids = {'train': by_split['train'], 'calib': test_videos[0::2], 'test': test_videos[1::2]}
@@ -789,11 +792,10 @@ def _penn_frame_pairs(self: PennAction, idx, split: str = 'train',
     "Frame `idx` of `split` and another frame of the same video, as a pair batch (`image`/`image2`, …)."
     frames = self.frames[check_choice('split', split, ('train', 'calib', 'test'))]
     idx = check_indices(idx, len(frames), f"Penn Action {split}")
-    n_of = {}
-    for v, t in frames: n_of[v] = max(n_of.get(v, 0), t + 1)
     first = [frames[i] for i in idx]
     def other(v, t):
-        lo, hi = (0, n_of[v]) if max_gap is None else (max(0, t - max_gap), min(n_of[v], t + max_gap + 1))
+        n = self.labels[v]['n']
+        lo, hi = (0, n) if max_gap is None else (max(0, t - max_gap), min(n, t + max_gap + 1))
         return (v, lo + int(torch.randint(hi - lo, (1,), generator=generator)) if generator is not None else (lo + hi) // 2)
     second = [other(v, t) for v, t in first]
     a, b = _penn_batch(self, first), _penn_batch(self, second)
