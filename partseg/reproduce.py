@@ -24,9 +24,10 @@ __all__ = ['WORLD_SEED', 'REGISTRY', 'BASELINE_WORLDS', 'LIU_SETTINGS', 'LIU_ABL
            'BRAUN_SETTINGS', 'BRAUN_ABLATION_ROWS', 'BRAUN_LONG_STEPS', 'EVAL_SIZES', 'REAL_FOR', 'Experiment',
            'register_experiment', 'get_experiment', 'select', 'feeding', 'run_dir', 'real_key', 'data_label',
            'make_world', 'build', 'clear_run', 'stale_fields', 'stale_text', 'warn_if_stale', 'run_experiment',
-           'evaluate_run', 'nbs_dir', 'kernel_name', 'run_with_notebook', 'run_all', 'artifact_path', 'paper_notebooks',
-           'run_paper_notebooks', 'reproduce', 'collect', 'summarize', 'fmt_pm', 'md_table', 'write_table',
-           'write_report', 'segment_files', 'main']
+           'run_world', 'evaluate_run', 'nbs_dir', 'kernel_name', 'run_with_notebook', 'run_all', 'artifact_path',
+           'paper_notebooks', 'run_paper_notebooks', 'reproduce', 'collect', 'summarize', 'fmt_pm', 'md_table',
+           'write_table', 'is_real_run', 'split_real', 'real_keys', 'add_real_column', 'table_numbers', 'write_report',
+           'segment_files', 'main']
 
 # %% ../nbs/09_reproduce.ipynb 5
 WORLD_SEED = 0
@@ -395,18 +396,23 @@ def run_experiment(key: str, profile: str = 'quick', seed: int = 0,
     return metrics
 
 # %% ../nbs/09_reproduce.ipynb 41
-def evaluate_run(path: Path | str, device=None, write: bool = True) -> dict:
-    "Evaluate the checkpoint of a run directory on the world and profile recorded in its `config.json`."
+def run_world(path: Path | str, device=None):
+    "The world a run directory trained on (its `config.json`): the real data set it recorded, found as when it ran, or its synthetic world."
     path = Path(path)
     if not (path/'config.json').exists(): raise FileNotFoundError(f"{path} is not a run directory: expected {path/'config.json'}")
     from partseg.data.worlds import get_world
+    c = load_json(path/'config.json')
+    data = c['world'].get('data', '')
+    if data.startswith('real:'):   # not `make_world`: the data set may have appeared (or gone) since the run trained
+        from partseg.data.real import real_world
+        return real_world(data[len('real:'):], res=c['config']['res'])
+    return get_world(c['world']['name'], seed=c.get('world_seed', WORLD_SEED), device=get_device(device), **c['world']['config'])
+
+def evaluate_run(path: Path | str, device=None, write: bool = True) -> dict:
+    "Evaluate the checkpoint of a run directory on the world and profile recorded in its `config.json`."
+    path = Path(path); world = run_world(path, device)
     c = load_json(path/'config.json'); device = get_device(device)
     method = load_method(path, map_location=device)
-    data = c['world'].get('data', '')
-    if data.startswith('real:'):   # the run trained on a real data set: evaluate on it again (found as when it ran)
-        from partseg.data.real import real_world
-        world = real_world(data[len('real:'):], res=c['config']['res'])
-    else: world = get_world(c['world']['name'], seed=c.get('world_seed', WORLD_SEED), device=device, **c['world']['config'])
     e = c.get('experiment', {})
     m = _evaluate(method, world, c['profile'], device, e.get('protocols', ()), e.get('tags', {}).get('crf_sigmas', ()))
     if write: save_json({**(load_json(path/'metrics.json') if (path/'metrics.json').exists() else {}), **m}, path/'metrics.json')
@@ -582,6 +588,66 @@ def write_table(table: pd.DataFrame, numbers: pd.DataFrame, paper: str, artifact
     return p
 
 # %% ../nbs/09_reproduce.ipynb 57
+def is_real_run(df: pd.DataFrame) -> pd.Series:
+    "True for the finished runs of `df` (a `collect` frame) that trained on a real data set."
+    if 'data' not in df: return pd.Series(False, index=df.index)
+    return (df.status == 'ok') & df['data'].fillna('').astype(str).str.startswith('real:')
+
+def split_real(df: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    "`(synthetic, real)`: the runs of `df` on synthetic worlds (missing runs included, to be listed) and the finished runs on real data."
+    r = is_real_run(df)
+    return df[~r], df[r]
+
+def real_keys(df: pd.DataFrame) -> str:
+    "The real data sets of `df`'s runs (recorded, else configured for their experiments), 'none' when there is none."
+    keys = [d[len('real:'):] for d in df.loc[is_real_run(df), 'data']] if len(df) else []
+    keys += [real_key(get_experiment(k)) for k in df.experiment.unique() if k in REGISTRY] if 'experiment' in df else []
+    keys = [k for k in dict.fromkeys(keys) if k]
+    return ', '.join(keys) or 'none'
+
+def add_real_column(table: pd.DataFrame, runs: pd.DataFrame, metric: str, row: str = 'method', col: str | None = None,
+                    scale: float = 1., digits: int = 3, names: dict | None = None, key: str = 'method',
+                    settings: list | None = None, label: str | None = None) -> pd.DataFrame:
+    """`table` with a real-data column per setting (the values of `runs[col]`, or `settings`; one column when `col` is
+    None): mean ± std over seeds of `metric` × `scale` of the **real-data** runs in `runs` per `row` value (shown as
+    `names[row]` in the table's `key` column), `—` elsewhere; a cell names its data set when the column has several.
+    The header is `<setting or label> (ours, real: <data sets>)`; the column goes after the last column that starts
+    with the same `<setting or label> (` and says `(ours`, else before its first such column, else at the end."""
+    syn, real = split_real(runs)
+    names = names or {}
+    out = table.copy()
+    sts = list(settings) if settings is not None else (list(dict.fromkeys(runs[col])) if col else [None])
+    for st in sts:
+        sel = (lambda d: d[d[col] == st]) if col else (lambda d: d)
+        r, keys = sel(real), real_keys(sel(runs))
+        name = label if label is not None else st
+        head = (f'{name} ' if name is not None else '') + f'(ours, real: {keys})'
+        cells = {}
+        if len(r):
+            S = summarize(r, [row, 'data'], [metric])
+            for x in S.to_dict('records'):   # (metric names such as 'landmark_err@liu2021' are not attribute names)
+                m, s, n = x[f'{metric}_mean'] * scale, x[f'{metric}_std'] * scale, x['n_seeds']
+                cells[names.get(x[row], x[row])] = (fmt_pm(m, s if n > 1 else float('nan'), digits)
+                                                    + (f" [{x['data'][len('real:'):]}]" if ', ' in keys else ''))
+            new = [n for n in cells if n not in set(out[key])]
+            if new: out = pd.concat([out, pd.DataFrame({key: new})], ignore_index=True).fillna('—')
+        vals = out[key].map(lambda n: cells.get(n, '—'))
+        cs = [str(c) for c in out.columns]
+        mine = [i for i, c in enumerate(cs) if name is not None and (c == str(name) or c.startswith(f'{name} ('))]
+        ours = [i for i in mine if '(ours' in cs[i] or cs[i] == str(name)]
+        at = ours[-1] + 1 if ours else (mine[0] if mine else (max(i for i, c in enumerate(cs) if '(ours' in c) + 1
+                                                            if name is None and any('(ours' in c for c in cs) else len(cs)))
+        out.insert(at, head, vals)
+    return out
+
+def table_numbers(df: pd.DataFrame, by: list[str], metrics: list[str], profile: str, synthetic: str) -> pd.DataFrame:
+    "The CSV rows of a table: mean, std, n_seeds of `metrics` per `by` and per data (`synthetic` describes the synthetic runs; real runs say `real:<key>`)."
+    d = df.assign(data=np.where(is_real_run(df), df['data'] if 'data' in df else '', synthetic))
+    S = summarize(d, list(by) + ['data'], [m for m in metrics if m in d])
+    S.insert(0, 'profile', profile)
+    return S[['profile', 'data'] + [c for c in S.columns if c not in ('profile', 'data')]]
+
+# %% ../nbs/09_reproduce.ipynb 60
 def write_report(root: Path | None = None) -> Path:
     "Rebuild `figures/REPORT.md` from the artifacts present in `figures/`."
     root = Path(root or figures_dir()); lines = ['# partseg — reproduction report', '',
@@ -599,7 +665,7 @@ def write_report(root: Path | None = None) -> Path:
         lines.append('')
     p = root/'REPORT.md'; p.write_text('\n'.join(lines)); return p
 
-# %% ../nbs/09_reproduce.ipynb 60
+# %% ../nbs/09_reproduce.ipynb 63
 def _read_image(path: Path):
     from PIL import Image, UnidentifiedImageError
     if not path.exists(): raise FileNotFoundError(f"{path}: no such file")
@@ -629,7 +695,7 @@ def segment_files(checkpoint: Path | str, images: list, out: Path | str, device=
                     save_overlay_png(x[0].cpu(), labels, out/f'{p.stem}_overlay.png', n=method.n_parts + 1)]
     return written, skipped
 
-# %% ../nbs/09_reproduce.ipynb 62
+# %% ../nbs/09_reproduce.ipynb 65
 def _parse_set(items: list[str]) -> dict:
     "Parse `k=v` overrides; values are python literals when they parse as one, else strings."
     out = {}
@@ -640,7 +706,7 @@ def _parse_set(items: list[str]) -> dict:
         except (ValueError, SyntaxError): out[k] = v
     return out
 
-# %% ../nbs/09_reproduce.ipynb 64
+# %% ../nbs/09_reproduce.ipynb 67
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog='partseg', description='Reproducible unsupervised part segmentation (five papers, one synthetic benchmark).')
     sub = p.add_subparsers(dest='cmd', required=True)
@@ -662,7 +728,7 @@ def _parser() -> argparse.ArgumentParser:
     for a in (t, e, r, s): a.add_argument('--device', default=None, help="'cpu', 'cuda', ... (default: best available)")
     return p
 
-# %% ../nbs/09_reproduce.ipynb 65
+# %% ../nbs/09_reproduce.ipynb 68
 def _cmd_train(a) -> int:
     if a.experiment is None:
         if not (a.method and a.world): raise ValueError("train takes an EXPERIMENT key, or --method and --world")
@@ -692,7 +758,7 @@ def _cmd_list(a) -> int:
             print(f"{e.key:45s} {e.method:14s} {e.world:8s} {wov:18s} seeds {list(e.seeds)}")
     return 0
 
-# %% ../nbs/09_reproduce.ipynb 66
+# %% ../nbs/09_reproduce.ipynb 69
 def main(argv: list[str] | None = None) -> int:
     "The `partseg` command line; returns the exit status."
     a = _parser().parse_args(argv)

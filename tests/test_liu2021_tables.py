@@ -1,5 +1,5 @@
 """liu2021's reproduction: registry, the paper's own landmark protocol beside ours, and the table notebooks on partial runs."""
-import subprocess, sys
+import json, subprocess, sys
 from partseg.reproduce import feeding, get_experiment, select, collect, run_dir
 from partseg.reported import reported
 
@@ -39,3 +39,34 @@ def test_tables_notebooks_on_partial_runs(root):
     assert 'K=8 (wild CelebA, paper)' in t1 and '12.26' in t1 and 'Finding:' in t1
     assert 'Missing runs (' in t1 and 'liu2021/faces-wild-K4-full seed 0' in t1
     assert 'missing runs: liu2021/faces-wild-K8-wo-rec' in (out/'Fig_3.md').read_text()
+
+def md_rows(path):
+    "The first markdown table of an artifact as {first cell: {column: cell}}."
+    lines = [l for l in path.read_text().splitlines() if l.startswith('|')]
+    cols = [c.strip() for c in lines[0].strip('|').split('|')]
+    return {r[0]: dict(zip(cols, r)) for r in ([c.strip() for c in l.strip('|').split('|')] for l in lines[2:])}
+
+def test_real_data_column_is_filled_only_from_real_runs(root):
+    """The table side of issue 9: a run whose metrics.json records a real data set moves from the synthetic `(ours)`
+    column to `(ours, real: <key>)`; no synthetic run ever fills the real column. (The data side, that `paper` runs
+    on a data root record `real:<key>`, is tested in test_real.py; here the smoke run is relabelled as such a run.)"""
+    import papermill as pm
+    from partseg.reproduce import nbs_dir, kernel_name
+    r = subprocess.run([sys.executable, '-m', 'partseg', 'reproduce', '--profile', 'smoke', '--only', 'liu2021/faces-wild-K8-full',
+                        '--no-notebook', '--no-figures'], capture_output=True, text=True, timeout=900)
+    assert r.returncode == 0, r.stdout + r.stderr
+    out = root/'runs/smoke/figures/liu2021'
+    def tables():
+        pm.execute_notebook(str(nbs_dir()/'paper/liu2021_tables.ipynb'), str(root/'tables.ipynb'), cwd=str(root),
+                            parameters=dict(profile='smoke', root=str(root)), progress_bar=False, kernel_name=kernel_name())
+        return md_rows(out/'Tab_1.md')['liu2021']
+    syn = tables()
+    assert syn['K=8 (ours)'] != '—' and syn['K=8 (ours, real: celeba-wild)'] == '—' and syn['K=4 (ours, real: celeba-wild)'] == '—'
+    for s in (0, 1):   # both seeds, as if trained on wild CelebA (summarize refuses a row that mixes the two)
+        m = run_dir('liu2021/faces-wild-K8-full', 'smoke', s)/'metrics.json'
+        m.write_text(json.dumps({**json.loads(m.read_text()), 'data': 'real:celeba-wild'}))
+    real = tables()
+    assert real['K=8 (ours, real: celeba-wild)'] == syn['K=8 (ours)'] and real.get('K=8 (ours)', '—') == '—'   # no synthetic run left
+    text = (out/'Tab_1.md').read_text()
+    assert '`real:celeba-wild` × 2' in text and 'real data set(s) among the runs' in text
+    assert 'real:celeba-wild,liu2021,K=8' in (out/'Tab_1.csv').read_text()

@@ -176,3 +176,18 @@ def test_table_headers_list_the_data_each_run_used(monkeypatch, tmp_path):
     assert '`real:cub` × 1' in text and '`synthetic:birds` × 1' in text and '1 real data set(s) among the runs (real:cub)' in text
     p = R.write_table(t, t, 'test', 'Tab_x', 'smoke', 'a table', 'synthetic birds', runs=runs.iloc[:1])
     assert 'real data set(s)' not in p.read_text()
+
+def test_run_world_reopens_what_the_run_recorded(tmp_path, monkeypatch):
+    "A run's own world: its recorded real data set (not whatever make_world would pick today), or its synthetic world."
+    import json
+    from partseg.reproduce import run_world, data_label
+    from partseg.data.real import make_cub_fixture
+    monkeypatch.setenv('PARTSEG_DATA', str(tmp_path/'data'))
+    make_cub_fixture(tmp_path/'data', n=8)
+    (tmp_path/'real').mkdir(); (tmp_path/'syn').mkdir()
+    (tmp_path/'real/config.json').write_text(json.dumps(dict(world=dict(name='cub', data='real:cub', config={}), config=dict(res=32))))
+    (tmp_path/'syn/config.json').write_text(json.dumps(dict(world=dict(name='birds', data='synthetic:birds', config=dict(res=32)), config=dict(res=32))))
+    assert data_label(run_world(tmp_path/'real')) == 'real:cub' and run_world(tmp_path/'real').sample([0], 'test')['image'].shape[-1] == 32
+    assert data_label(run_world(tmp_path/'syn')) == 'synthetic:birds'
+    try: run_world(tmp_path); raise AssertionError('no error')
+    except FileNotFoundError as e: assert 'config.json' in str(e)
