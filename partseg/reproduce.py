@@ -613,7 +613,7 @@ def add_real_column(table: pd.DataFrame, runs: pd.DataFrame, metric: str, row: s
     `names[row]` in the table's `key` column), `—` elsewhere; a cell names its data set when the column has several.
     The header is `<setting or label> (ours, real: <data sets>)`; the column goes after the last column that starts
     with the same `<setting or label> (` and says `(ours`, else before its first such column, else at the end."""
-    syn, real = split_real(runs)
+    real = split_real(runs)[1]
     names = names or {}
     out = table.copy()
     sts = list(settings) if settings is not None else (list(dict.fromkeys(runs[col])) if col else [None])
@@ -629,14 +629,14 @@ def add_real_column(table: pd.DataFrame, runs: pd.DataFrame, metric: str, row: s
                 m, s, n = x[f'{metric}_mean'] * scale, x[f'{metric}_std'] * scale, x['n_seeds']
                 cells[names.get(x[row], x[row])] = (fmt_pm(m, s if n > 1 else float('nan'), digits)
                                                     + (f" [{x['data'][len('real:'):]}]" if ', ' in keys else ''))
-            new = [n for n in cells if n not in set(out[key])]
-            if new: out = pd.concat([out, pd.DataFrame({key: new})], ignore_index=True).fillna('—')
+            new = [n for n in cells if n not in set(out[key])]   # a row that only real runs have: '—' in every other column
+            if new: out = pd.concat([out, pd.DataFrame({c: new if c == key else ['—'] * len(new) for c in out.columns})], ignore_index=True)
         vals = out[key].map(lambda n: cells.get(n, '—'))
         cs = [str(c) for c in out.columns]
-        mine = [i for i, c in enumerate(cs) if name is not None and (c == str(name) or c.startswith(f'{name} ('))]
-        ours = [i for i in mine if '(ours' in cs[i] or cs[i] == str(name)]
-        at = ours[-1] + 1 if ours else (mine[0] if mine else (max(i for i, c in enumerate(cs) if '(ours' in c) + 1
-                                                            if name is None and any('(ours' in c for c in cs) else len(cs)))
+        if name is None: mine = []
+        else: mine = [i for i, c in enumerate(cs) if c == str(name) or c.startswith(f'{name} (')]   # this setting's columns
+        ours = [i for i in (mine if name is not None else range(len(cs))) if '(ours' in cs[i] or cs[i] == str(name)]
+        at = ours[-1] + 1 if ours else (mine[0] if mine else len(cs))
         out.insert(at, head, vals)
     return out
 
