@@ -297,10 +297,9 @@ REAL_FOR = {   # (paper, world, world overrides) -> real data set (a key of part
     ('ganseg2022', 'faces', (('placement', 'wild'),)): 'celeba-wild', ('ganseg2022', 'faces', ()): 'celeba-aligned',
     ('ganseg2022', 'birds', ()): 'cub', ('ganseg2022', 'puppets', ()): 'taichi',
     ('siarohin2020', 'faces', ()): 'voxceleb', ('siarohin2020', 'puppets', ()): 'taichi',
-    ('braun2020', 'birds', ()): 'cub',
-    # not yet: esser2019 (its evaluation reads the synthetic worlds' `triplets`) and braun2020 on puppets (its
-    # evaluation draws `frame_pairs` by test image, which DeepFashion's item pairs do not index): both would train on
-    # DeepFashion and then fail to evaluate, so their `paper` runs stay synthetic until their evaluations read real pairs.
+    ('braun2020', 'birds', ()): 'cub', ('braun2020', 'puppets', ()): 'deepfashion',   # Tables 1-2 (and Fig. 16's pictures)
+    # esser2019 is not mapped: its Fig. 7 is on synthetic sprites in the paper too (ground-truth triplets), and the
+    # same runs feed its Table 1, so they stay synthetic.
 }
 
 def real_key(exp: Experiment) -> str | None:
@@ -315,11 +314,12 @@ def data_label(world) -> str:
     return f"real:{world.key}" if hasattr(world, 'key') and hasattr(world, 'splits') else f"synthetic:{world.name}"
 
 # %% ../nbs/09_reproduce.ipynb 35
-def make_world(exp: Experiment, profile: str, device=None):
+def make_world(exp: Experiment, profile: str, device=None,
+               real: bool = True): # False: the synthetic world even where `paper` would open a real data set
     "The world a run of `exp` trains and is evaluated on: in `paper`, its real data set when configured; else its synthetic world, at the profile's resolution."
     from partseg.data.worlds import get_world
     res = exp.config(profile).res
-    if profile == 'paper' and real_key(exp) is not None:
+    if real and profile == 'paper' and real_key(exp) is not None:
         from partseg.data.real import real_available, real_world
         if real_available(real_key(exp)): return real_world(real_key(exp), res=res)
     return get_world(exp.world, seed=WORLD_SEED, device=device, **{'res': res, **exp.world_overrides})

@@ -161,7 +161,8 @@ def test_paper_profile_switches_to_a_configured_real_data_set_and_records_it(tmp
     method, w, src = build(e, 'paper', 0, 'cpu')
     m = _evaluate(method, w, 'paper', 'cpu')                   # calib / test clamp to the fixture's 4 + 4 images
     assert math.isfinite(m['landmark_err']) and math.isfinite(m['fg_iou'])
-    assert real_key(get_experiment('braun2020/puppets-full')) is None          # its evaluation does not read item pairs yet
+    assert real_key(get_experiment('braun2020/puppets-full')) == 'deepfashion'      # Table 1's data set
+    assert real_key(get_experiment('esser2019/puppets-adaptive')) is None       # Fig. 7 needs ground-truth triplets
     assert real_key(get_experiment('braun2020/birds-full')) == 'cub'
 
 def test_table_headers_list_the_data_each_run_used(monkeypatch, tmp_path):
@@ -191,3 +192,20 @@ def test_run_world_reopens_what_the_run_recorded(tmp_path, monkeypatch):
     assert data_label(run_world(tmp_path/'syn')) == 'synthetic:birds'
     try: run_world(tmp_path); raise AssertionError('no error')
     except FileNotFoundError as e: assert 'config.json' in str(e)
+
+def test_braun2020_puppets_train_and_evaluate_on_deepfashion(tmp_path, monkeypatch):
+    "In `paper` with DeepFashion present, braun2020's puppets runs and their keypoint + CRF rows train on same-item pairs and evaluate there."
+    import math
+    from partseg.reproduce import build, _evaluate, get_experiment, data_label
+    from partseg.data.real import make_deepfashion_fixture
+    monkeypatch.setenv('PARTSEG_DATA', str(tmp_path))
+    make_deepfashion_fixture(tmp_path)
+    for key in ('braun2020/puppets-full', 'baselines/lorenz2019-puppets-K25'):
+        e = get_experiment(key)
+        method, w, src = build(e, 'paper', 0, 'cpu')
+        assert data_label(w) == 'real:deepfashion' and src.n_items == (2 if method.pairing == 'video' else 3)   # item pairs, or images
+        b = src(0); assert b['image'].shape == b['image2'].shape and b['image'].shape[-1] == e.config('paper').res
+        m = _evaluate(method, w, 'paper', 'cpu', e.protocols, e.tags.get('crf_sigmas', ()))
+        assert math.isfinite(m['part_iou_calibrated']) and m['n_test'] == 1 and 'landmark_err' not in m   # no keypoints
+        if key.startswith('braun2020'): assert m['n_pairs_test'] == 0 and math.isnan(m['rec_test'])   # no gallery pair
+        else: assert math.isfinite(m['part_iou_crf'])

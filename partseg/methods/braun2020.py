@@ -322,12 +322,16 @@ def braun_transfer(model: Braun2020):
 # %% ../../nbs/21_methods.braun2020.ipynb 39
 @torch.no_grad()
 def _diagnostics(self: Braun2020, world, n: int = 256, device='cpu', batch_size: int = 64) -> dict:
-    "parts_used, label_noise, layout_agreement on `n` test images; rec_test and kl_test on `n` test pairs of the model's pairing."
+    "parts_used, label_noise, layout_agreement on `n` test images; rec_test and kl_test on test pairs of the model's pairing (`n_pairs_test` of them)."
     from partseg.data.pairs import tps_pair
+    video = self.pairing == 'video'
+    # a real data set has as many test pairs as it has (DeepFashion: two images of one item in the gallery), maybe none
+    n_pairs = min(n, world.n_items('video', 'test')) if video and hasattr(world, 'n_items') else n
+    m = n_pairs or n   # images: the pairs' first images, or plain test images when there is no test pair at all
     pu, ln, rec, kl, labs = [], [], [], [], []
-    for i in range(0, n, batch_size):
-        idx = list(range(i, min(n, i + batch_size)))
-        b = (world.frame_pairs(idx, 'test', max_gap=self.cfg.video_max_gap) if self.pairing == 'video'
+    for i in range(0, m, batch_size):
+        idx = list(range(i, min(m, i + batch_size)))
+        b = (world.frame_pairs(idx, 'test', max_gap=self.cfg.video_max_gap) if video and n_pairs
              else tps_pair(world.sample(idx, 'test'), self.pair_config(), torch.Generator().manual_seed(i)))
         x1, x2 = b['image'].to(device), b['image2'].to(device)
         mu, lv = self.encode_shape(torch.cat([x1, x2])); p = self.part_logits(mu).softmax(1)   # x1's half is `segment(x1)`
@@ -335,12 +339,13 @@ def _diagnostics(self: Braun2020, world, n: int = 256, device='cpu', batch_size:
         share = F.one_hot(lab, self.cfg.n_parts).float().mean((1, 2))
         pu.append((share >= 0.01).float().sum(1).cpu())
         ln.append((((lab[:, :, 1:] != lab[:, :, :-1]).float().mean((1, 2)) + (lab[:, 1:] != lab[:, :-1]).float().mean((1, 2))) / 2).cpu())
-        xh = self.generate(self.part_appearances(x2, p[len(x1):]), p[:len(x1)])
-        rec.append((xh - x1).pow(2).flatten(1).sum(1).cpu()); kl.append(torch.full((len(x1),), float(gaussian_kl(mu[:len(x1)], lv[:len(x1)]))))
-    cat = lambda v: float(torch.cat(v).mean())
+        if n_pairs:
+            xh = self.generate(self.part_appearances(x2, p[len(x1):]), p[:len(x1)])
+            rec.append((xh - x1).pow(2).flatten(1).sum(1).cpu()); kl.append(torch.full((len(x1),), float(gaussian_kl(mu[:len(x1)], lv[:len(x1)]))))
+    cat = lambda v: float(torch.cat(v).mean()) if v else float('nan')
     labs = torch.cat(labs)
     same = float((labs == labs.mode(0).values).float().mean())   # 1.0: the same segmentation for every image
-    return dict(parts_used=cat(pu), label_noise=cat(ln), rec_test=cat(rec), kl_test=cat(kl), layout_agreement=same)
+    return dict(parts_used=cat(pu), label_noise=cat(ln), rec_test=cat(rec), kl_test=cat(kl), layout_agreement=same, n_pairs_test=n_pairs)
 
 def _evaluate_world(self: Braun2020, world, n_calib: int = 256, n_test: int = 256, device=None) -> dict:
     "`partseg.metrics.evaluate` (part IoU calibrated as in Fig. 8, ...) and `diagnostics`; γ and λ of the MI constraint."
@@ -351,7 +356,7 @@ def _evaluate_world(self: Braun2020, world, n_calib: int = 256, n_test: int = 25
 
 Braun2020.diagnostics, Braun2020.evaluate_world = _diagnostics, _evaluate_world
 
-# %% ../../nbs/21_methods.braun2020.ipynb 42
+# %% ../../nbs/21_methods.braun2020.ipynb 44
 def group_parts(mapping: list, # group name per channel of `segment` (channel 0 = the empty background), e.g. a run's `part_mapping`
                 groups) -> list[int]: # group names whose parts to select
     "Part indices (0 … N−1, as `transfer` takes them) that the calibration mapped to any of `groups`."
