@@ -52,7 +52,8 @@ def main():
                   f"{r['cls_s']:.4f} s | {r['data_s']:.3f} s | {r['rss_mib']:.0f} MiB | {r['steps']} | "
                   f"{est / 60:.0f} min ({est / 3600:.1f} h) |")
     md += ['', 'The `quick` profile runs 9 experiments (`partseg list experiments | grep esser2019`): 6 with the marginal decoders '
-           '(Table 1\'s five rows and birds) and 3 without (bvae, posesup, faces).']
+           '(Table 1\'s five rows and birds) and 3 without (bvae, posesup, faces). The list has 5 more, `esser2019/deepfashion-*`: '
+           'real-only, they run in `paper` with DeepFashion present and are skipped in `quick`.']
     # the measured cost of the last `partseg reproduce --profile quick --only esser2019` on this checkout, if it exists
     runs = sorted((Path(__file__).parent.parent / 'runs' / 'quick' / 'esser2019').glob('*/seed0/metrics.json'))
     if runs:

@@ -19,15 +19,15 @@ from .train import fit, load_method, load_checkpoint
 
 # %% auto 0
 __all__ = ['WORLD_SEED', 'REGISTRY', 'BASELINE_WORLDS', 'LIU_SETTINGS', 'LIU_ABLATIONS', 'LIU_SEEDS', 'SIAROHIN_SETTINGS',
-           'SIAROHIN_KS', 'ESSER_VARIANTS', 'ESSER_WORLD', 'GANSEG_SETTINGS', 'GANSEG_SHORT', 'GANSEG_FIXED_SIGMA',
-           'GANSEG_ABLATIONS', 'BASELINE_SETTINGS', 'BRAUN_CRF_SIGMAS', 'BASELINE_RUNS', 'BASELINE_VARIANTS',
-           'BRAUN_SETTINGS', 'BRAUN_ABLATION_ROWS', 'BRAUN_LONG_STEPS', 'EVAL_SIZES', 'REAL_FOR', 'Experiment',
-           'register_experiment', 'get_experiment', 'select', 'feeding', 'run_dir', 'real_key', 'data_label',
-           'make_world', 'build', 'clear_run', 'stale_fields', 'stale_text', 'warn_if_stale', 'run_experiment',
-           'run_world', 'evaluate_run', 'nbs_dir', 'kernel_name', 'run_with_notebook', 'run_all', 'artifact_path',
-           'paper_notebooks', 'run_paper_notebooks', 'reproduce', 'collect', 'summarize', 'fmt_pm', 'md_table',
-           'write_table', 'is_real_run', 'split_real', 'real_keys', 'add_real_column', 'table_numbers', 'write_report',
-           'segment_files', 'main']
+           'SIAROHIN_KS', 'ESSER_VARIANTS', 'ESSER_WORLD', 'ESSER_REAL', 'GANSEG_SETTINGS', 'GANSEG_SHORT',
+           'GANSEG_FIXED_SIGMA', 'GANSEG_ABLATIONS', 'BASELINE_SETTINGS', 'BRAUN_CRF_SIGMAS', 'BASELINE_RUNS',
+           'BASELINE_VARIANTS', 'BRAUN_SETTINGS', 'BRAUN_ABLATION_ROWS', 'BRAUN_LONG_STEPS', 'EVAL_SIZES', 'REAL_FOR',
+           'Experiment', 'register_experiment', 'get_experiment', 'select', 'feeding', 'run_dir', 'real_key',
+           'data_label', 'make_world', 'not_runnable', 'build', 'clear_run', 'stale_fields', 'stale_text',
+           'warn_if_stale', 'run_experiment', 'run_world', 'evaluate_run', 'nbs_dir', 'kernel_name',
+           'run_with_notebook', 'run_all', 'artifact_path', 'paper_notebooks', 'run_paper_notebooks', 'reproduce',
+           'collect', 'summarize', 'fmt_pm', 'md_table', 'write_table', 'is_real_run', 'split_real', 'real_keys',
+           'add_real_column', 'table_numbers', 'write_report', 'segment_files', 'main']
 
 # %% ../nbs/09_reproduce.ipynb 5
 WORLD_SEED = 0
@@ -148,6 +148,7 @@ _register_siarohin2020()
 ESSER_VARIANTS = ('variational', 'adversarial', 'equal', 'fixed', 'adaptive', 'bvae', 'posesup')
 
 ESSER_WORLD = {}  # world overrides of every esser2019 experiment (none: see above)
+ESSER_REAL = {'deepfashion': ('variational', 'adversarial', 'equal', 'fixed', 'adaptive')}   # real-only runs: Table 1's rows
 
 def _register_esser2019():
     from partseg.methods.esser2019 import VARIANTS
@@ -161,6 +162,10 @@ def _register_esser2019():
         ov = dict(marginals=False) if w == 'faces' else {}   # Fig. 2 shows transfers only; Fig. 5 (birds) the marginals
         register_experiment(Experiment(f'esser2019/{w}-adaptive', 'esser2019', 'figures', 'esser2019', w, ov, ESSER_WORLD,
                                        seeds=(0,), tags=dict(setting=w, variant='adaptive')))
+    for data, variants in ESSER_REAL.items():   # `puppets` is only the world whose config (resolution) they share
+        for v in variants:
+            register_experiment(Experiment(f'esser2019/{data}-{v}', 'esser2019', 'tables', 'esser2019', 'puppets', dict(VARIANTS[v]),
+                                           ESSER_WORLD, seeds=(0,), tags=dict(setting=data, variant=v, real=data, real_only=True)))
 
 _register_esser2019()
 
@@ -324,9 +329,20 @@ def make_world(exp: Experiment, profile: str, device=None,
         if real_available(real_key(exp)): return real_world(real_key(exp), res=res)
     return get_world(exp.world, seed=WORLD_SEED, device=device, **{'res': res, **exp.world_overrides})
 
+def not_runnable(exp: Experiment, profile: str) -> str | None:
+    "Why a real-only experiment (`tags['real_only']`) cannot run in `profile` here; None when it can (or is not real-only)."
+    if not exp.tags.get('real_only'): return None
+    from partseg.data.real import real_available, REAL_DATASETS
+    k = real_key(exp)
+    if profile != 'paper': return f"{exp.key} trains on real data only ({k}): it runs in the `paper` profile"
+    if not real_available(k): return (f"{exp.key} trains on real data only: {k} is not under $PARTSEG_DATA "
+                                      f"(expected $PARTSEG_DATA/{REAL_DATASETS[k][0]}/; see partseg.data.real)")
+    return None
+
 def build(exp: Experiment, profile: str, seed: int, device=None):
-    "The method (seeded by `seed`), its world and its training batch source for one run."
+    "The method (seeded by `seed`), its world and its training batch source for one run (a real-only experiment without its data: ValueError)."
     from partseg.data.pairs import make_source
+    if (why := not_runnable(exp, profile)): raise ValueError(why)
     cfg = exp.config(profile)
     seed_everything(seed)
     method = get_method(exp.method)(cfg)
@@ -380,6 +396,7 @@ def run_experiment(key: str, profile: str = 'quick', seed: int = 0,
                    device=None, progress: bool = True, ckpt_every: int = 250) -> dict:
     "Train and evaluate one run; returns its metrics (read from disk when the run is finished)."
     exp = get_experiment(key); d = run_dir(key, profile, seed); device = get_device(device)
+    if (why := not_runnable(exp, profile)): raise ValueError(why)   # before `force` deletes anything
     if force: clear_run(d)
     if (d/'metrics.json').exists():
         warn_if_stale(d, exp.config(profile))
@@ -463,6 +480,9 @@ def _run_one(args):
 def run_all(exps: list[Experiment], profile: str, jobs: int = 1, force: bool = False, device=None,
             notebook: bool = True, log=print) -> list[tuple]:
     "Run every `(experiment, seed)` of `exps` that is not finished; returns `(key, seed, error or None, seconds)` per run."
+    skip = {e.key: why for e in exps if (why := not_runnable(e, profile))}   # real-only runs without their data: said, not faked
+    for why in skip.values(): log(f"  skipped: {why}")
+    exps = [e for e in exps if e.key not in skip]
     todo = [(e.key, profile, s, force, device, notebook, max(1, (os.cpu_count() or 1) // jobs) if jobs > 1 else 0)
             for e in exps for s in e.seeds if force or not (run_dir(e.key, profile, s)/'metrics.json').exists()]
     log(f"{len(todo)} run(s) to do, {sum(len(e.seeds) for e in exps) - len(todo)} already finished")
@@ -480,7 +500,7 @@ def run_all(exps: list[Experiment], profile: str, jobs: int = 1, force: bool = F
             results.append((key, seed, err, sec))
     return results
 
-# %% ../nbs/09_reproduce.ipynb 47
+# %% ../nbs/09_reproduce.ipynb 48
 def artifact_path(paper: str, artifact: str, profile: str, ext: str) -> Path:
     "Where a paper notebook writes artifact `artifact` of `paper` for `profile`."
     check_choice('profile', profile, PROFILES)
@@ -489,7 +509,7 @@ def artifact_path(paper: str, artifact: str, profile: str, ext: str) -> Path:
     p = base/paper/f'{artifact}{suffix}.{ext}'; p.parent.mkdir(parents=True, exist_ok=True)
     return p
 
-# %% ../nbs/09_reproduce.ipynb 48
+# %% ../nbs/09_reproduce.ipynb 49
 def paper_notebooks(only: str | None = None) -> list[Path]:
     "The `nbs/paper/*.ipynb` of the paper `only` (file names start with the paper key), or all."
     nbs = sorted(p for p in (nbs_dir()/'paper').glob('*.ipynb') if not p.name.startswith('_'))
@@ -510,7 +530,7 @@ def run_paper_notebooks(only: str | None, profile: str, log=print) -> list[tuple
             log(f"  FAILED {nb.name}: {out[-1][1]} (executed notebook: {dest})")
     return out
 
-# %% ../nbs/09_reproduce.ipynb 49
+# %% ../nbs/09_reproduce.ipynb 50
 def reproduce(profile: str = 'quick', only: str | None = None, jobs: int = 1, force: bool = False, device=None,
               notebook: bool = True, figures: bool = True, log=print) -> bool:
     "Run what is missing for the selected experiments, then rebuild their artifacts; True if all succeeded."
@@ -528,7 +548,7 @@ def reproduce(profile: str = 'quick', only: str | None = None, jobs: int = 1, fo
         f"{len(nbs) - sum(1 for n in nbs if n[1])} notebook(s) succeeded, {sum(1 for n in nbs if n[1])} failed")
     return not failed
 
-# %% ../nbs/09_reproduce.ipynb 51
+# %% ../nbs/09_reproduce.ipynb 52
 def collect(exps: list[Experiment], profile: str) -> pd.DataFrame:
     "One row per `(experiment, seed)`: the experiment's fields, `status`, the device it ran on, and every metric of its run."
     rows = []
@@ -555,7 +575,7 @@ def summarize(df: pd.DataFrame, by: list[str], metrics: list[str]) -> pd.DataFra
     out = g.mean().add_suffix('_mean').join(g.std(ddof=0).add_suffix('_std')).join(g.size().rename('n_seeds'))
     return out.reset_index()
 
-# %% ../nbs/09_reproduce.ipynb 53
+# %% ../nbs/09_reproduce.ipynb 54
 def fmt_pm(mean: float, std: float, digits: int = 3) -> str:
     "'mean ± std' (or '—' for a missing value)."
     if mean is None or (isinstance(mean, float) and math.isnan(mean)): return '—'
@@ -568,7 +588,7 @@ def md_table(df: pd.DataFrame) -> str:
     lines += ['| ' + ' | '.join(str(v) for v in row) + ' |' for row in df.itertuples(index=False)]
     return '\n'.join(lines)
 
-# %% ../nbs/09_reproduce.ipynb 55
+# %% ../nbs/09_reproduce.ipynb 56
 def write_table(table: pd.DataFrame, numbers: pd.DataFrame, paper: str, artifact: str, profile: str,
                 title: str, data: str, notes: str = '', runs: pd.DataFrame | None = None) -> Path:
     "Write `numbers` to `<artifact>.csv` and `table` as markdown to `<artifact>.md` under a provenance header."
@@ -587,7 +607,7 @@ def write_table(table: pd.DataFrame, numbers: pd.DataFrame, paper: str, artifact
     p.write_text('\n'.join(head) + md_table(table) + '\n' + (f"\n{notes.strip()}\n" if notes else ''))
     return p
 
-# %% ../nbs/09_reproduce.ipynb 57
+# %% ../nbs/09_reproduce.ipynb 58
 def is_real_run(df: pd.DataFrame) -> pd.Series:
     "True for the finished runs of `df` (a `collect` frame) that trained on a real data set."
     if 'data' not in df: return pd.Series(False, index=df.index)
@@ -647,7 +667,7 @@ def table_numbers(df: pd.DataFrame, by: list[str], metrics: list[str], profile: 
     S.insert(0, 'profile', profile)
     return S[['profile', 'data'] + [c for c in S.columns if c not in ('profile', 'data')]]
 
-# %% ../nbs/09_reproduce.ipynb 60
+# %% ../nbs/09_reproduce.ipynb 61
 def write_report(root: Path | None = None) -> Path:
     "Rebuild `figures/REPORT.md` from the artifacts present in `figures/`."
     root = Path(root or figures_dir()); lines = ['# partseg — reproduction report', '',
@@ -665,7 +685,7 @@ def write_report(root: Path | None = None) -> Path:
         lines.append('')
     p = root/'REPORT.md'; p.write_text('\n'.join(lines)); return p
 
-# %% ../nbs/09_reproduce.ipynb 63
+# %% ../nbs/09_reproduce.ipynb 64
 def _read_image(path: Path):
     from PIL import Image, UnidentifiedImageError
     if not path.exists(): raise FileNotFoundError(f"{path}: no such file")
@@ -695,7 +715,7 @@ def segment_files(checkpoint: Path | str, images: list, out: Path | str, device=
                     save_overlay_png(x[0].cpu(), labels, out/f'{p.stem}_overlay.png', n=method.n_parts + 1)]
     return written, skipped
 
-# %% ../nbs/09_reproduce.ipynb 65
+# %% ../nbs/09_reproduce.ipynb 66
 def _parse_set(items: list[str]) -> dict:
     "Parse `k=v` overrides; values are python literals when they parse as one, else strings."
     out = {}
@@ -706,7 +726,7 @@ def _parse_set(items: list[str]) -> dict:
         except (ValueError, SyntaxError): out[k] = v
     return out
 
-# %% ../nbs/09_reproduce.ipynb 67
+# %% ../nbs/09_reproduce.ipynb 68
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog='partseg', description='Reproducible unsupervised part segmentation (five papers, one synthetic benchmark).')
     sub = p.add_subparsers(dest='cmd', required=True)
@@ -728,7 +748,7 @@ def _parser() -> argparse.ArgumentParser:
     for a in (t, e, r, s): a.add_argument('--device', default=None, help="'cpu', 'cuda', ... (default: best available)")
     return p
 
-# %% ../nbs/09_reproduce.ipynb 68
+# %% ../nbs/09_reproduce.ipynb 69
 def _cmd_train(a) -> int:
     if a.experiment is None:
         if not (a.method and a.world): raise ValueError("train takes an EXPERIMENT key, or --method and --world")
@@ -758,7 +778,7 @@ def _cmd_list(a) -> int:
             print(f"{e.key:45s} {e.method:14s} {e.world:8s} {wov:18s} seeds {list(e.seeds)}")
     return 0
 
-# %% ../nbs/09_reproduce.ipynb 69
+# %% ../nbs/09_reproduce.ipynb 70
 def main(argv: list[str] | None = None) -> int:
     "The `partseg` command line; returns the exit status."
     a = _parser().parse_args(argv)

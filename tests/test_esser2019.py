@@ -30,7 +30,7 @@ def test_resume_keeps_gamma_and_lambda(tmp_path):
     assert math.isclose(float(a.mi.gamma), float(b2.mi.gamma), rel_tol=1e-4, abs_tol=1e-6)
 
 def test_cli_run_writes_the_table_1_and_fig_7_metrics(root, capsys):
-    assert len(select('esser2019')) == 9
+    assert len(select('esser2019')) == 14
     assert main(['train', 'esser2019/puppets-adaptive', '--profile', 'smoke', '--no-notebook']) == 0
     d = run_dir('esser2019/puppets-adaptive', 'smoke', 0)
     m = json.loads((d/'metrics.json').read_text())

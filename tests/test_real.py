@@ -209,3 +209,36 @@ def test_braun2020_puppets_train_and_evaluate_on_deepfashion(tmp_path, monkeypat
         assert math.isfinite(m['part_iou_calibrated']) and m['n_test'] == 1 and 'landmark_err' not in m   # no keypoints
         if key.startswith('braun2020'): assert m['n_pairs_test'] == 0 and math.isnan(m['rec_test'])   # no gallery pair
         else: assert math.isfinite(m['part_iou_crf'])
+
+def _deepfashion_with_test_pairs(root):
+    "The DeepFashion fixture plus two more query and gallery images of its test item: 1 query pair direction each way, 2 gallery ones."
+    import numpy as np
+    from PIL import Image
+    from partseg.data.real import make_deepfashion_fixture
+    r = make_deepfashion_fixture(root)
+    lst = r / 'Eval' / 'list_eval_partition.txt'
+    rows = lst.read_text().splitlines()
+    for k, (n, st) in enumerate((('03_4_full', 'query'), ('04_4_full', 'gallery'))):
+        f = f'MEN/Tees/id_00000003/{n}'
+        Image.fromarray(np.full((32, 22, 3), 60 + 40 * k, np.uint8)).save(r / 'img' / (f + '.jpg'))
+        Image.open(r / 'parts' / 'MEN/Tees/id_00000003/01_4_full.png').save(r / 'parts' / (f + '.png'))
+        rows.append(f'img/{f}.jpg id_00000003 {st}')
+    rows[0] = str(len(rows) - 2); lst.write_text('\n'.join(rows) + '\n')
+    return r
+
+def test_esser2019_real_only_rows_train_and_evaluate_on_deepfashion(tmp_path, monkeypatch):
+    "esser2019/deepfashion-*: refused without the data, else a training step on same-item pairs (no keypoints) and MI measures on real pairs, no triplet error."
+    import math
+    from partseg.reproduce import build, _evaluate, get_experiment, data_label
+    from partseg.train import fit
+    e = get_experiment('esser2019/deepfashion-adversarial')
+    monkeypatch.setenv('PARTSEG_DATA', str(tmp_path))
+    with pytest.raises(ValueError, match='deepfashion is not under'): build(e, 'paper', 0, 'cpu')
+    _deepfashion_with_test_pairs(tmp_path)
+    method, w, src = build(e, 'paper', 0, 'cpu')
+    assert data_label(w) == 'real:deepfashion' and w.n_items('video', 'test') == 2 and w.n_items('video', 'calib') == 2
+    b = src(0); assert 'keypoints2' not in b
+    fit(method, src, steps=1, device='cpu', progress=False)
+    m = _evaluate(method, w, 'paper', 'cpu')
+    assert m['n_pairs_test'] == 2 and m['n_pairs_calib'] == 2 and math.isnan(m['I_post'])   # < 8 calibration pairs: no fresh classifier
+    assert all(math.isfinite(m[k]) for k in ('I_T', 'I_T2', 'L_rec', 'kl')) and math.isnan(m['triplet_mse']) and m['triplet_mse_per_sample'] == []

@@ -19,7 +19,7 @@ from . import Method, MethodConfig, register
 
 # %% auto 0
 __all__ = ['VARIANTS', 'code_side', 'CodeEncoder', 'CodeDecoder', 'keypoint_heatmaps', 'Esser2019Config', 'Esser2019',
-           'transfer_grid', 'fresh_mi']
+           'transfer_grid', 'n_pairs', 'fresh_mi']
 
 # %% ../../nbs/14_methods.esser2019.ipynb 5
 def code_side(res: int, widths: tuple) -> int:
@@ -288,6 +288,10 @@ def _transfer_grid(model, appearance, pose, pose_keypoints, marginals, pad):
     return out
 
 # %% ../../nbs/14_methods.esser2019.ipynb 26
+def n_pairs(world, n: int, split: str) -> int:
+    "How many of `n` asked-for pairs `split` has: all of them in a synthetic world, at most its same-item (or same-video) pairs in a real data set."
+    return min(n, world.n_items('video', split)) if hasattr(world, 'n_items') else n
+
 def _pairs(world, n: int, split: str, max_gap: int):
     "n deterministic frame pairs (x₁, x₂) of `split`, in chunks of 64."
     for i in range(0, n, 64):
@@ -296,16 +300,19 @@ def _pairs(world, n: int, split: str, max_gap: int):
 
 @torch.no_grad()
 def _codes(self: Esser2019, world, n: int, split: str, device, seed: int = 0) -> dict:
-    "Codes (π sampled, α), L_rec and KL of n pairs of `split`."
+    "Codes (π sampled, α), L_rec and KL of n pairs of `split` (at most the pairs it has: `n` in the result; None when it has none)."
+    n = n_pairs(world, n, split)
+    if n < 1: return None
     g = torch.Generator(device='cpu').manual_seed(seed)
     P, A, R, K = [], [], [], []
     for b in _pairs(world, n, split, self.cfg.video_max_gap):
         x1, x2 = b['image'].to(device), b['image2'].to(device)
-        mu, lv = self.encode_pose(x2, b['keypoints2'].to(device)); alpha = self.encode_appearance(x1)
+        kp = b.get('keypoints2')   # only the pose-supervised variant reads them (a real data set may have none)
+        mu, lv = self.encode_pose(x2, None if kp is None else kp.to(device)); alpha = self.encode_appearance(x1)
         pi = mu + torch.randn(mu.shape, generator=g).to(device) * (0.5 * lv).exp()
         R.append(float(self.rec_loss(self.decode(pi, alpha), x2)) * len(x1)); K.append(float(gaussian_kl(mu, lv)) * len(x1))
         P.append(pi.float().cpu()); A.append(alpha.float().cpu())
-    return dict(pi=torch.cat(P), alpha=torch.cat(A), rec=sum(R) / n, kl=sum(K) / n)
+    return dict(pi=torch.cat(P), alpha=torch.cat(A), rec=sum(R) / n, kl=sum(K) / n, n=n)
 
 def fresh_mi(train: dict, test: dict, hidden: int, depth: int, steps: int = 1000, batch: int = 256, seed: int = 0,
              check_every: int = 50) -> float:
@@ -343,18 +350,23 @@ def _triplet_errors(self: Esser2019, world, n: int, split: str = 'test', device=
     return dict(transfer=torch.cat(tr), transfer_fg=torch.cat(tf), recon=torch.cat(rc))
 
 def _evaluate_world(self: Esser2019, world, n_calib: int = 256, n_test: int = 256, device=None) -> dict:
-    "The metrics of a run (see above): I_T, I_T′, I_post, L_rec, KL, triplet and reconstruction MSE, γ, λ."
+    "The metrics of a run (see above): I_T, I_T′, I_post, L_rec, KL, triplet and reconstruction MSE, γ, λ (NaN where the world lacks what one needs)."
     device = device or self.device; self.to(device).eval()
+    nan = float('nan')
     te, ca = self.codes(world, n_test, 'test', device), self.codes(world, 4 * n_calib, 'calib', device, seed=1)
-    with torch.no_grad():
-        I_T = float(mi_estimate(self.mi.T(te['pi'].to(device), te['alpha'].to(device))))
-        I_T2 = float(mi_estimate(self.mi.T2(te['pi'].to(device), te['alpha'].to(device))))
-    trip = self.triplet_errors(world, n_test, 'test', device)
-    return dict(I_T=I_T, I_T2=I_T2, I_post=fresh_mi(ca, te, self.cfg.t_hidden, self.cfg.t_depth), L_rec=te['rec'], kl=te['kl'],
-                triplet_mse=float(trip['transfer'].mean()), triplet_mse_median=float(trip['transfer'].median()),
-                triplet_mse_fg=float(trip['transfer_fg'].mean()),
-                recon_mse=float(trip['recon'].mean()), gamma=float(self.mi.gamma), lam=float(self.mi.lam),
-                triplet_mse_per_sample=[round(v, 6) for v in trip['transfer'].tolist()],
-                triplet_mse_fg_per_sample=[round(v, 6) for v in trip['transfer_fg'].tolist()])
+    out = dict(I_T=nan, I_T2=nan, I_post=nan, L_rec=nan, kl=nan, n_pairs_test=te['n'] if te else 0, n_pairs_calib=ca['n'] if ca else 0)
+    if te is not None:
+        with torch.no_grad():
+            out.update(I_T=float(mi_estimate(self.mi.T(te['pi'].to(device), te['alpha'].to(device)))),
+                       I_T2=float(mi_estimate(self.mi.T2(te['pi'].to(device), te['alpha'].to(device)))), L_rec=te['rec'], kl=te['kl'])
+        if ca is not None and ca['n'] >= 8: out['I_post'] = fresh_mi(ca, te, self.cfg.t_hidden, self.cfg.t_depth)
+    if hasattr(world, 'triplets'):   # the synthetic worlds; a real data set has no ground-truth triplets (the paper's reason for sprites)
+        trip = self.triplet_errors(world, n_test, 'test', device)
+        out.update(triplet_mse=float(trip['transfer'].mean()), triplet_mse_median=float(trip['transfer'].median()),
+                   triplet_mse_fg=float(trip['transfer_fg'].mean()), recon_mse=float(trip['recon'].mean()),
+                   triplet_mse_per_sample=[round(v, 6) for v in trip['transfer'].tolist()],
+                   triplet_mse_fg_per_sample=[round(v, 6) for v in trip['transfer_fg'].tolist()])
+    else: out.update(triplet_mse=nan, triplet_mse_median=nan, triplet_mse_fg=nan, recon_mse=nan, triplet_mse_per_sample=[], triplet_mse_fg_per_sample=[])
+    return {**out, 'gamma': float(self.mi.gamma), 'lam': float(self.mi.lam)}
 
 Esser2019.triplet_errors, Esser2019.evaluate_world = _triplet_errors, _evaluate_world
