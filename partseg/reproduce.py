@@ -452,6 +452,7 @@ def run_with_notebook(key: str, profile: str, seed: int, force: bool = False, de
     "Execute the training template for one run; the executed notebook is kept as `train.ipynb` in the run directory."
     import papermill as pm
     d = run_dir(key, profile, seed)
+    if (why := not_runnable(get_experiment(key), profile)): raise ValueError(why)   # before `force` deletes anything or a kernel starts
     if force: clear_run(d)
     if (d/'metrics.json').exists():
         warn_if_stale(d, get_experiment(key).config(profile))

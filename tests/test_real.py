@@ -242,3 +242,11 @@ def test_esser2019_real_only_rows_train_and_evaluate_on_deepfashion(tmp_path, mo
     m = _evaluate(method, w, 'paper', 'cpu')
     assert m['n_pairs_test'] == 2 and m['n_pairs_calib'] == 2 and math.isnan(m['I_post'])   # < 8 calibration pairs: no fresh classifier
     assert all(math.isfinite(m[k]) for k in ('I_T', 'I_T2', 'L_rec', 'kl')) and math.isnan(m['triplet_mse']) and m['triplet_mse_per_sample'] == []
+
+def test_cli_refuses_a_real_only_run_without_its_data(root, capsys):
+    "`partseg train` of a real-only experiment outside `paper`: exit 2, one line naming why, no run directory."
+    from partseg.reproduce import main, run_dir
+    assert main(['train', 'esser2019/deepfashion-adaptive', '--profile', 'smoke']) == 2   # the CLI's bad-input status
+    err = capsys.readouterr().err
+    assert 'trains on real data only (deepfashion)' in err and 'Traceback' not in err
+    assert not run_dir('esser2019/deepfashion-adaptive', 'smoke', 0).exists()

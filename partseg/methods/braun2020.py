@@ -322,7 +322,7 @@ def braun_transfer(model: Braun2020):
 # %% ../../nbs/21_methods.braun2020.ipynb 39
 @torch.no_grad()
 def _diagnostics(self: Braun2020, world, n: int = 256, device='cpu', batch_size: int = 64) -> dict:
-    "parts_used, label_noise, layout_agreement on `n` test images; rec_test and kl_test on test pairs of the model's pairing (`n_pairs_test` of them)."
+    "rec_test and kl_test on `n` test pairs of the model's pairing (fewer when a real data set has fewer: `n_pairs_test`); parts_used, label_noise, layout_agreement on their first images (on `n` plain test images when there is no pair)."
     from partseg.data.pairs import tps_pair
     video = self.pairing == 'video'
     # a real data set has as many test pairs as it has (DeepFashion: two images of one item in the gallery), maybe none
