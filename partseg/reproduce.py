@@ -761,7 +761,18 @@ def _cmd_train(a) -> int:
         exp = register_experiment(Experiment(f'adhoc/{a.method}-{a.world}{tag}', 'adhoc', 'adhoc', a.method, a.world, ov, wov, seeds=(a.seed,)))
         get_method(a.method).Config().replace(**ov)       # fail early on a misspelt field
         a.no_notebook = True                              # ad-hoc experiments exist only in this process
-    else: exp = get_experiment(a.experiment)
+    else:
+        exp = get_experiment(a.experiment)
+        ov, wov = _parse_set(a.set), _parse_set(a.world_set)
+        if ov or wov:   # a variant of a registered run: its own key under adhoc/ (never mixed into the tables), this process only
+            get_method(exp.method).Config().replace(**ov)
+            tag = ''.join(f'-{k}={v}' for k, v in {**ov, **wov}.items()).replace('/', '_').replace(' ', '')
+            exp = register_experiment(Experiment(f"adhoc/{exp.key.replace('/', '_')}{tag}", exp.paper, 'adhoc', exp.method, exp.world,
+                                                 {**exp.overrides, **ov}, {**exp.world_overrides, **wov}, seeds=(a.seed,),
+                                                 profile_overrides={p: {**v, **ov} for p, v in exp.profile_overrides.items()},
+                                                 tags={**{k: v for k, v in exp.tags.items() if k != 'tables'}, 'real': real_key(exp)},
+                                                 protocols=exp.protocols))
+            a.no_notebook = True
     check_choice('profile', a.profile, PROFILES)
     if a.no_notebook: m = run_experiment(exp.key, a.profile, a.seed, a.force, a.device, ckpt_every=a.ckpt_every)
     else: m = run_with_notebook(exp.key, a.profile, a.seed, a.force, a.device)

@@ -64,3 +64,14 @@ def test_set_is_repeatable():
                               '--world-set', 'res=32', '--world-set', 'clutter=0'])
     assert _parse_set(a.set) == dict(a=1, b=2, c=3)
     assert _parse_set(a.world_set) == dict(res=32, clutter=0)
+
+def test_set_on_a_registered_experiment_trains_a_separate_variant(root, capsys):
+    "`train KEY --set steps=3` applies the override (an earlier version ignored it) and keeps the registry's run untouched."
+    assert main(['train', 'braun2020/puppets-full', '--profile', 'smoke', '--set', 'steps=3']) == 0
+    d = run_dir('adhoc/braun2020_puppets-full-steps=3', 'smoke', 0)
+    c = json.loads((d/'config.json').read_text())
+    assert c['config']['steps'] == 3 and c['config']['n_parts'] == 25 and c['experiment']['paper'] == 'braun2020'   # the rest as registered
+    assert not run_dir('braun2020/puppets-full', 'smoke', 0).exists()
+    from partseg.reproduce import get_experiment, real_key   # a baseline's variant keeps the real data set its tables give it
+    assert main(['train', 'baselines/imm-puppets-K25', '--profile', 'smoke', '--set', 'steps=2']) == 0
+    assert real_key(get_experiment('adhoc/baselines_imm-puppets-K25-steps=2')) == real_key(get_experiment('baselines/imm-puppets-K25')) == 'deepfashion'
