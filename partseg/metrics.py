@@ -316,7 +316,9 @@ def _landmark_targets(d: dict, world_name: str, norm, invisible_missing: bool):
     if norm == 'world': norm = WORLD_NORM.get(world_name, 'bbox')
     kw = dict(norm=norm)
     if norm == 'iod': kw['iod_test'] = np.linalg.norm(kp[:, 0] - kp[:, 1], axis=-1)
-    if norm == 'bbox': kw['bbox_test'] = d['box_wh'] if 'box_wh' in d else bbox_wh(d['fg'])   # a real data set's annotated box, else the mask's
+    if norm == 'bbox':   # a real data set's annotated box, else the mask's, else (no mask: Tai-Chi, VoxCeleb) the whole frame
+        kw['bbox_test'] = (d['box_wh'] if 'box_wh' in d else bbox_wh(d['fg']) if 'fg' in d else
+                           np.tile(np.array(d['labels'].shape[:0:-1], np.float64), (len(kp), 1)))
     return Y, kw
 
 def evaluate(method,                  # a Method: `segment(images) -> (B, K+1, H, W)`, `n_parts`
@@ -370,14 +372,15 @@ def evaluate(method,                  # a Method: `segment(images) -> (B, K+1, H
         Ytr, _ = _landmark_targets(cal, world.name, None, invisible_missing)
         Yte, _ = _landmark_targets(tst, world.name, None, invisible_missing)
         res['landmark_mae_sum'] = landmark_regression(cal[c], Ytr, tst[c], Yte, bias=True, norm=None, reduce='sum_mae')['error']
-    if 'fg_iou' in metrics: res['fg_iou'] = fg_iou(tst['labels'], tst['fg'])['mean']
-    if 'part_iou' in metrics:
+    # a real data set without foreground or part labels (CelebA, AFLW, Tai-Chi, VoxCeleb) has no such metric: left out, not faked
+    if 'fg_iou' in metrics and 'fg' in tst: res['fg_iou'] = fg_iou(tst['labels'], tst['fg'])['mean']
+    if 'part_iou' in metrics and 'parts' in tst and 'parts' in cal:
         lut, names = group_lut(world).numpy(), list(world.groups)
         mapping = fit_part_mapping(cal['labels'], lut[cal['parts']], n_pred, len(names), map_background=map_background)
         r = calibrated_part_iou(tst['labels'], lut[tst['parts']], mapping, len(names), group_names=names)
         res['part_iou_calibrated'] = r['mean']
         res.update({f'part_iou/{k}': v for k, v in r['per_label'].items()})
         res['part_mapping'] = [names[i] for i in mapping]
-    if 'hungarian' in metrics:
+    if 'hungarian' in metrics and 'parts' in tst:
         res['part_iou_hungarian'] = hungarian_part_iou(tst['labels'], tst['parts'], n_pred, len(world.part_names))['mean']
     return res
