@@ -24,10 +24,11 @@ __all__ = ['WORLD_SEED', 'REGISTRY', 'BASELINE_WORLDS', 'LIU_SETTINGS', 'LIU_ABL
            'BASELINE_VARIANTS', 'BRAUN_SETTINGS', 'BRAUN_ABLATION_ROWS', 'BRAUN_LONG_STEPS', 'EVAL_SIZES', 'REAL_FOR',
            'Experiment', 'register_experiment', 'get_experiment', 'select', 'feeding', 'run_dir', 'real_key',
            'data_label', 'make_world', 'not_runnable', 'build', 'clear_run', 'stale_fields', 'stale_text',
-           'warn_if_stale', 'run_experiment', 'run_world', 'evaluate_run', 'nbs_dir', 'kernel_name',
-           'run_with_notebook', 'run_all', 'artifact_path', 'paper_notebooks', 'run_paper_notebooks', 'reproduce',
-           'collect', 'summarize', 'fmt_pm', 'md_table', 'write_table', 'is_real_run', 'split_real', 'real_keys',
-           'add_real_column', 'table_numbers', 'write_report', 'segment_files', 'main']
+           'warn_if_stale', 'run_experiment', 'run_world', 'evaluate_run', 'trained_world', 'take_images',
+           'data_of_runs', 'nbs_dir', 'kernel_name', 'run_with_notebook', 'run_all', 'artifact_path', 'paper_notebooks',
+           'run_paper_notebooks', 'reproduce', 'collect', 'summarize', 'fmt_pm', 'md_table', 'write_table',
+           'is_real_run', 'split_real', 'real_keys', 'add_real_column', 'table_numbers', 'write_report',
+           'segment_files', 'main']
 
 # %% ../nbs/09_reproduce.ipynb 5
 WORLD_SEED = 0
@@ -436,6 +437,24 @@ def evaluate_run(path: Path | str, device=None, write: bool = True) -> dict:
     return m
 
 # %% ../nbs/09_reproduce.ipynb 43
+def trained_world(key: str, profile: str, seed: int = 0, device=None):
+    "The world run `(key, profile, seed)` trained on (`run_world`) when it exists, else the one it would train on (`make_world`)."
+    d = run_dir(key, profile, seed)
+    return run_world(d, device) if (d/'config.json').exists() else make_world(get_experiment(key), profile, device)
+
+def take_images(world, n: int, split: str = 'test', start: int = 0) -> dict:
+    "Images start … start + n − 1 of `split`; from a real data set with fewer, its last n (or all it has)."
+    if not hasattr(world, 'splits'): return world.sample(range(start, start + n), split)
+    total = world.n(split); start = min(start, max(0, total - n))
+    return world.sample(range(start, min(start + n, total)), split)
+
+def data_of_runs(keys, profile: str, synthetic: str, seed: int = 0) -> str:
+    "What the finished runs `keys` trained on, for a caption: `synthetic` (the figure's own words) unless some recorded a real data set."
+    ds = [load_json(run_dir(k, profile, seed)/'metrics.json').get('data', '') for k in keys if (run_dir(k, profile, seed)/'metrics.json').exists()]
+    real = sorted({d for d in ds if d.startswith('real:')})
+    return synthetic if not real else ', '.join(f'`{d}`' for d in real) + (f' and {synthetic}' if len(real) < len(ds) else '')
+
+# %% ../nbs/09_reproduce.ipynb 46
 def nbs_dir() -> Path:
     "The notebooks folder of this checkout (next to the installed package, else under the project root)."
     for p in (Path(partseg.__file__).resolve().parent.parent/'nbs', project_root()/'nbs'):
@@ -464,7 +483,7 @@ def run_with_notebook(key: str, profile: str, seed: int, force: bool = False, de
                         progress_bar=False, kernel_name=kernel_name(), log_output=False)
     return load_json(d/'metrics.json')
 
-# %% ../nbs/09_reproduce.ipynb 45
+# %% ../nbs/09_reproduce.ipynb 48
 def _run_one(args):
     key, profile, seed, force, device, notebook, threads = args
     t0 = time.time()
@@ -501,7 +520,7 @@ def run_all(exps: list[Experiment], profile: str, jobs: int = 1, force: bool = F
             results.append((key, seed, err, sec))
     return results
 
-# %% ../nbs/09_reproduce.ipynb 48
+# %% ../nbs/09_reproduce.ipynb 51
 def artifact_path(paper: str, artifact: str, profile: str, ext: str) -> Path:
     "Where a paper notebook writes artifact `artifact` of `paper` for `profile`."
     check_choice('profile', profile, PROFILES)
@@ -510,7 +529,7 @@ def artifact_path(paper: str, artifact: str, profile: str, ext: str) -> Path:
     p = base/paper/f'{artifact}{suffix}.{ext}'; p.parent.mkdir(parents=True, exist_ok=True)
     return p
 
-# %% ../nbs/09_reproduce.ipynb 49
+# %% ../nbs/09_reproduce.ipynb 52
 def paper_notebooks(only: str | None = None) -> list[Path]:
     "The `nbs/paper/*.ipynb` of the paper `only` (file names start with the paper key), or all."
     nbs = sorted(p for p in (nbs_dir()/'paper').glob('*.ipynb') if not p.name.startswith('_'))
@@ -531,7 +550,7 @@ def run_paper_notebooks(only: str | None, profile: str, log=print) -> list[tuple
             log(f"  FAILED {nb.name}: {out[-1][1]} (executed notebook: {dest})")
     return out
 
-# %% ../nbs/09_reproduce.ipynb 50
+# %% ../nbs/09_reproduce.ipynb 53
 def reproduce(profile: str = 'quick', only: str | None = None, jobs: int = 1, force: bool = False, device=None,
               notebook: bool = True, figures: bool = True, log=print) -> bool:
     "Run what is missing for the selected experiments, then rebuild their artifacts; True if all succeeded."
@@ -549,7 +568,7 @@ def reproduce(profile: str = 'quick', only: str | None = None, jobs: int = 1, fo
         f"{len(nbs) - sum(1 for n in nbs if n[1])} notebook(s) succeeded, {sum(1 for n in nbs if n[1])} failed")
     return not failed
 
-# %% ../nbs/09_reproduce.ipynb 52
+# %% ../nbs/09_reproduce.ipynb 55
 def collect(exps: list[Experiment], profile: str) -> pd.DataFrame:
     "One row per `(experiment, seed)`: the experiment's fields, `status`, the device it ran on, and every metric of its run."
     rows = []
@@ -576,7 +595,7 @@ def summarize(df: pd.DataFrame, by: list[str], metrics: list[str]) -> pd.DataFra
     out = g.mean().add_suffix('_mean').join(g.std(ddof=0).add_suffix('_std')).join(g.size().rename('n_seeds'))
     return out.reset_index()
 
-# %% ../nbs/09_reproduce.ipynb 54
+# %% ../nbs/09_reproduce.ipynb 57
 def fmt_pm(mean: float, std: float, digits: int = 3) -> str:
     "'mean ± std' (or '—' for a missing value)."
     if mean is None or (isinstance(mean, float) and math.isnan(mean)): return '—'
@@ -589,7 +608,7 @@ def md_table(df: pd.DataFrame) -> str:
     lines += ['| ' + ' | '.join(str(v) for v in row) + ' |' for row in df.itertuples(index=False)]
     return '\n'.join(lines)
 
-# %% ../nbs/09_reproduce.ipynb 56
+# %% ../nbs/09_reproduce.ipynb 59
 def write_table(table: pd.DataFrame, numbers: pd.DataFrame, paper: str, artifact: str, profile: str,
                 title: str, data: str, notes: str = '', runs: pd.DataFrame | None = None) -> Path:
     "Write `numbers` to `<artifact>.csv` and `table` as markdown to `<artifact>.md` under a provenance header."
@@ -608,7 +627,7 @@ def write_table(table: pd.DataFrame, numbers: pd.DataFrame, paper: str, artifact
     p.write_text('\n'.join(head) + md_table(table) + '\n' + (f"\n{notes.strip()}\n" if notes else ''))
     return p
 
-# %% ../nbs/09_reproduce.ipynb 58
+# %% ../nbs/09_reproduce.ipynb 61
 def is_real_run(df: pd.DataFrame) -> pd.Series:
     "True for the finished runs of `df` (a `collect` frame) that trained on a real data set."
     if 'data' not in df: return pd.Series(False, index=df.index)
@@ -668,7 +687,7 @@ def table_numbers(df: pd.DataFrame, by: list[str], metrics: list[str], profile: 
     S.insert(0, 'profile', profile)
     return S[['profile', 'data'] + [c for c in S.columns if c not in ('profile', 'data')]]
 
-# %% ../nbs/09_reproduce.ipynb 61
+# %% ../nbs/09_reproduce.ipynb 64
 def write_report(root: Path | None = None) -> Path:
     "Rebuild `figures/REPORT.md` from the artifacts present in `figures/`."
     root = Path(root or figures_dir()); lines = ['# partseg — reproduction report', '',
@@ -686,7 +705,7 @@ def write_report(root: Path | None = None) -> Path:
         lines.append('')
     p = root/'REPORT.md'; p.write_text('\n'.join(lines)); return p
 
-# %% ../nbs/09_reproduce.ipynb 64
+# %% ../nbs/09_reproduce.ipynb 67
 def _read_image(path: Path):
     from PIL import Image, UnidentifiedImageError
     if not path.exists(): raise FileNotFoundError(f"{path}: no such file")
@@ -716,7 +735,7 @@ def segment_files(checkpoint: Path | str, images: list, out: Path | str, device=
                     save_overlay_png(x[0].cpu(), labels, out/f'{p.stem}_overlay.png', n=method.n_parts + 1)]
     return written, skipped
 
-# %% ../nbs/09_reproduce.ipynb 66
+# %% ../nbs/09_reproduce.ipynb 69
 def _parse_set(items: list[str]) -> dict:
     "Parse `k=v` overrides; values are python literals when they parse as one, else strings."
     out = {}
@@ -727,7 +746,7 @@ def _parse_set(items: list[str]) -> dict:
         except (ValueError, SyntaxError): out[k] = v
     return out
 
-# %% ../nbs/09_reproduce.ipynb 68
+# %% ../nbs/09_reproduce.ipynb 71
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog='partseg', description='Reproducible unsupervised part segmentation (five papers, one synthetic benchmark).')
     sub = p.add_subparsers(dest='cmd', required=True)
@@ -749,7 +768,7 @@ def _parser() -> argparse.ArgumentParser:
     for a in (t, e, r, s): a.add_argument('--device', default=None, help="'cpu', 'cuda', ... (default: best available)")
     return p
 
-# %% ../nbs/09_reproduce.ipynb 69
+# %% ../nbs/09_reproduce.ipynb 72
 def _cmd_train(a) -> int:
     if a.experiment is None:
         if not (a.method and a.world): raise ValueError("train takes an EXPERIMENT key, or --method and --world")
@@ -790,7 +809,7 @@ def _cmd_list(a) -> int:
             print(f"{e.key:45s} {e.method:14s} {e.world:8s} {wov:18s} seeds {list(e.seeds)}")
     return 0
 
-# %% ../nbs/09_reproduce.ipynb 70
+# %% ../nbs/09_reproduce.ipynb 73
 def main(argv: list[str] | None = None) -> int:
     "The `partseg` command line; returns the exit status."
     a = _parser().parse_args(argv)
