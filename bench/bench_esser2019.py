@@ -61,7 +61,7 @@ def main():
         tr, ev = sum(m.get('train_seconds', 0) for _, m in ms), sum(m.get('eval_seconds', 0) for _, m in ms)
         md += ['', f"Measured in the last quick reproduction of this checkout ({len(ms)} runs, `train_seconds` + `eval_seconds` "
                f"of each run's metrics.json): {tr / 60:.1f} min of training and {ev / 60:.1f} min of evaluation in all, i.e. about "
-               f"{(tr + ev) / 120:.0f} min of wall time with `--jobs 2` on 2 cores (two runs share the CPU, so each run's seconds "
+               f"{(tr + ev) / 120:.0f} min of wall time with `--jobs 2` on the 2-core CPU, synthetic worlds (two runs share the CPU, so each run's seconds "
                f"are those of a loaded machine). Per run: " + ', '.join(f"{k} {m.get('train_seconds', 0):.0f} s" for k, m in ms) + '.']
     out = Path(__file__).parent/'_out'; out.mkdir(exist_ok=True)
     (out/'esser2019.md').write_text('\n'.join(md) + '\n'); print('\n'.join(md))

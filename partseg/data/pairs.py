@@ -19,8 +19,8 @@ from ..core import ConfigBase, check_choice, step_seed
 # %% auto 0
 __all__ = ['TPS_MODES', 'PAIR_PRESETS', 'PAIRINGS', 'INDEX_STREAM', 'PAIR_STREAM', 'PairConfig', 'random_affine', 'random_tps',
            'tps_grid', 'apply_tps', 'tps_points', 'affine_to_pixels', 'affine_at', 'apply_affine', 'tps_pair',
-           'affine_pair', 'warp_to_second', 'points_to_second', 'points_to_first', 'video_pair', 'BatchSource',
-           'make_source']
+           'affine_pair', 'warp_to_second', 'points_to_second', 'points_to_first', 'video_pair', 'n_video_pairs',
+           'BatchSource', 'make_source']
 
 # %% ../../nbs/02_data.pairs.ipynb 6
 @dataclass
@@ -249,7 +249,12 @@ def video_pair(world, # a `partseg.data.worlds.World`
     if generator is not None and 'generator' in inspect.signature(world.frame_pairs).parameters: kw['generator'] = generator
     return world.frame_pairs(idx, split, **kw)
 
-# %% ../../nbs/02_data.pairs.ipynb 34
+# %% ../../nbs/02_data.pairs.ipynb 33
+def n_video_pairs(world, n: int, split: str = 'test') -> int:
+    "How many of `n` asked-for `video_pair`s `split` has: all of them in a synthetic world, at most its same-video (or same-item) pairs in a real data set."
+    return min(n, world.n_items('video', split)) if hasattr(world, 'n_items') else n
+
+# %% ../../nbs/02_data.pairs.ipynb 36
 PAIRINGS = ('single', 'tps', 'affine', 'video')
 INDEX_STREAM, PAIR_STREAM = 101, 102
 
@@ -300,7 +305,7 @@ class BatchSource:
         return (f"BatchSource({getattr(self.world, 'name', type(self.world).__name__)!r}, pairing={self.pairing!r}, "
                 f"batch_size={self.batch_size}, seed={self.seed}, split={self.split!r}, device={str(self.device)!r})")
 
-# %% ../../nbs/02_data.pairs.ipynb 37
+# %% ../../nbs/02_data.pairs.ipynb 39
 def make_source(world,                  # a world name (see `partseg.data.worlds.WORLDS`) or a `World`
                 pairing: str = 'single', # one of `PAIRINGS`
                 batch_size: int = 16,

@@ -14,7 +14,7 @@ from ..core import check_choice
 from ..nn import ResBlock, CoordConv, SkipResBlock, init_weights
 from ..losses import gaussian_kl, gmrf_loss, entropy_loss, PerceptualLoss
 from ..mi import MIConfig, MIRegularizer, GAMMA_RULES
-from ..data.pairs import PairConfig
+from ..data.pairs import PairConfig, n_video_pairs
 from . import Method, MethodConfig, register
 
 # %% auto 0
@@ -326,7 +326,7 @@ def _diagnostics(self: Braun2020, world, n: int = 256, device='cpu', batch_size:
     from partseg.data.pairs import tps_pair
     video = self.pairing == 'video'
     # a real data set has as many test pairs as it has (DeepFashion: two images of one item in the gallery), maybe none
-    n_pairs = min(n, world.n_items('video', 'test')) if video and hasattr(world, 'n_items') else n
+    n_pairs = n_video_pairs(world, n, 'test') if video else n
     m = n_pairs or n   # images: the pairs' first images, or plain test images when there is no test pair at all
     pu, ln, rec, kl, labs = [], [], [], [], []
     for i in range(0, m, batch_size):

@@ -14,12 +14,12 @@ from ..core import check_choice
 from ..nn import ResBlock, NORMS
 from ..losses import gaussian_kl, PerceptualLoss, mi_classifier_loss, mi_estimate, shuffle_pairs
 from ..mi import MIConfig, MIRegularizer, PairClassifier, GAMMA_RULES
-from ..data.pairs import PairConfig
+from ..data.pairs import PairConfig, n_video_pairs
 from . import Method, MethodConfig, register
 
 # %% auto 0
 __all__ = ['VARIANTS', 'code_side', 'CodeEncoder', 'CodeDecoder', 'keypoint_heatmaps', 'Esser2019Config', 'Esser2019',
-           'transfer_grid', 'n_pairs', 'fresh_mi']
+           'transfer_grid', 'fresh_mi']
 
 # %% ../../nbs/14_methods.esser2019.ipynb 5
 def code_side(res: int, widths: tuple) -> int:
@@ -288,10 +288,6 @@ def _transfer_grid(model, appearance, pose, pose_keypoints, marginals, pad):
     return out
 
 # %% ../../nbs/14_methods.esser2019.ipynb 26
-def n_pairs(world, n: int, split: str) -> int:
-    "How many of `n` asked-for pairs `split` has: all of them in a synthetic world, at most its same-item (or same-video) pairs in a real data set."
-    return min(n, world.n_items('video', split)) if hasattr(world, 'n_items') else n
-
 def _pairs(world, n: int, split: str, max_gap: int):
     "n deterministic frame pairs (x₁, x₂) of `split`, in chunks of 64."
     for i in range(0, n, 64):
@@ -301,7 +297,7 @@ def _pairs(world, n: int, split: str, max_gap: int):
 @torch.no_grad()
 def _codes(self: Esser2019, world, n: int, split: str, device, seed: int = 0) -> dict:
     "Codes (π sampled, α), L_rec and KL of n pairs of `split` (at most the pairs it has: `n` in the result; None when it has none)."
-    n = n_pairs(world, n, split)
+    n = n_video_pairs(world, n, split)
     if n < 1: return None
     g = torch.Generator(device='cpu').manual_seed(seed)
     P, A, R, K = [], [], [], []
