@@ -15,23 +15,31 @@ from .losses import (gaussian_kl, mi_classifier_loss, mi_estimate, shuffle_pairs
                             lagrange_update, gamma_update)
 
 # %% auto 0
-__all__ = ['GAMMA_RULES', 'PairClassifier', 'MIConfig', 'MIRegularizer']
+__all__ = ['CRITICS', 'GAMMA_RULES', 'PairClassifier', 'MIConfig', 'MIRegularizer']
 
 # %% ../nbs/05a_mi.ipynb 6
+CRITICS = ('mlp', 'separable')
+
 class PairClassifier(nn.Module):
     "T(π, α): the logit that (π, α) is a joint pair rather than a pair from p(π) p(α) (esser2019 eq. 10–11)."
     def __init__(self, dim_pi: int, dim_alpha: int, # sizes of the two codes
-                 hidden: int = 512, depth: int = 3): # MLP width and number of hidden layers
+                 hidden: int = 512, depth: int = 3, # MLP width and number of hidden layers
+                 kind: str = 'mlp'):               # 'mlp' on [π, α] or 'separable' ⟨f(π), g(α)⟩ (see above)
         super().__init__()
-        layers, d = [], dim_pi + dim_alpha
-        for _ in range(depth): layers += [nn.Linear(d, hidden), nn.LeakyReLU(0.2)]; d = hidden
-        self.net, self.dims = nn.Sequential(*layers, nn.Linear(d, 1)), (dim_pi, dim_alpha)
+        self.kind, self.dims = check_choice('kind', kind, CRITICS), (dim_pi, dim_alpha)
+        def mlp(d, out):
+            layers = []
+            for _ in range(depth): layers += [nn.Linear(d, hidden), nn.LeakyReLU(0.2)]; d = hidden
+            return nn.Sequential(*layers, nn.Linear(d, out))
+        if kind == 'mlp': self.net = mlp(dim_pi + dim_alpha, 1)
+        else: self.f, self.g = mlp(dim_pi, hidden), mlp(dim_alpha, hidden)
 
     def forward(self, pi: torch.Tensor, alpha: torch.Tensor) -> torch.Tensor:
         if pi.dim() != 2 or alpha.dim() != 2 or (pi.shape[1], alpha.shape[1]) != self.dims or len(pi) != len(alpha):
             raise ValueError(f"PairClassifier takes pi (B,{self.dims[0]}) and alpha (B,{self.dims[1]}); "
                              f"got {tuple(pi.shape)} and {tuple(alpha.shape)}")
-        return self.net(torch.cat([pi, alpha], 1)).squeeze(1)
+        if self.kind == 'mlp': return self.net(torch.cat([pi, alpha], 1)).squeeze(1)
+        return (self.f(pi) * self.g(alpha)).sum(1) / self.f[-1].out_features ** 0.5
 
 # %% ../nbs/05a_mi.ipynb 11
 GAMMA_RULES = ('adaptive', 'variational', 'fixed', 'zero')
@@ -47,6 +55,7 @@ class MIConfig(ConfigBase):
     gamma_init: float = 1.0     # γ₀ (the fixed γ of rule 'fixed')
     gamma_lr: float = 0.01      # l_γ (eq. 18, 24)
     gamma_bias: float = 0.01    # b_γ (eq. 18)
+    critic: str = 'mlp'         # T and T′ kind: 'mlp' or 'separable' (see `PairClassifier`)
     hidden: int = 512           # T and T′ width
     depth: int = 3              # T and T′ hidden layers
     lr: float = 2e-4            # Adam learning rate of T and T′
@@ -60,7 +69,7 @@ class MIRegularizer(nn.Module):
         super().__init__()
         self.cfg = cfg = cfg if cfg is not None else MIConfig()
         check_choice('gamma_rule', cfg.gamma_rule, GAMMA_RULES)
-        self.T, self.T2 = (PairClassifier(dim_pi, dim_alpha, cfg.hidden, cfg.depth) for _ in range(2))
+        self.T, self.T2 = (PairClassifier(dim_pi, dim_alpha, cfg.hidden, cfg.depth, cfg.critic) for _ in range(2))
         self.register_buffer('gamma', torch.tensor(0. if cfg.gamma_rule == 'zero' else cfg.gamma_init))
         self.register_buffer('lam', torch.tensor(cfg.lambda_init))
         self.register_buffer('ema_I', torch.zeros(2))     # running (I_T, I_T′), not yet bias-corrected

@@ -116,21 +116,22 @@ class Esser2019Config(MethodConfig):
     gamma_lr: float = 0.01          # l_γ (code)
     gamma_bias: float = 0.01        # b_γ (code)
     mi_ema: float = 0.99            # decay of the averaged I_T, I_T′ that drive γ (PyTorch port; 0: per batch, the paper's text)
-    t_hidden: int = 512             # T, T′ width (our choice)
-    t_depth: int = 3                # T, T′ hidden layers (our choice)
-    t_lr: float = 2e-4              # T, T′ Adam lr (our choice: the model's)
+    t_critic: str = 'separable'     # T, T′: ⟨f(π), g(α)⟩, the code's separable critic ('mlp': one MLP on [π, α])
+    t_hidden: int = 512             # T, T′ width (code: 512)
+    t_depth: int = 3                # T, T′ hidden layers of each embedding (our choice; the code: 4 residual blocks)
+    t_lr: float = 4e-4              # T, T′ Adam lr (PyTorch port: 2 × the model's lr)
     warmup: int = 1000              # steps before λ, γ move and L_MI applies (PyTorch port: 1 000)
     video_max_gap: int = 200        # frame gap of the training pairs: any two frames of a clip (our choice)
     PROFILES = {'smoke': dict(res=16, batch_size=4, steps=3, widths=(8, 16, 16), n_res=1, code_channels=2, dim_pi=8, dim_alpha=8,
                               t_hidden=16, t_depth=1, warmup=1, rec_perceptual=0.0),
                 'quick': dict(res=32, batch_size=16, steps=1500, widths=(16, 32, 64, 64), n_res=1, dim_pi=32,
-                              dim_alpha=32, t_hidden=256, t_depth=2, warmup=300, rec_perceptual=0.0, lr=5e-4, t_lr=5e-4)}
+                              dim_alpha=32, t_hidden=256, t_depth=2, warmup=300, rec_perceptual=0.0, lr=5e-4, t_lr=1e-3)}
 
     def mi_config(self) -> MIConfig:
         "The `partseg.mi.MIConfig` of these fields."
         return MIConfig(eps=self.mi_eps, mu=self.mi_mu, use_mi_loss=self.use_mi_loss, gamma_rule=self.gamma_rule,
                         gamma_init=self.gamma_init, gamma_lr=self.gamma_lr, gamma_bias=self.gamma_bias, ema=self.mi_ema,
-                        hidden=self.t_hidden, depth=self.t_depth, lr=self.t_lr, warmup=self.warmup)
+                        critic=self.t_critic, hidden=self.t_hidden, depth=self.t_depth, lr=self.t_lr, warmup=self.warmup)
 
 # %% ../../nbs/14_methods.esser2019.ipynb 14
 @register
@@ -311,12 +312,12 @@ def _codes(self: Esser2019, world, n: int, split: str, device, seed: int = 0) ->
     return dict(pi=torch.cat(P), alpha=torch.cat(A), rec=sum(R) / n, kl=sum(K) / n, n=n)
 
 def fresh_mi(train: dict, test: dict, hidden: int, depth: int, steps: int = 1000, batch: int = 256, seed: int = 0,
-             check_every: int = 50) -> float:
+             check_every: int = 50, kind: str = 'mlp') -> float:   # kind: T's architecture (`PairClassifier`)
     "I_post: a new classifier (eq. 10–11) fit on 3/4 of the frozen codes `train`, stopped early on the rest; its estimate (eq. 12) on `test`."
     torch.manual_seed(seed); g = torch.Generator().manual_seed(seed)
     P, A = train['pi'], train['alpha']
     perm = torch.randperm(len(P), generator=g); nv = max(2, len(P) // 4); va, tr = perm[:nv], perm[nv:]
-    T = PairClassifier(P.shape[1], A.shape[1], hidden, depth)
+    T = PairClassifier(P.shape[1], A.shape[1], hidden, depth, kind)
     opt = torch.optim.Adam(T.parameters(), 2e-4, betas=(0.5, 0.999))
     def held_out():
         with torch.no_grad(): return float(mi_classifier_loss(T(P[va], A[va]), T(P[va], shuffle_pairs(A[va]))))
@@ -355,7 +356,7 @@ def _evaluate_world(self: Esser2019, world, n_calib: int = 256, n_test: int = 25
         with torch.no_grad():
             out.update(I_T=float(mi_estimate(self.mi.T(te['pi'].to(device), te['alpha'].to(device)))),
                        I_T2=float(mi_estimate(self.mi.T2(te['pi'].to(device), te['alpha'].to(device)))), L_rec=te['rec'], kl=te['kl'])
-        if ca is not None and ca['n'] >= 8: out['I_post'] = fresh_mi(ca, te, self.cfg.t_hidden, self.cfg.t_depth)
+        if ca is not None and ca['n'] >= 8: out['I_post'] = fresh_mi(ca, te, self.cfg.t_hidden, self.cfg.t_depth, kind=self.cfg.t_critic)
     if hasattr(world, 'triplets'):   # the synthetic worlds; a real data set has no ground-truth triplets (the paper's reason for sprites)
         trip = self.triplet_errors(world, n_test, 'test', device)
         out.update(triplet_mse=float(trip['transfer'].mean()), triplet_mse_median=float(trip['transfer'].median()),
