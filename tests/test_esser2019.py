@@ -59,3 +59,10 @@ def test_paper_notebooks_on_partial_runs(root):
     assert '25.4' in t2 and 'reference: ground truth x₂' in t2 and 'esser2019/puppets-posesup' in t2
     assert 'missing runs: esser2019/faces-adaptive' in (out / 'Fig_2.md').read_text()
     assert not (out / 'Fig_2.png').exists()
+
+def test_t_and_t_prime_are_the_official_codes_separable_critic_and_braun2020_keeps_its_mlp():
+    from partseg.methods.braun2020 import Braun2020, Braun2020Config
+    m = Esser2019(Esser2019Config.profile('smoke'))
+    assert m.mi.T.kind == m.mi.T2.kind == 'separable'
+    assert Esser2019Config().t_lr == 2 * Esser2019Config().lr and Esser2019Config.profile('quick').t_lr == 2 * Esser2019Config.profile('quick').lr
+    assert Braun2020(Braun2020Config.profile('smoke')).mi.T.kind == 'mlp'

@@ -40,3 +40,22 @@ def test_multipliers_survive_a_checkpoint_round_trip(tmp_path):
     mi2.load_state_dict(torch.load(tmp_path/'mi.pt', weights_only=True))
     assert math.isclose(float(mi2.gamma), 0.5 + 5 * 0.01 * (0.9 - 0.4 - 0.01), rel_tol=1e-5)
     assert math.isclose(float(mi2.lam), 5 * 0.1 * (0.4 - 0.125), rel_tol=1e-5)
+
+def test_both_critics_see_a_shared_identity_in_wide_codes_and_nothing_in_independent_ones():
+    from partseg.losses import mi_classifier_loss, mi_estimate, shuffle_pairs
+    for kind in ('mlp', 'separable'):
+        est = {}
+        for dep in (True, False):
+            torch.manual_seed(0); g = torch.Generator().manual_seed(1)
+            T = PairClassifier(48, 32, hidden=64, depth=1, kind=kind); opt = torch.optim.Adam(T.parameters(), 1e-3)
+            gen = torch.Generator().manual_seed(2)
+            A, B = torch.randn(8, 48, generator=gen), torch.randn(8, 32, generator=gen)   # one fixed 'encoder'
+            def batch(n):
+                z = torch.randn(n, 8, generator=g); z2 = z if dep else torch.randn(n, 8, generator=g)
+                return z @ A + 0.5 * torch.randn(n, 48, generator=g), z2 @ B + 0.5 * torch.randn(n, 32, generator=g)
+            for _ in range(300):
+                pi, a = batch(128)
+                loss = mi_classifier_loss(T(pi, a), T(pi, shuffle_pairs(a))); opt.zero_grad(); loss.backward(); opt.step()
+            with torch.no_grad(): est[dep] = float(mi_estimate(T(*batch(4096))))
+        print(kind, est)
+        assert est[True] > 1.0 and abs(est[False]) < 0.2, (kind, est)

@@ -124,8 +124,8 @@ class Esser2019Config(MethodConfig):
     video_max_gap: int = 200        # frame gap of the training pairs: any two frames of a clip (our choice)
     PROFILES = {'smoke': dict(res=16, batch_size=4, steps=3, widths=(8, 16, 16), n_res=1, code_channels=2, dim_pi=8, dim_alpha=8,
                               t_hidden=16, t_depth=1, warmup=1, rec_perceptual=0.0),
-                'quick': dict(res=32, batch_size=16, steps=1500, widths=(16, 32, 64, 64), n_res=1, dim_pi=32,
-                              dim_alpha=32, t_hidden=256, t_depth=2, warmup=300, rec_perceptual=0.0, lr=5e-4, t_lr=1e-3)}
+                'quick': dict(res=32, batch_size=16, steps=3000, widths=(16, 32, 64, 64), n_res=1, dim_pi=32, dim_alpha=32,
+                              t_hidden=256, t_depth=2, warmup=300, rec_perceptual=0.0, lr=5e-4, t_lr=1e-3, gamma_lr=0.05)}
 
     def mi_config(self) -> MIConfig:
         "The `partseg.mi.MIConfig` of these fields."
