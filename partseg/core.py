@@ -4,7 +4,7 @@
 
 # %% ../nbs/00_core.ipynb 2
 from __future__ import annotations
-import dataclasses, json, os, platform, random, subprocess, sys, time
+import dataclasses, json, math, os, platform, random, subprocess, sys, time
 from dataclasses import dataclass, asdict, fields
 from pathlib import Path
 from typing import Any, ClassVar, Iterable
@@ -12,8 +12,8 @@ import numpy as np
 import torch
 
 # %% auto 0
-__all__ = ['PROFILES', 'check_choice', 'seed_everything', 'step_seed', 'get_device', 'ConfigBase', 'project_root', 'runs_dir',
-           'figures_dir', 'git_info', 'provenance', 'save_json', 'load_json']
+__all__ = ['DEFAULT_RANGES', 'PROFILES', 'check_choice', 'seed_everything', 'step_seed', 'get_device', 'ConfigBase',
+           'project_root', 'runs_dir', 'figures_dir', 'git_info', 'provenance', 'save_json', 'load_json']
 
 # %% ../nbs/00_core.ipynb 5
 def check_choice(arg: str, # the argument's name, as the user wrote it
@@ -46,7 +46,9 @@ def get_device(device: str | torch.device | None = None # 'cuda', 'mps', 'cpu', 
               ) -> torch.device:
     "The device to use: the one asked for, else CUDA when available, then MPS, else the CPU."
     if device not in (None, 'auto'):
-        d = torch.device(device)
+        try: d = torch.device(device)
+        except (RuntimeError, TypeError):
+            raise ValueError(f"unknown device {device!r}; expected 'cpu', 'cuda', 'cuda:N', 'mps' or 'auto'") from None
         if d.type == 'cuda' and not torch.cuda.is_available():
             raise ValueError(f"device {device!r} was asked for but CUDA is not available here; use 'cpu' or 'auto'")
         return d
@@ -55,6 +57,37 @@ def get_device(device: str | torch.device | None = None # 'cuda', 'mps', 'cpu', 
     return torch.device('cpu')
 
 # %% ../nbs/00_core.ipynb 13
+DEFAULT_RANGES = {'steps': (0, None), 'n_parts': (1, None), 'batch_size': (1, None), 'res': (16, None)}  # field -> (low, high)
+
+def _type_name(t) -> str: return getattr(t, '__name__', str(t))
+
+def _check_value(cls, name: str, v):
+    "One override `name=v` of config class `cls`, converted to the field's type, or a ValueError saying what is allowed."
+    import typing, types
+    t, lo, hi = cls.allowed(name)
+    args = typing.get_args(t) if isinstance(t, types.UnionType) or typing.get_origin(t) is typing.Union else (t,)
+    optional = type(None) in args; base = next((a for a in args if a is not type(None)), str)
+    rng = (f" in [{lo}, {'∞' if hi is None else hi}]" if base in (int, float) else '')
+    want = f"{'an integer' if base is int else 'a number' if base is float else _type_name(base)}{rng}{' or None' if optional else ''}"
+    def fail(): raise ValueError(f"{name}={v!r} is not allowed: {cls.__qualname__}.{name} expects {want}")
+    if v is None:
+        if optional: return v
+        fail()
+    if base is bool:
+        if not isinstance(v, bool): fail()
+        return v
+    if base in (int, float):
+        if isinstance(v, bool) or not isinstance(v, (int, float)): fail()
+        if base is int and not isinstance(v, int): fail()
+        if not math.isfinite(v) or (lo is not None and v < lo) or (hi is not None and v > hi): fail()
+        return base(v)
+    if base is tuple:
+        if not isinstance(v, (list, tuple)): fail()
+        return tuple(v)
+    if base is str and not isinstance(v, str): fail()
+    return v
+
+# %% ../nbs/00_core.ipynb 14
 PROFILES = ('smoke', 'quick', 'paper')
 
 @dataclass
@@ -81,6 +114,23 @@ class ConfigBase:
 
     def to_dict(self) -> dict: return {f.name: getattr(self, f.name) for f in fields(self)}
 
+    RANGES: ClassVar[dict] = {}  # field -> (low, high) inclusive, None = open; on top of `DEFAULT_RANGES`
+
+    @classmethod
+    def allowed(cls, name: str) -> tuple:
+        "`(type, low, high)` a value of field `name` must satisfy (numbers are ≥ 0 unless `RANGES` says otherwise)."
+        import typing
+        t = typing.get_type_hints(cls)[name]
+        lo, hi = {**DEFAULT_RANGES, **cls.RANGES}.get(name, (0, None))
+        return t, lo, hi
+
+    @classmethod
+    def check_overrides(cls, overrides: dict) -> dict:
+        "`overrides` checked against each field's type and range (ints stay ints, tuples from lists); a `ValueError` names the field, the value and what is allowed."
+        bad = [k for k in overrides if k not in cls.field_names()]
+        if bad: raise ValueError(f"{cls.__qualname__} has no field {', '.join(map(repr, bad))}; valid fields: {', '.join(cls.field_names())}")
+        return {k: _check_value(cls, k, v) for k, v in overrides.items()}
+
     @classmethod
     def from_dict(cls, d: dict):
         "Rebuild from `to_dict` output (lists become tuples where the default is a tuple)."
@@ -93,7 +143,7 @@ class ConfigBase:
             kw[f.name] = v
         return cls().replace(**kw)
 
-# %% ../nbs/00_core.ipynb 16
+# %% ../nbs/00_core.ipynb 18
 def project_root() -> Path:
     "The directory holding `runs/` and `figures/`: `$PARTSEG_ROOT`, else the partseg checkout above the cwd, else the cwd."
     if os.environ.get('PARTSEG_ROOT'): return Path(os.environ['PARTSEG_ROOT']).resolve()
@@ -106,7 +156,7 @@ def project_root() -> Path:
 def runs_dir() -> Path: return project_root()/'runs'
 def figures_dir() -> Path: return project_root()/'figures'
 
-# %% ../nbs/00_core.ipynb 19
+# %% ../nbs/00_core.ipynb 21
 def git_info(path: Path | None = None) -> dict:
     "The git commit of the checkout at `path` (default: the project root) and whether it is dirty."
     path = Path(path or project_root())
@@ -131,7 +181,7 @@ def provenance(device: torch.device | str | None = None) -> dict:
     return dict(git=git_info(), versions=vers, python=platform.python_version(), platform=platform.platform(),
                 device=dev, time=time.strftime('%Y-%m-%dT%H:%M:%S%z'))
 
-# %% ../nbs/00_core.ipynb 22
+# %% ../nbs/00_core.ipynb 24
 def _jsonable(o):
     if isinstance(o, torch.Tensor): return o.item() if o.numel() == 1 else o.tolist()
     if isinstance(o, (np.floating, np.integer)): return o.item()

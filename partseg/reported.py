@@ -152,7 +152,7 @@ report(_B, 'Tab_2', 'CUB-200-2011 (a small hand-labelled set of bird part masks)
        {(_BKP[m], f'CUB/{g}'): v for m, vals in {'[48]': (0.207, 0.320, 0.318, 0.365, 0.074, 0.257), '[14]': (0.000, 0.394, 0.158, 0.189, 0.000, 0.148),
                                                   '[25]': (0.203, 0.477, 0.347, 0.431, 0.068, 0.305), 'Ours': (0.340, 0.565, 0.489, 0.679, 0.154, 0.446)}.items()
         for g, v in zip(('head', 'chest', 'wing', 'tail', 'feet', 'overall'), vals)},
-       note='The official code fits the part mapping on the same 8 hand-labelled images it reports on (REFERENCE_CODE_FACTS.md).')
+       note='The official code fits the part mapping on the same 8 hand-labelled images it reports on (docs/official_code.md, braun2020).')
 report(_B, 'Tab_3', 'not named (person images; DeepFashion by the VU-Net comparison)', 'PCK (%) of a pose estimator on swapped generations ↑',
        {(m, f'PCK@{a}'): v for m, vals in {'VU-Net (pose-supervised)': (31.64, 54.90, 80.83), 'Lorenz et al.': (14.50, 37.50, 69.63),
                                             'braun2020': (41.56, 65.76, 83.12)}.items() for a, v in zip(('2.5%', '5%', '10%'), vals)},

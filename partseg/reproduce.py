@@ -4,7 +4,7 @@
 
 # %% ../nbs/09_reproduce.ipynb 2
 from __future__ import annotations
-import argparse, ast, json, math, os, shutil, sys, time, traceback
+import argparse, ast, difflib, json, math, os, shutil, sys, time, traceback
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, asdict
 from pathlib import Path
@@ -22,13 +22,14 @@ __all__ = ['WORLD_SEED', 'REGISTRY', 'BASELINE_WORLDS', 'LIU_SETTINGS', 'LIU_ABL
            'SIAROHIN_KS', 'ESSER_VARIANTS', 'ESSER_WORLD', 'ESSER_REAL', 'GANSEG_SETTINGS', 'GANSEG_SHORT',
            'GANSEG_FIXED_SIGMA', 'GANSEG_ABLATIONS', 'BASELINE_SETTINGS', 'BRAUN_CRF_SIGMAS', 'BASELINE_RUNS',
            'BASELINE_VARIANTS', 'BRAUN_SETTINGS', 'BRAUN_ABLATION_ROWS', 'BRAUN_LONG_STEPS', 'EVAL_SIZES', 'REAL_FOR',
-           'Experiment', 'register_experiment', 'get_experiment', 'select', 'feeding', 'run_dir', 'real_key',
-           'data_label', 'make_world', 'not_runnable', 'build', 'clear_run', 'stale_fields', 'stale_text',
-           'warn_if_stale', 'run_experiment', 'run_world', 'evaluate_run', 'trained_world', 'take_images',
-           'data_of_runs', 'nbs_dir', 'kernel_name', 'run_with_notebook', 'run_all', 'artifact_path', 'paper_notebooks',
-           'run_paper_notebooks', 'reproduce', 'collect', 'summarize', 'fmt_pm', 'md_table', 'write_table',
-           'is_real_run', 'split_real', 'real_keys', 'add_real_column', 'table_numbers', 'write_report',
-           'segment_files', 'main']
+           'MAX_SEGMENT_PIXELS', 'Experiment', 'register_experiment', 'get_experiment', 'select', 'feeding', 'run_dir',
+           'real_key', 'data_label', 'make_world', 'not_runnable', 'build', 'clear_run', 'configured_steps',
+           'is_finished', 'stale_fields', 'stale_text', 'warn_if_stale', 'run_experiment', 'run_world', 'evaluate_run',
+           'trained_world', 'take_images', 'data_of_runs', 'nbs_dir', 'kernel_name', 'RunFailed', 'papermill_error',
+           'preflight', 'run_with_notebook', 'failure_line', 'run_all', 'artifact_path', 'paper_notebooks',
+           'run_paper_notebooks', 'reproduce', 'collect', 'summarize', 'missing_runs', 'missing_text', 'fmt_pm',
+           'md_table', 'synthetic_fallbacks', 'write_table', 'is_real_run', 'split_real', 'real_keys',
+           'add_real_column', 'table_numbers', 'write_report', 'segment_files', 'main']
 
 # %% ../nbs/09_reproduce.ipynb 5
 WORLD_SEED = 0
@@ -62,8 +63,12 @@ def register_experiment(exp: Experiment) -> Experiment:
     REGISTRY[exp.key] = exp; return exp
 
 def get_experiment(key: str) -> Experiment:
-    "The registered experiment `key`; an unknown key lists the valid ones."
-    return REGISTRY[check_choice('experiment', key, sorted(REGISTRY))]
+    "The registered experiment `key`; an unknown key names the closest ones and how to list them all."
+    if key in REGISTRY: return REGISTRY[key]
+    close = difflib.get_close_matches(key, list(REGISTRY), n=5, cutoff=0.6)
+    close = close or sorted(k for k in REGISTRY if key.split('/')[-1] and key.split('/')[-1] in k)[:5]
+    raise ValueError(f"unknown experiment {key!r}" + (f"; did you mean {', '.join(close)}?" if close else '')
+                     + f" (`partseg list experiments` lists all {len(REGISTRY)})")
 
 def select(only: str | None = None) -> list[Experiment]:
     "The experiments whose paper is `only`, or whose key starts with `only` (all when None)."
@@ -326,8 +331,11 @@ def make_world(exp: Experiment, profile: str, device=None,
     from partseg.data.worlds import get_world
     res = exp.config(profile).res
     if real and profile == 'paper' and real_key(exp) is not None:
-        from partseg.data.real import real_available, real_world
+        from partseg.data.real import real_available, real_world, REAL_DATASETS
         if real_available(real_key(exp)): return real_world(real_key(exp), res=res)
+        if os.environ.get('PARTSEG_DATA'):   # asked for real data, and this data set is not there: said, not silent
+            print(f"partseg: $PARTSEG_DATA has no {REAL_DATASETS[real_key(exp)][0]}/ ({real_key(exp)}): {exp.key} trains on "
+                  f"the synthetic world '{exp.world}' instead", file=sys.stderr)
     return get_world(exp.world, seed=WORLD_SEED, device=device, **{'res': res, **exp.world_overrides})
 
 def not_runnable(exp: Experiment, profile: str) -> str | None:
@@ -371,7 +379,17 @@ def _evaluate(method, world, profile, device, protocols=(), crf_sigmas=()):
 
 def clear_run(d: Path) -> None:
     "Delete a run's checkpoint, logs, config and metrics (the executed notebook is overwritten by the next run)."
-    for f in ('ckpt.pt', 'stats.jsonl', 'metrics.json', 'config.json'): (d/f).unlink(missing_ok=True)
+    for f in ('ckpt.pt', 'stats.jsonl', 'metrics.json', 'metrics.partial.json', 'config.json'): (d/f).unlink(missing_ok=True)
+
+def configured_steps(d: Path) -> int | None:
+    "The number of steps run directory `d` is configured to train (its `config.json`), None when unknown."
+    return load_json(d/'config.json').get('config', {}).get('steps') if (d/'config.json').exists() else None
+
+def is_finished(d: Path) -> bool:
+    "Whether run `d` is finished: its `metrics.json` exists and was computed at the configured number of steps."
+    if not (d/'metrics.json').exists(): return False
+    m, want = load_json(d/'metrics.json'), configured_steps(d)
+    return want is None or m.get('step', m.get('steps')) == want
 
 def stale_fields(d: Path, cfg) -> dict:
     "Config fields whose value in the finished run `d` (its `config.json`) differs from `cfg`: `{field: (saved, now)}`."
@@ -396,20 +414,23 @@ def run_experiment(key: str, profile: str = 'quick', seed: int = 0,
                    force: bool = False, # retrain from scratch even if the run is finished
                    device=None, progress: bool = True, ckpt_every: int = 250) -> dict:
     "Train and evaluate one run; returns its metrics (read from disk when the run is finished)."
+    from partseg.train import check_resume
     exp = get_experiment(key); d = run_dir(key, profile, seed); device = get_device(device)
-    if (why := not_runnable(exp, profile)): raise ValueError(why)   # before `force` deletes anything
-    if force: clear_run(d)
-    if (d/'metrics.json').exists():
+    if not force and is_finished(d):
         warn_if_stale(d, exp.config(profile))
         return load_json(d/'metrics.json')
-    method, world, source = build(exp, profile, seed, device)
+    preflight(exp, profile, device)
+    method, world, source = build(exp, profile, seed, device)   # config, method and data checked before anything is deleted
+    if force: clear_run(d)
+    check_resume(d, method)   # a checkpoint of another config: refused before config.json is overwritten
     save_json(dict(experiment=asdict(exp), profile=profile, seed=seed, world_seed=WORLD_SEED, method=method.key,
                    pairing=method.pairing, config=method.cfg.to_dict(),
                    world=dict(name=world.name, data=data_label(world), config=world.cfg.to_dict() if hasattr(world, 'cfg') else repr(world)),
                    eval=EVAL_SIZES[profile], run_info=getattr(method, 'run_info', {}), provenance=provenance(device)), d/'config.json')
     res = fit(method, source, run_dir=d, seed=seed, device=device, progress=progress, ckpt_every=ckpt_every)
+    if not res['done']: raise RuntimeError(f"{d}: training stopped at step {res['step']} of {method.cfg.steps}")
     metrics = {**_evaluate(method, world, profile, device, exp.protocols, exp.tags.get('crf_sigmas', ())), 'train_seconds': round(res['seconds'], 2),
-               'steps': res['step'], 'data': data_label(world)}
+               'steps': res['step'], 'step': res['step'], 'data': data_label(world)}
     save_json(metrics, d/'metrics.json')
     return metrics
 
@@ -426,14 +447,27 @@ def run_world(path: Path | str, device=None):
         return real_world(data[len('real:'):], res=c['config']['res'])
     return get_world(c['world']['name'], seed=c.get('world_seed', WORLD_SEED), device=get_device(device), **c['world']['config'])
 
-def evaluate_run(path: Path | str, device=None, write: bool = True) -> dict:
-    "Evaluate the checkpoint of a run directory on the world and profile recorded in its `config.json`."
-    path = Path(path); world = run_world(path, device)
-    c = load_json(path/'config.json'); device = get_device(device)
+def evaluate_run(path: Path | str, device=None,
+                 write: bool = True,     # write the result into the run directory
+                 partial: bool = False,  # evaluate an unfinished run anyway, into `metrics.partial.json` (never read as a result)
+                ) -> dict:
+    "Evaluate the checkpoint of a run directory on the world and profile recorded in its `config.json`; an unfinished run is refused unless `partial`."
+    path = Path(path); device = get_device(device)
+    if not (path/'config.json').exists(): raise FileNotFoundError(f"{path} is not a run directory: expected {path/'config.json'}")
+    c = load_json(path/'config.json'); want = c.get('config', {}).get('steps')
+    step = load_checkpoint(path)['step']
+    if want is not None and step < want and not partial:
+        e = c.get('experiment', {})
+        again = (f"`partseg train {e['key']} --profile {c['profile']} --seed {c['seed']}`" if e.get('paper') != 'adhoc' and e.get('key')
+                 else 'the command that started it')
+        raise ValueError(f"{path} is not finished: its checkpoint is at step {step} of {want}. Resume it with {again}, "
+                         f"or pass --partial to evaluate the step-{step} model into metrics.partial.json")
+    world = run_world(path, device)
     method = load_method(path, map_location=device)
     e = c.get('experiment', {})
-    m = _evaluate(method, world, c['profile'], device, e.get('protocols', ()), e.get('tags', {}).get('crf_sigmas', ()))
-    if write: save_json({**(load_json(path/'metrics.json') if (path/'metrics.json').exists() else {}), **m}, path/'metrics.json')
+    m = {**_evaluate(method, world, c['profile'], device, e.get('protocols', ()), e.get('tags', {}).get('crf_sigmas', ())), 'step': step}
+    if write and want is not None and step < want: save_json({**m, 'partial': True, 'of_steps': want}, path/'metrics.partial.json')
+    elif write: save_json({**(load_json(path/'metrics.json') if (path/'metrics.json').exists() else {}), **m, 'steps': step}, path/'metrics.json')
     return m
 
 # %% ../nbs/09_reproduce.ipynb 43
@@ -450,7 +484,7 @@ def take_images(world, n: int, split: str = 'test', start: int = 0) -> dict:
 
 def data_of_runs(keys, profile: str, synthetic: str, seed: int = 0) -> str:
     "What the finished runs `keys` trained on, for a caption: `synthetic` (the figure's own words) unless some recorded a real data set."
-    ds = [load_json(run_dir(k, profile, seed)/'metrics.json').get('data', '') for k in keys if (run_dir(k, profile, seed)/'metrics.json').exists()]
+    ds = [load_json(run_dir(k, profile, seed)/'metrics.json').get('data', '') for k in keys if is_finished(run_dir(k, profile, seed))]
     real = sorted({d for d in ds if d.startswith('real:')})
     return synthetic if not real else ', '.join(f'`{d}`' for d in real) + (f' and {synthetic}' if len(real) < len(ds) else '')
 
@@ -467,20 +501,42 @@ def kernel_name() -> str:
     from jupyter_client.kernelspec import KernelSpecManager
     return 'partseg' if 'partseg' in KernelSpecManager().find_kernel_specs() else 'python3'
 
+class RunFailed(RuntimeError):
+    "A run or notebook that failed inside papermill: one line naming it, the error and the executed notebook to read."
+
+def papermill_error(e: Exception) -> str:
+    "The first line of an error raised inside a papermill notebook ('Type: message'), without papermill's source excerpt."
+    if hasattr(e, 'ename'): msg = f"{e.ename}: {e.evalue}"   # papermill's PapermillExecutionError
+    else: msg = f"{type(e).__name__}: {e}"
+    lines = [l for l in msg.strip().splitlines() if l.strip()]
+    return lines[0] if lines else type(e).__name__
+
+def preflight(exp: Experiment, profile: str, device=None) -> None:
+    "Check everything a run of `exp` needs (profile, device, config, method, data) and raise a one-line error before anything is written."
+    check_choice('profile', profile, PROFILES); get_device(device)
+    if (why := not_runnable(exp, profile)): raise ValueError(why)
+    get_method(exp.method).Config.check_overrides(exp.config(profile).to_dict())
+    make_world(exp, profile, 'cpu')
+
+_KERNEL_ARGS = ['--IPKernelApp.log_level=CRITICAL']   # silences ipykernel's log (a local kernel on unencrypted TCP, an interrupt at shutdown)
+
 def run_with_notebook(key: str, profile: str, seed: int, force: bool = False, device=None, threads: int = 0) -> dict:
     "Execute the training template for one run; the executed notebook is kept as `train.ipynb` in the run directory."
     import papermill as pm
-    d = run_dir(key, profile, seed)
-    if (why := not_runnable(get_experiment(key), profile)): raise ValueError(why)   # before `force` deletes anything or a kernel starts
-    if force: clear_run(d)
-    if (d/'metrics.json').exists():
-        warn_if_stale(d, get_experiment(key).config(profile))
+    d = run_dir(key, profile, seed); exp = get_experiment(key)
+    if not force and is_finished(d):
+        warn_if_stale(d, exp.config(profile))
         return load_json(d/'metrics.json')
+    preflight(exp, profile, device)   # before `force` deletes anything or a kernel starts
+    if force: clear_run(d)
     d.mkdir(parents=True, exist_ok=True)
-    pm.execute_notebook(str(nbs_dir()/'experiments'/'train.ipynb'), str(d/'train.ipynb'), cwd=str(project_root()),
-                        parameters=dict(experiment=key, profile=profile, seed=seed, device=str(device) if device else None,
-                                        threads=threads, root=str(project_root())),
-                        progress_bar=False, kernel_name=kernel_name(), log_output=False)
+    try:
+        pm.execute_notebook(str(nbs_dir()/'experiments'/'train.ipynb'), str(d/'train.ipynb'), cwd=str(project_root()),
+                            parameters=dict(experiment=key, profile=profile, seed=seed, device=str(device) if device else None,
+                                            threads=threads, root=str(project_root())),
+                            progress_bar=False, kernel_name=kernel_name(), log_output=False, extra_arguments=_KERNEL_ARGS)
+    except Exception as e:
+        raise RunFailed(f"{key} seed {seed} failed: {papermill_error(e)} (executed notebook: {d/'train.ipynb'})") from None
     return load_json(d/'metrics.json')
 
 # %% ../nbs/09_reproduce.ipynb 48
@@ -493,9 +549,12 @@ def _run_one(args):
             if threads: torch.set_num_threads(threads)
             run_experiment(key, profile, seed, force, device, progress=False)
         return key, seed, None, time.time() - t0
-    except Exception as e:
-        msg = f"{type(e).__name__}: {e}".strip().splitlines()
-        return key, seed, ' '.join(msg[-3:])[:500], time.time() - t0
+    except RunFailed as e: return key, seed, str(e).split(' failed: ', 1)[-1], time.time() - t0
+    except Exception as e: return key, seed, f"{papermill_error(e)} (run directory: {run_dir(key, profile, seed)})", time.time() - t0
+
+def failure_line(key: str, seed: int, err: str) -> str:
+    "One line for a failed run: its key, seed, the error's first line and where to read more."
+    return f"FAILED {key} seed {seed}: {err}"
 
 def run_all(exps: list[Experiment], profile: str, jobs: int = 1, force: bool = False, device=None,
             notebook: bool = True, log=print) -> list[tuple]:
@@ -504,19 +563,19 @@ def run_all(exps: list[Experiment], profile: str, jobs: int = 1, force: bool = F
     for why in skip.values(): log(f"  skipped: {why}")
     exps = [e for e in exps if e.key not in skip]
     todo = [(e.key, profile, s, force, device, notebook, max(1, (os.cpu_count() or 1) // jobs) if jobs > 1 else 0)
-            for e in exps for s in e.seeds if force or not (run_dir(e.key, profile, s)/'metrics.json').exists()]
+            for e in exps for s in e.seeds if force or not is_finished(run_dir(e.key, profile, s))]
     log(f"{len(todo)} run(s) to do, {sum(len(e.seeds) for e in exps) - len(todo)} already finished")
     if not force:
         for e in exps:
             for s in e.seeds:
                 d = run_dir(e.key, profile, s)
-                diff = stale_fields(d, e.config(profile)) if (d/'metrics.json').exists() else {}
+                diff = stale_fields(d, e.config(profile)) if is_finished(d) else {}
                 if diff: log(f"  WARNING: {e.key} seed {s} is finished but was trained with another config ({stale_text(diff)}); "
                              f"kept: use --force to retrain")
     results = []
     with ThreadPoolExecutor(max(1, jobs)) as ex:
         for i, (key, seed, err, sec) in enumerate(ex.map(_run_one, todo), 1):
-            log(f"  [{i}/{len(todo)}] {'FAILED' if err else 'done  '} {key} seed {seed} ({sec:.0f} s){': ' + err if err else ''}")
+            log(f"  [{i}/{len(todo)}] " + (failure_line(key, seed, err) if err else f"done   {key} seed {seed}") + f" ({sec:.0f} s)")
             results.append((key, seed, err, sec))
     return results
 
@@ -543,11 +602,11 @@ def run_paper_notebooks(only: str | None, profile: str, log=print) -> list[tuple
         dest = runs_dir()/profile/'_paper'/nb.name; dest.parent.mkdir(parents=True, exist_ok=True)
         try:
             pm.execute_notebook(str(nb), str(dest), parameters=dict(profile=profile, root=str(project_root())),
-                                cwd=str(project_root()), progress_bar=False, kernel_name=kernel_name())
+                                cwd=str(project_root()), progress_bar=False, kernel_name=kernel_name(), extra_arguments=_KERNEL_ARGS)
             out.append((nb.name, None)); log(f"  done   {nb.name}")
         except Exception as e:
-            out.append((nb.name, f"{type(e).__name__}: {str(e).strip().splitlines()[-1] if str(e).strip() else ''}"))
-            log(f"  FAILED {nb.name}: {out[-1][1]} (executed notebook: {dest})")
+            out.append((nb.name, f"{papermill_error(e)} (executed notebook: {dest})"))
+            log(f"  FAILED {nb.name}: {out[-1][1]}")
     return out
 
 # %% ../nbs/09_reproduce.ipynb 53
@@ -563,10 +622,12 @@ def reproduce(profile: str = 'quick', only: str | None = None, jobs: int = 1, fo
         log("paper notebooks:")
         nbs = run_paper_notebooks(only, profile, log)
         if profile != 'smoke': write_report()
-    failed = [r for r in runs if r[2]] + [n for n in nbs if n[1]]
-    log(f"{len(runs) - sum(1 for r in runs if r[2])} run(s) succeeded, {sum(1 for r in runs if r[2])} failed; "
-        f"{len(nbs) - sum(1 for n in nbs if n[1])} notebook(s) succeeded, {sum(1 for n in nbs if n[1])} failed")
-    return not failed
+    bad_runs, bad_nbs = [r for r in runs if r[2]], [n for n in nbs if n[1]]
+    log(f"{len(runs) - len(bad_runs)} run(s) succeeded, {len(bad_runs)} failed; "
+        f"{len(nbs) - len(bad_nbs)} notebook(s) succeeded, {len(bad_nbs)} failed")
+    for key, seed, err, _ in bad_runs: log(f"  {failure_line(key, seed, err)}")   # the failures again, where a reader looks last
+    for name, err in bad_nbs: log(f"  FAILED notebook {name}: {err}")
+    return not (bad_runs or bad_nbs)
 
 # %% ../nbs/09_reproduce.ipynb 55
 def collect(exps: list[Experiment], profile: str) -> pd.DataFrame:
@@ -575,7 +636,7 @@ def collect(exps: list[Experiment], profile: str) -> pd.DataFrame:
     for e in exps:
         for s in e.seeds:
             d = run_dir(e.key, profile, s)
-            m = load_json(d/'metrics.json') if (d/'metrics.json').exists() else {}
+            m = load_json(d/'metrics.json') if is_finished(d) else {}   # an unfinished run's numbers are never a result
             dev = load_json(d/'config.json')['provenance']['device'] if m and (d/'config.json').exists() else None
             rows.append(dict(experiment=e.key, paper=e.paper, artifact=e.artifact, method=e.method, world=e.world,
                              data=m.get('data', f'synthetic:{e.world}') if m else None,   # runs before `data` existed were synthetic
@@ -596,6 +657,23 @@ def summarize(df: pd.DataFrame, by: list[str], metrics: list[str]) -> pd.DataFra
     return out.reset_index()
 
 # %% ../nbs/09_reproduce.ipynb 57
+def missing_runs(df: pd.DataFrame) -> list[str]:
+    "The runs of `df` (a `collect` frame) that have no finished result, as 'experiment seed s'."
+    if not len(df) or 'status' not in df: return []
+    m = df[df.status != 'ok']
+    return [f"{e} seed {s}" for e, s in zip(m.experiment, m.seed)]
+
+def missing_text(df: pd.DataFrame, profile: str | None = None, # the profile, to name the command that trains them
+                 what: str = 'these numbers') -> str:
+    "'' when every run of `df` is finished; else one sentence naming the missing runs and how to train them."
+    miss = missing_runs(df)
+    if not miss: return ''
+    papers = sorted({k.split('/')[0] for k in df.loc[df.status != 'ok', 'experiment']})
+    cmd = ' or '.join(f"`partseg reproduce{f' --profile {profile}' if profile else ''} --only {p}`" for p in papers)
+    return f"{what[:1].upper() + what[1:]} are missing: {len(miss)} run(s) not finished ({', '.join(miss)}); train them with {cmd}."
+
+
+# %% ../nbs/09_reproduce.ipynb 59
 def fmt_pm(mean: float, std: float, digits: int = 3) -> str:
     "'mean ± std' (or '—' for a missing value)."
     if mean is None or (isinstance(mean, float) and math.isnan(mean)): return '—'
@@ -608,7 +686,18 @@ def md_table(df: pd.DataFrame) -> str:
     lines += ['| ' + ' | '.join(str(v) for v in row) + ' |' for row in df.itertuples(index=False)]
     return '\n'.join(lines)
 
-# %% ../nbs/09_reproduce.ipynb 59
+# %% ../nbs/09_reproduce.ipynb 61
+def synthetic_fallbacks(runs: pd.DataFrame, profile: str) -> dict:
+    "`{'experiment seed s': real data set}` for the finished `paper` runs of `runs` that trained on a synthetic world in place of their real data set."
+    if profile != 'paper' or not len(runs) or not {'experiment', 'data', 'status'} <= set(runs): return {}
+    out = {}
+    for e, s, d in runs.loc[runs.status == 'ok', ['experiment', 'seed', 'data']].itertuples(index=False):
+        k = real_key(REGISTRY[e]) if e in REGISTRY else None
+        if k and str(d).startswith('synthetic:'): out[f"{e} seed {s}"] = k
+    return out
+
+
+# %% ../nbs/09_reproduce.ipynb 63
 def write_table(table: pd.DataFrame, numbers: pd.DataFrame, paper: str, artifact: str, profile: str,
                 title: str, data: str, notes: str = '', runs: pd.DataFrame | None = None) -> Path:
     "Write `numbers` to `<artifact>.csv` and `table` as markdown to `<artifact>.md` under a provenance header."
@@ -616,18 +705,21 @@ def write_table(table: pd.DataFrame, numbers: pd.DataFrame, paper: str, artifact
     devices = ', '.join(sorted(runs.device.dropna().unique())) if runs is not None and 'device' in runs else 'not recorded'
     ran_on = runs['data'].dropna().value_counts() if runs is not None and 'data' in runs else pd.Series(dtype=int)
     real = [k for k in ran_on.index if str(k).startswith('real:')]
+    fallback = synthetic_fallbacks(runs, profile) if runs is not None else {}
     head = [f"# {title}", '',
             f"- profile: `{profile}`; data: {data}; trained and evaluated on: {devices or 'no finished run'}",
             f"- data of each run (from its metrics.json): {', '.join(f'`{k}` × {v}' for k, v in ran_on.items()) or 'no finished run'}",
             *([f"- **{len(real)} real data set(s) among the runs ({', '.join(real)}): rows from them are real-data numbers; the others are "
                "synthetic**"] if real else []),
+            *([f"- **{len(fallback)} run(s) trained on a synthetic world although this profile uses a real data set for them "
+               f"({', '.join(sorted(set(fallback.values())))}): it was not under $PARTSEG_DATA when they ran**"] if fallback else []),
             f"- rebuild: `partseg reproduce --profile {profile} --only {paper}` (runs what is missing, then this table)",
             f"- written {time.strftime('%Y-%m-%d')} from partseg {partseg.__version__}", '', '']
     p = artifact_path(paper, artifact, profile, 'md')
     p.write_text('\n'.join(head) + md_table(table) + '\n' + (f"\n{notes.strip()}\n" if notes else ''))
     return p
 
-# %% ../nbs/09_reproduce.ipynb 61
+# %% ../nbs/09_reproduce.ipynb 65
 def is_real_run(df: pd.DataFrame) -> pd.Series:
     "True for the finished runs of `df` (a `collect` frame) that trained on a real data set."
     if 'data' not in df: return pd.Series(False, index=df.index)
@@ -687,7 +779,7 @@ def table_numbers(df: pd.DataFrame, by: list[str], metrics: list[str], profile: 
     S.insert(0, 'profile', profile)
     return S[['profile', 'data'] + [c for c in S.columns if c not in ('profile', 'data')]]
 
-# %% ../nbs/09_reproduce.ipynb 64
+# %% ../nbs/09_reproduce.ipynb 68
 def write_report(root: Path | None = None) -> Path:
     "Rebuild `figures/REPORT.md` from the artifacts present in `figures/`."
     root = Path(root or figures_dir()); lines = ['# partseg — reproduction report', '',
@@ -705,37 +797,63 @@ def write_report(root: Path | None = None) -> Path:
         lines.append('')
     p = root/'REPORT.md'; p.write_text('\n'.join(lines)); return p
 
-# %% ../nbs/09_reproduce.ipynb 67
-def _read_image(path: Path):
+# %% ../nbs/09_reproduce.ipynb 71
+MAX_SEGMENT_PIXELS = 4096 * 4096   # larger images are skipped: the model sees them at its own 64-256 px anyway, and the
+                                   # label map, resized back to the image's size, would take gigabytes
+
+def _read_image(path: Path) -> torch.Tensor:
+    "Image file `path` as a float `(3, H, W)` tensor in [0, 1] (8- and 16-bit, grey, palette, RGB(A)); a one-line error otherwise."
     from PIL import Image, UnidentifiedImageError
     if not path.exists(): raise FileNotFoundError(f"{path}: no such file")
     if path.is_dir(): raise IsADirectoryError(f"{path}: is a directory, expected an image file")
+    limit, Image.MAX_IMAGE_PIXELS = Image.MAX_IMAGE_PIXELS, None   # PIL's own bomb check is replaced by the limit below
     try:
-        with Image.open(path) as im: return im.convert('RGB')
-    except (UnidentifiedImageError, OSError) as e:
+        with Image.open(path) as im:   # opening reads the header only: the size is checked before any pixel is decoded
+            if im.width * im.height > MAX_SEGMENT_PIXELS:
+                raise ValueError(f"{path}: {im.width}×{im.height} pixels is above the limit of {MAX_SEGMENT_PIXELS:,} "
+                                 f"(4096×4096); shrink it first")
+            if im.mode in ('I;16', 'I;16L', 'I;16B', 'I;16N', 'I', 'F'):   # 16-bit (or wider) grey: scaled, not clipped at 255
+                a = np.asarray(im, dtype=np.float32)
+                a = a / (65535. if im.mode.startswith('I;16') or (im.mode == 'I' and a.max() > 255) else 255. if im.mode == 'I' else 1.)
+                return torch.from_numpy(np.clip(a, 0, 1)).expand(3, *a.shape).clone()
+            return torch.from_numpy(np.array(im.convert('RGB'))).permute(2, 0, 1).float().div(255)
+    except (UnidentifiedImageError, OSError, Image.DecompressionBombError) as e:
         raise ValueError(f"{path}: not a readable image ({e.__class__.__name__})") from None
+    finally: Image.MAX_IMAGE_PIXELS = limit
+
+def _output_stems(paths: list[Path]) -> list[str]:
+    "A distinct output name per input: its stem, plus its extension and then its parent folders where stems collide."
+    def name(p, depth): return p.name if depth == 1 else '__'.join(p.resolve().parts[1:][-depth:])
+    stems = [p.stem for p in paths]
+    for depth in range(1, 1 + max((len(p.resolve().parts) for p in paths), default=1)):
+        dup = {s for s in stems if stems.count(s) > 1}
+        if not dup: break
+        stems = [name(p, depth) if s in dup else s for p, s in zip(paths, stems)]
+    return stems
 
 def segment_files(checkpoint: Path | str, images: list, out: Path | str, device=None, log=print) -> tuple[list, list]:
-    "Segment image files with a trained run; returns `(written, skipped)` lists of paths."
+    "Segment image files with a trained run; returns `(written, skipped)` lists of paths (two PNGs per image)."
     import torch.nn.functional as F
     from partseg.viz import save_label_png, save_overlay_png
+    out = Path(out)
+    if out.exists() and not out.is_dir(): raise ValueError(f"--out {out} is a file; expected a directory (created when missing)")
     device = get_device(device); method = load_method(checkpoint, map_location=device)
-    out = Path(out); out.mkdir(parents=True, exist_ok=True); written, skipped = [], []
-    for p in map(Path, images):
-        try: im = _read_image(p)
+    out.mkdir(parents=True, exist_ok=True); written, skipped = [], []
+    paths = list(map(Path, images))
+    for p, stem in zip(paths, _output_stems(paths)):
+        try: x = _read_image(p)[None].to(device)
         except (OSError, ValueError) as e:
             log(f"skipping {e}"); skipped.append(p); continue
-        x = torch.from_numpy(np.array(im)).permute(2, 0, 1).float().div(255)[None].to(device)
         r = method.cfg.res
         with torch.no_grad():
             maps = method.segment(F.interpolate(x, size=(r, r), mode='bilinear', antialias=True, align_corners=False))
             maps = F.interpolate(maps.float(), size=x.shape[-2:], mode='bilinear', align_corners=False)
-        labels = maps.argmax(1)[0].cpu()
-        written += [save_label_png(labels, out/f'{p.stem}_parts.png', n=method.n_parts + 1),
-                    save_overlay_png(x[0].cpu(), labels, out/f'{p.stem}_overlay.png', n=method.n_parts + 1)]
+        labels = maps.argmax(1)[0].cpu(); del maps
+        written += [save_label_png(labels, out/f'{stem}_parts.png', n=method.n_parts + 1),
+                    save_overlay_png(x[0].cpu(), labels, out/f'{stem}_overlay.png', n=method.n_parts + 1)]
     return written, skipped
 
-# %% ../nbs/09_reproduce.ipynb 69
+# %% ../nbs/09_reproduce.ipynb 74
 def _parse_set(items: list[str]) -> dict:
     "Parse `k=v` overrides; values are python literals when they parse as one, else strings."
     out = {}
@@ -746,53 +864,94 @@ def _parse_set(items: list[str]) -> dict:
         except (ValueError, SyntaxError): out[k] = v
     return out
 
-# %% ../nbs/09_reproduce.ipynb 71
+# %% ../nbs/09_reproduce.ipynb 76
+def _count(low: int, what: str):
+    "An argparse type: an integer ≥ `low`, else an error naming `what` is expected."
+    def f(s):
+        try: v = int(s)
+        except ValueError: raise argparse.ArgumentTypeError(f"expected {what}, got {s!r}") from None
+        if v < low: raise argparse.ArgumentTypeError(f"expected {what}, got {v}")
+        return v
+    return f
+
+def _device(s: str) -> str:
+    "An argparse type: a device that exists here ('cpu', 'cuda', 'cuda:1', 'mps', 'auto')."
+    try: get_device(s)
+    except ValueError as e: raise argparse.ArgumentTypeError(str(e)) from None
+    return s
+
+class _Help(argparse.ArgumentDefaultsHelpFormatter):
+    "Help that shows each option's default, except where there is none to show (flags, None)."
+    def _get_help_string(self, action):
+        return action.help if action.default in (None, False, [], argparse.SUPPRESS) else super()._get_help_string(action)
+
 def _parser() -> argparse.ArgumentParser:
+    F = _Help
     p = argparse.ArgumentParser(prog='partseg', description='Reproducible unsupervised part segmentation (five papers, one synthetic benchmark).')
-    sub = p.add_subparsers(dest='cmd', required=True)
-    l = sub.add_parser('list', help='list experiments, methods or worlds'); l.add_argument('what', nargs='?', default='experiments', choices=['experiments', 'methods', 'worlds'])
-    t = sub.add_parser('train', help='train and evaluate one run')
-    t.add_argument('experiment', nargs='?', help='a registered experiment key (see `partseg list`)')
-    t.add_argument('--method'); t.add_argument('--world'); t.add_argument('--set', nargs='+', action='extend', default=[], metavar='K=V', help='method config overrides (repeatable)')
+    sub = p.add_subparsers(dest='cmd', required=True, metavar='{list,train,evaluate,reproduce,segment,convert-landmarks}')
+    l = sub.add_parser('list', help='list experiments, methods or worlds', formatter_class=F)
+    l.add_argument('what', nargs='?', default='experiments', choices=['experiments', 'methods', 'worlds'], help='what to list')
+    t = sub.add_parser('train', help='train and evaluate one run (resumes an interrupted one)', formatter_class=F)
+    t.add_argument('experiment', nargs='?', help='a registered experiment key (`partseg list experiments`); or give --method and --world')
+    t.add_argument('--method', help=f"a method, for a run that is not registered: {', '.join(available_methods())}")
+    t.add_argument('--world', help="a synthetic world, with --method: puppets, faces or birds")
+    t.add_argument('--set', nargs='+', action='extend', default=[], metavar='K=V',
+                   help="method config overrides, checked against each field's type and range (repeatable); the run goes under adhoc/")
     t.add_argument('--world-set', nargs='+', action='extend', default=[], metavar='K=V', help='world config overrides (repeatable)')
-    for a in (t,):
-        a.add_argument('--profile', default='quick'); a.add_argument('--seed', type=int, default=0)
-        a.add_argument('--force', action='store_true'); a.add_argument('--no-notebook', action='store_true', help='run directly, not through papermill')
-        a.add_argument('--ckpt-every', type=int, default=250, help='steps between checkpoints (with --no-notebook)')
-    e = sub.add_parser('evaluate', help="evaluate a run directory's checkpoint"); e.add_argument('run')
-    r = sub.add_parser('reproduce', help='run every missing experiment, then rebuild figures/')
-    r.add_argument('--profile', default='quick'); r.add_argument('--only'); r.add_argument('--jobs', type=int, default=1)
-    r.add_argument('--force', action='store_true'); r.add_argument('--no-notebook', action='store_true'); r.add_argument('--no-figures', action='store_true')
-    s = sub.add_parser('segment', help='segment your own images with a trained run')
-    s.add_argument('--checkpoint', required=True, help='a run directory or a ckpt.pt'); s.add_argument('images', nargs='+'); s.add_argument('--out', required=True)
-    for a in (t, e, r, s): a.add_argument('--device', default=None, help="'cpu', 'cuda', ... (default: best available)")
+    t.add_argument('--ckpt-every', type=_count(1, 'a number of steps ≥ 1'), default=250, help='steps between checkpoints (with --no-notebook)')
+    e = sub.add_parser('evaluate', help="evaluate a finished run directory's checkpoint into its metrics.json", formatter_class=F)
+    e.add_argument('run', help='a run directory, runs/<profile>/<experiment>/seed<s>')
+    e.add_argument('--partial', action='store_true', help='evaluate an unfinished run anyway, into metrics.partial.json (never read as a result)')
+    r = sub.add_parser('reproduce', help='run every missing experiment, then rebuild figures/', formatter_class=F)
+    r.add_argument('--only', help='a paper key (liu2021, siarohin2020, esser2019, ganseg2022, braun2020, baselines, benchmark) or an experiment-key prefix; default: all')
+    r.add_argument('--jobs', type=_count(1, 'a number of parallel runs ≥ 1'), default=1, help='runs trained in parallel (each gets cores / jobs threads)')
+    r.add_argument('--no-figures', action='store_true', help='train the runs only; do not execute the paper notebooks')
+    for a in (t, r):
+        a.add_argument('--profile', default='quick', choices=PROFILES, help='smoke: seconds, proves the pipeline; quick: 64 px on a CPU; paper: the paper\'s sizes, for a GPU')
+        a.add_argument('--force', action='store_true', help='DELETE the run(s) (checkpoint, logs, metrics) and train again from scratch')
+        a.add_argument('--no-notebook', action='store_true', help='run in this process, not through papermill (no executed train.ipynb)')
+    t.add_argument('--seed', type=_count(0, 'a seed ≥ 0'), default=0, help='the run\'s seed (registered experiments list theirs)')
+    s = sub.add_parser('segment', help='segment your own images with a trained run', formatter_class=F)
+    s.add_argument('--checkpoint', required=True, help='a run directory or a ckpt.pt')
+    s.add_argument('images', nargs='+', help=f'image files (PIL formats; at most {MAX_SEGMENT_PIXELS:,} pixels each)')
+    s.add_argument('--out', required=True, help='output folder (created when missing): <name>_parts.png and <name>_overlay.png per image')
+    c = sub.add_parser('convert-landmarks', help="convert a trusted Tai-Chi/VoxCeleb landmark .pkl to the .csv partseg reads without unpickling", formatter_class=F)
+    c.add_argument('pkl', help='the .pkl file (unpickling runs code: only convert a file you trust)')
+    c.add_argument('--out', help='the .csv to write; default: beside the .pkl, same name')
+    for a in (t, e, r, s): a.add_argument('--device', type=_device, default=None, help="'cpu', 'cuda', 'cuda:N', 'mps' or 'auto' (default: the best available)")
     return p
 
-# %% ../nbs/09_reproduce.ipynb 72
+# %% ../nbs/09_reproduce.ipynb 77
+def _take_key(a) -> None:
+    "`partseg train --set k=v KEY`: argparse hands KEY to --set; give it back to the experiment argument."
+    keys = [x for x in a.set + a.world_set if '=' not in x]
+    if keys and a.experiment is None and len(keys) == 1:
+        a.experiment = keys[0]; a.set = [x for x in a.set if x != keys[0]]; a.world_set = [x for x in a.world_set if x != keys[0]]
+
+def _variant_tag(ov: dict) -> str: return ''.join(f'-{k}={v}' for k, v in ov.items()).replace('/', '_').replace(' ', '')
+
 def _cmd_train(a) -> int:
+    from partseg.data.worlds import WORLDS, WorldConfig
+    _take_key(a)
+    ov, wov = _parse_set(a.set), _parse_set(a.world_set)
+    wov = WorldConfig.check_overrides(wov)
     if a.experiment is None:
         if not (a.method and a.world): raise ValueError("train takes an EXPERIMENT key, or --method and --world")
-        check_choice('profile', a.profile, PROFILES)
-        from partseg.data.worlds import WORLDS
         get_method(a.method); check_choice('world', a.world, sorted(WORLDS))
-        ov, wov = _parse_set(a.set), _parse_set(a.world_set)
-        tag = ''.join(f'-{k}={v}' for k, v in {**ov, **wov}.items()).replace('/', '_').replace(' ', '')
-        exp = register_experiment(Experiment(f'adhoc/{a.method}-{a.world}{tag}', 'adhoc', 'adhoc', a.method, a.world, ov, wov, seeds=(a.seed,)))
-        get_method(a.method).Config().replace(**ov)       # fail early on a misspelt field
+        ov = get_method(a.method).Config.check_overrides(ov)   # type and range of every override, before anything is written
+        exp = register_experiment(Experiment(f'adhoc/{a.method}-{a.world}{_variant_tag({**ov, **wov})}', 'adhoc', 'adhoc', a.method, a.world,
+                                             ov, wov, seeds=(a.seed,)))
         a.no_notebook = True                              # ad-hoc experiments exist only in this process
     else:
         exp = get_experiment(a.experiment)
-        ov, wov = _parse_set(a.set), _parse_set(a.world_set)
+        ov = get_method(exp.method).Config.check_overrides(ov)
         if ov or wov:   # a variant of a registered run: its own key under adhoc/ (never mixed into the tables), this process only
-            get_method(exp.method).Config().replace(**ov)
-            tag = ''.join(f'-{k}={v}' for k, v in {**ov, **wov}.items()).replace('/', '_').replace(' ', '')
-            exp = register_experiment(Experiment(f"adhoc/{exp.key.replace('/', '_')}{tag}", exp.paper, 'adhoc', exp.method, exp.world,
+            exp = register_experiment(Experiment(f"adhoc/{exp.key.replace('/', '_')}{_variant_tag({**ov, **wov})}", exp.paper, 'adhoc', exp.method, exp.world,
                                                  {**exp.overrides, **ov}, {**exp.world_overrides, **wov}, seeds=(a.seed,),
                                                  profile_overrides={p: {**v, **ov} for p, v in exp.profile_overrides.items()},
                                                  tags={**{k: v for k, v in exp.tags.items() if k != 'tables'}, 'real': real_key(exp)},
                                                  protocols=exp.protocols))
             a.no_notebook = True
-    check_choice('profile', a.profile, PROFILES)
     if a.no_notebook: m = run_experiment(exp.key, a.profile, a.seed, a.force, a.device, ckpt_every=a.ckpt_every)
     else: m = run_with_notebook(exp.key, a.profile, a.seed, a.force, a.device)
     print(f"run directory: {run_dir(exp.key, a.profile, a.seed)}")
@@ -809,22 +968,28 @@ def _cmd_list(a) -> int:
             print(f"{e.key:45s} {e.method:14s} {e.world:8s} {wov:18s} seeds {list(e.seeds)}")
     return 0
 
-# %% ../nbs/09_reproduce.ipynb 73
+# %% ../nbs/09_reproduce.ipynb 78
 def main(argv: list[str] | None = None) -> int:
-    "The `partseg` command line; returns the exit status."
-    a = _parser().parse_args(argv)
+    "The `partseg` command line; returns the exit status (2: bad input, said in one line; 1: a run or notebook failed)."
+    try: a = _parser().parse_args(argv)
+    except SystemExit as e: return e.code   # argparse has printed the usage and one `error:` line
     try:
         if a.cmd == 'list': return _cmd_list(a)
         if a.cmd == 'train': return _cmd_train(a)
         if a.cmd == 'evaluate':
-            print(json.dumps(evaluate_run(a.run, a.device), indent=1)); return 0
+            print(json.dumps(evaluate_run(a.run, a.device, partial=a.partial), indent=1)); return 0
         if a.cmd == 'reproduce':
             ok = reproduce(a.profile, a.only, a.jobs, a.force, a.device, not a.no_notebook, not a.no_figures)
             return 0 if ok else 1
         if a.cmd == 'segment':
             written, skipped = segment_files(a.checkpoint, a.images, a.out, a.device)
-            print(f"wrote {len(written)} file(s) to {a.out}; skipped {len(skipped)}")
+            print(f"segmented {len(written) // 2} image(s): wrote {len(written)} file(s) to {a.out}; skipped {len(skipped)}")
             return 1 if skipped else 0
-    except (ValueError, FileNotFoundError, IsADirectoryError, TypeError, FloatingPointError) as e:
-        print(f"error: {e}", file=sys.stderr); return 2
+        if a.cmd == 'convert-landmarks':
+            from partseg.data.real import landmarks_pkl_to_csv
+            print(f"wrote {landmarks_pkl_to_csv(a.pkl, a.out)}"); return 0
+    except RunFailed as e:
+        print(f"error: {e}", file=sys.stderr); return 1
+    except (ValueError, KeyError, FileNotFoundError, IsADirectoryError, NotADirectoryError, PermissionError, TypeError, FloatingPointError) as e:
+        print(f"error: {e.args[0] if isinstance(e, KeyError) and e.args else e}", file=sys.stderr); return 2
     return 0

@@ -13,7 +13,7 @@ from .core import get_device, step_seed, save_json, load_json, provenance
 from .methods import Method, get_method
 
 # %% auto 0
-__all__ = ['CKPT_FORMAT', 'save_checkpoint', 'load_checkpoint', 'load_method', 'check_finite', 'to_device', 'fit']
+__all__ = ['CKPT_FORMAT', 'save_checkpoint', 'load_checkpoint', 'load_method', 'check_finite', 'to_device', 'check_resume', 'fit']
 
 # %% ../nbs/07_train.ipynb 6
 CKPT_FORMAT = 'partseg-ckpt-1'
@@ -35,11 +35,14 @@ def load_checkpoint(path: Path | str, # a `ckpt.pt` file or a run directory hold
     if path.is_dir(): path = path/'ckpt.pt'
     if not path.exists(): raise FileNotFoundError(f"no checkpoint at {path}: expected a run directory holding ckpt.pt, or a ckpt.pt file")
     try: ckpt = torch.load(path, map_location=map_location, weights_only=True)
-    except Exception as e:
-        raise ValueError(f"{path} is not a readable partseg checkpoint (expected a torch file with format {CKPT_FORMAT!r}): {e}") from None
+    except Exception as e:   # torch's own message advises weights_only=False, which would run code from an untrusted file
+        raise ValueError(f"{path} is not a partseg checkpoint: torch cannot read it as a weights-only file ({type(e).__name__}); "
+                         f"expected the ckpt.pt of a partseg run (format {CKPT_FORMAT!r})") from None
     if not isinstance(ckpt, dict) or ckpt.get('format') != CKPT_FORMAT:
         got = ckpt.get('format') if isinstance(ckpt, dict) else type(ckpt).__name__
         raise ValueError(f"{path} is not a partseg checkpoint: expected format {CKPT_FORMAT!r}, found {got!r}")
+    lacks = [k for k in ('method', 'config', 'step', 'model') if k not in ckpt]
+    if lacks: raise ValueError(f"{path} is a damaged partseg checkpoint: it lacks {', '.join(lacks)}")
     return ckpt
 
 def load_method(path: Path | str, map_location='cpu') -> Method:
@@ -86,7 +89,38 @@ def _read_stats(path: Path, upto: int) -> list[str]:
         if rec.get('step', math.inf) < upto: keep.append(line)
     return keep
 
-# %% ../nbs/07_train.ipynb 13
+def _write_lines(path: Path, lines: list[str]) -> None:
+    "Replace `path` by `lines` atomically: a kill leaves the old file or the new one, never a cut one."
+    tmp = path.with_name(path.name + '.tmp')
+    tmp.write_text(''.join(l + '\n' for l in lines)); os.replace(tmp, path)
+
+# %% ../nbs/07_train.ipynb 14
+def _resume_error(path: Path, ckpt: dict, method: Method, show: int = 4) -> str | None:
+    "Why the checkpoint `ckpt` (read from `path`) cannot be resumed by `method`; None when it can."
+    if ckpt['method'] != method.key: what = f"method {ckpt['method']!r}, not {method.key!r}"
+    else:
+        saved, now, none = ckpt['config'], method.cfg.to_dict(), object()
+        diff = [k for k in dict.fromkeys([*saved, *now]) if saved.get(k, none) != now.get(k, none)]
+        if not diff: return None
+        txt = lambda d, k: repr(d[k]) if k in d else '(none)'
+        what = ('another config (' + ', '.join(f"{k}: {txt(saved, k)} → {txt(now, k)}" for k in diff[:show])
+                + (f", and {len(diff) - show} more" if len(diff) > show else '') + ')')
+    return (f"{path} was written by {what}; use --force (command line) or resume=False (Python) to start over, "
+            f"or another run directory")
+
+def check_resume(run_dir: Path | str, # the run directory (a no-op when it holds no ckpt.pt)
+                 method: Method,      # the method about to train there
+                ) -> None:
+    "Raise a `ValueError` when `run_dir/ckpt.pt` was written by another method or config; writes nothing."
+    path = Path(run_dir)/'ckpt.pt'
+    if not path.exists(): return
+    if (err := _resume_error(path, load_checkpoint(path), method)): raise ValueError(err)
+
+def _extra(method: Method, seconds: float) -> dict:
+    "The checkpoint's `extra`: training seconds so far and the method's `train_state()` (if it has one)."
+    return dict(seconds=seconds, **({'train_state': method.train_state()} if hasattr(method, 'train_state') else {}))
+
+# %% ../nbs/07_train.ipynb 17
 def fit(method: Method,       # the method to train (moved to `device`)
         data: Callable,       # `data(step) -> batch`, deterministic in the step
         steps: int | None = None, # total steps; default `method.cfg.steps`
@@ -100,33 +134,35 @@ def fit(method: Method,       # the method to train (moved to `device`)
         progress: bool = True, # show a fastprogress bar with the live losses
         max_steps_this_call: int | None = None, # stop after this many steps without a final checkpoint, as if killed (tests resuming)
        ) -> dict:
-    "Train `method` on `data` for `steps` steps; returns the last logged scalars, the step reached and the time."
+    "Train `method` on `data` for `steps` steps; returns the last logged scalars, the step reached and the training seconds of the run."
     steps = method.cfg.steps if steps is None else steps
     device = get_device(device); method.to(device).train()
     opts = method.configure_optimizers()
     run_dir = Path(run_dir) if run_dir is not None else None
-    start, stats_lines = 0, []
+    start, seconds, stats_lines = 0, 0., []
     ckpt_path = run_dir/'ckpt.pt' if run_dir else None
     if run_dir and resume and ckpt_path.exists():
         ck = load_checkpoint(ckpt_path, map_location=device)
-        if ck['method'] != method.key or ck['config'] != method.cfg.to_dict():
-            raise ValueError(f"{ckpt_path} was written by a different method or config; "
-                             f"use another run directory or pass resume=False")
+        if (err := _resume_error(ckpt_path, ck, method)): raise ValueError(err)   # what `check_resume` says
         method.load_state_dict(ck['model'])
         for k, o in opts.items(): o.load_state_dict(ck['optimizers'][k])
-        start = ck['step']
+        extra = ck.get('extra') or {}
+        if 'train_state' in extra and hasattr(method, 'load_train_state'): method.load_train_state(extra['train_state'])
+        start, seconds = ck['step'], float(extra.get('seconds', 0.))
         stats_lines = _read_stats(run_dir/'stats.jsonl', start)
     if run_dir:
         run_dir.mkdir(parents=True, exist_ok=True)
-        (run_dir/'stats.jsonl').write_text(''.join(l + '\n' for l in stats_lines))
-    return _loop(method, data, opts, start, steps, run_dir, seed, device, ckpt_every, log_every, amp, progress, max_steps_this_call)
+        _write_lines(run_dir/'stats.jsonl', stats_lines)
+    return _loop(method, data, opts, start, steps, run_dir, seed, device, ckpt_every, log_every, amp, progress, max_steps_this_call, seconds)
 
-# %% ../nbs/07_train.ipynb 15
-def _loop(method, data, opts, start, steps, run_dir, seed, device, ckpt_every, log_every, amp, progress, max_steps):
+# %% ../nbs/07_train.ipynb 19
+def _loop(method, data, opts, start, steps, run_dir, seed, device, ckpt_every, log_every, amp, progress, max_steps, seconds_before=0.):
     autocast = (torch.autocast('cuda', dtype=torch.bfloat16) if amp and device.type == 'cuda' else contextlib.nullcontext())
     stats_f = open(run_dir/'stats.jsonl', 'a') if run_dir else None
     end = steps if max_steps is None else min(steps, start + max_steps)
     last, t0 = {}, time.time()
+    total = lambda: seconds_before + time.time() - t0      # training seconds of the run, earlier calls included
+    save = lambda s: save_checkpoint(run_dir/'ckpt.pt', method, opts, s, extra=_extra(method, total()))
     it = range(start, end)
     bar = progress_bar(it, total=len(it), leave=False) if progress and len(it) else it
     try:
@@ -141,13 +177,12 @@ def _loop(method, data, opts, start, steps, run_dir, seed, device, ckpt_every, l
                 for o in opts.values(): o.step()
             if (step + 1) % log_every == 0 or step + 1 == end:
                 last = _scalars(out)
-                if stats_f: stats_f.write(json.dumps(dict(step=step, time=round(time.time() - t0, 3), **last)) + '\n'); stats_f.flush()
+                if stats_f: stats_f.write(json.dumps(dict(step=step, time=round(total(), 3), **last)) + '\n'); stats_f.flush()
                 if bar is not it: bar.comment = ' '.join(f"{k} {v:.4g}" for k, v in last.items())
-            if run_dir and ((step + 1) % ckpt_every == 0 or step + 1 == steps):
-                save_checkpoint(run_dir/'ckpt.pt', method, opts, step + 1)
+            if run_dir and ((step + 1) % ckpt_every == 0 or step + 1 == steps): save(step + 1)
     finally:
         if stats_f: stats_f.close()
     method.eval()
-    if run_dir and end == start == steps and not (run_dir/'ckpt.pt').exists():
-        save_checkpoint(run_dir/'ckpt.pt', method, opts, steps)   # a method with nothing to train still gets a checkpoint
-    return dict(step=end, done=end >= steps, seconds=time.time() - t0, **last)
+    if run_dir and end == start == steps and not (run_dir/'ckpt.pt').exists(): save(steps)   # a method with nothing to train still gets a checkpoint
+    this_call = time.time() - t0
+    return dict(step=end, done=end >= steps, seconds=seconds_before + this_call, seconds_this_call=this_call, **last)

@@ -108,7 +108,7 @@ def show_grid(rows,                    # a tensor of images, or a list of rows (
     return fig
 
 # %% ../nbs/08_viz.ipynb 16
-def show_batch(batch: dict,          # a batch (DESIGN §2), single or pair
+def show_batch(batch: dict,          # a batch (docs/design.md §2), single or pair
                n: int = 8,           # how many samples
                keys=('image', 'parts'), # rows: image keys, label keys (overlaid) or masks
                keypoints: bool = True, # draw the keypoints on image rows

@@ -1,4 +1,4 @@
-"Real data sets (issue 9): every loader of partseg.data.real on fixture trees in the official layouts (lists, .mat, .pkl, palette PNGs)."
+"Real data sets: every loader of partseg.data.real on fixture trees in the official layouts (lists, .mat, .pkl, palette PNGs)."
 import os
 import numpy as np, pytest, torch
 from partseg.data.real import CUB, CelebA, DataNotFound, make_cub_fixture, make_celeba_fixture, data_root
@@ -123,7 +123,6 @@ def test_penn_action_splits_by_video_and_pairs_within_a_video(tmp_path):
     with pytest.raises(ValueError, match='no training frame'): PennAction(r, actions=('golf_swing',))
 
 def test_motion_videos_landmark_protocol_and_strips(tmp_path):
-    import pandas as pd
     from partseg.data.real import MotionVideos, make_motion_fixture
     r = make_motion_fixture(tmp_path, 'voxceleb')
     mv = MotionVideos('voxceleb', r, res=16)
@@ -131,11 +130,91 @@ def test_motion_videos_landmark_protocol_and_strips(tmp_path):
     t = mv.sample([0, 1], 'test')
     assert t['keypoints'].shape == (2, 68, 2) and t['visible'][1, 0].item() is False   # the −1 landmark is missing
     assert mv.sample([0, 1], 'train')['image'].shape == (2, 3, 16, 16)
-    pd.DataFrame(dict(file_name=['a.png'], value=[np.zeros((18, 2))])).to_pickle(r / 'landmarks' / 'vox_test_gt.pkl')
-    with pytest.raises(ValueError, match='expected 68 landmarks for voxceleb, got 18'): MotionVideos('voxceleb', r)
+    from partseg.data.real import write_landmarks_csv
+    write_landmarks_csv(r / 'landmarks' / 'vox_test_gt.csv', ['a.png'], np.zeros((1, 18, 2)))
+    with pytest.raises(ValueError, match='vox_test_gt.csv: expected 68 landmarks for voxceleb, got 18'): MotionVideos('voxceleb', r)
     from PIL import Image
     Image.fromarray(np.zeros((16, 40, 3), np.uint8)).save(r / 'train' / 'vid_b.png')
     with pytest.raises(ValueError, match='width a multiple of height'): MotionVideos('voxceleb', r, landmarks=False).frame_pairs([1])
+
+def _no_unpickling(monkeypatch):
+    "Make every way of unpickling fail loudly, so a test proves a loader never unpickles."
+    import pickle, pandas as pd
+    def refuse(*a, **k): raise AssertionError('unpickled a file')
+    for mod, name in ((pd, 'read_pickle'), (pickle, 'load'), (pickle, 'loads'), (pickle, 'Unpickler')): monkeypatch.setattr(mod, name, refuse)
+
+def test_motion_landmarks_are_read_from_the_csv_without_unpickling(tmp_path, monkeypatch):
+    "With `<prefix>_<split>_gt.csv` beside the pickle, the loader reads the CSV and never unpickles, and warns about nothing."
+    import warnings
+    from partseg.data.real import MotionVideos, make_motion_fixture
+    r = make_motion_fixture(tmp_path, 'taichi', landmarks='both')
+    (r / 'landmarks' / 'taichi_test_gt.pkl').write_bytes(b'not a pickle either')   # would fail to unpickle, were it read
+    _no_unpickling(monkeypatch)
+    with warnings.catch_warnings():
+        warnings.simplefilter('error')
+        mv = MotionVideos('taichi', r, res=16)
+    assert (mv.n('calib'), mv.n('test')) == (3, 2)
+    b = mv.sample([0, 1, 2], 'calib')
+    assert b['keypoints'].shape == (3, 18, 2) and b['visible'][:, 0].tolist() == [True, True, False]
+
+def test_landmarks_pkl_to_csv_round_trips_exactly(tmp_path, monkeypatch):
+    "A converted pickle gives the loader exactly the pickle's landmarks (awkward floats, −1, NaN, odd file names)."
+    import pandas as pd
+    from partseg.data.real import MotionVideos, make_motion_fixture, landmarks_pkl_to_csv, read_landmarks_csv, read_landmarks, LandmarkPickleWarning
+    rng = np.random.default_rng(0)
+    names = ['b 2.png', 'a,"1".png', 'c.png']
+    vals = [rng.uniform(0, 256, (18, 2)) for _ in names]; vals[0][3] = -1; vals[1][0, 0] = 0.1 + 0.2; vals[2][5] = np.nan
+    pkl = tmp_path / 'x_gt.pkl'
+    pd.DataFrame(dict(file_name=names, value=vals)).to_pickle(pkl)
+    with pytest.warns(LandmarkPickleWarning): _, f0, v0 = read_landmarks(tmp_path / 'x_gt')
+    assert landmarks_pkl_to_csv(pkl) == tmp_path / 'x_gt.csv'
+    f, v = read_landmarks_csv(tmp_path / 'x_gt.csv')
+    assert f == names and v.dtype == np.float64 and np.array_equal(v, np.stack(vals), equal_nan=True)   # bit for bit, file order kept
+    _no_unpickling(monkeypatch)
+    _, f1, v1 = read_landmarks(tmp_path / 'x_gt')
+    assert f1 == f0 and np.array_equal(v1, v0, equal_nan=True)                      # the loader sees the same landmarks either way
+    r = make_motion_fixture(tmp_path / 'data', 'taichi', landmarks='pkl')
+    monkeypatch.undo()
+    with pytest.warns(LandmarkPickleWarning): ref = MotionVideos('taichi', r, res=16).sample([0, 1], 'test')['keypoints']
+    out = landmarks_pkl_to_csv(r / 'landmarks' / 'taichi_test_gt.pkl', tmp_path / 'elsewhere.csv')
+    assert out == tmp_path / 'elsewhere.csv' and out.is_file() and not (r / 'landmarks' / 'taichi_test_gt.csv').exists()
+    for s in ('train', 'test'): landmarks_pkl_to_csv(r / 'landmarks' / f'taichi_{s}_gt.pkl')
+    _no_unpickling(monkeypatch)
+    torch.testing.assert_close(MotionVideos('taichi', r, res=16).sample([0, 1], 'test')['keypoints'], ref, equal_nan=True, rtol=0, atol=0)
+
+def test_malformed_landmark_csv_names_the_file_line_and_column(tmp_path):
+    "A bad header, a short line, a non-number or an empty file name: a ValueError naming the file, where, and what was expected."
+    from partseg.data.real import MotionVideos, make_motion_fixture, read_landmarks_csv
+    r = make_motion_fixture(tmp_path, 'taichi')
+    p = r / 'landmarks' / 'taichi_train_gt.csv'
+    lines = p.read_text().splitlines()
+    p.write_text('\n'.join(lines[:2] + [lines[2].replace(',16.0,', ',eight,', 1)] + lines[3:]) + '\n')
+    with pytest.raises(ValueError, match=r"taichi_train_gt.csv, line 3, column 3 \(y0\): expected a number \(pixels, -1 = missing\), got 'eight'"):
+        MotionVideos('taichi', r)
+    p.write_text('\n'.join(lines[:2] + [lines[2].rsplit(',', 1)[0]]) + '\n')
+    with pytest.raises(ValueError, match=r'taichi_train_gt.csv, line 3: expected 37 fields \(file_name and 18 x, y pairs\), got 36'): MotionVideos('taichi', r)
+    p.write_text('\n'.join(lines[:2] + [',' + lines[2].split(',', 1)[1]]) + '\n')
+    with pytest.raises(ValueError, match=r'taichi_train_gt.csv, line 3, column 1 \(file_name\): expected a frame'): MotionVideos('taichi', r)
+    p.write_text('file,x,y\na.png,1,2\n')
+    with pytest.raises(ValueError, match=r'taichi_train_gt.csv, line 1: expected the header file_name,x0,y0'): read_landmarks_csv(p)
+    p.write_text(lines[0] + '\n')
+    with pytest.raises(ValueError, match='taichi_train_gt.csv: expected one line per annotated frame'): MotionVideos('taichi', r)
+
+def test_motion_landmarks_fall_back_to_the_pickle_with_a_warning(tmp_path):
+    "Without a CSV the trusted .pkl is still read, with one LandmarkPickleWarning per file naming it and the conversion; neither file: DataNotFound naming the CSV."
+    import warnings
+    from partseg.data.real import MotionVideos, make_motion_fixture, LandmarkPickleWarning, DataNotFound
+    r = make_motion_fixture(tmp_path, 'voxceleb', landmarks='pkl')
+    with warnings.catch_warnings(record=True) as ws:
+        warnings.simplefilter('always')
+        mv = MotionVideos('voxceleb', r, res=16)
+    assert (mv.n('calib'), mv.n('test')) == (3, 2) and mv.sample([0], 'test')['keypoints'].shape == (1, 68, 2)
+    msgs = [str(w.message) for w in ws if issubclass(w.category, LandmarkPickleWarning)]
+    assert len(msgs) == 2 and 'vox_train_gt.pkl' in msgs[0] and 'vox_test_gt.pkl' in msgs[1]
+    assert all('partseg convert-landmarks' in m and 'arbitrary code' in m and 'trust' in m for m in msgs)
+    (r / 'landmarks' / 'vox_test_gt.pkl').unlink()
+    with pytest.warns(LandmarkPickleWarning), pytest.raises(DataNotFound, match=r'missing landmark file .*vox_test_gt.csv \(or, from a trusted source, vox_test_gt.pkl\)'):
+        MotionVideos('voxceleb', r)
 
 def test_cub_landmarks_are_normalised_by_the_annotated_box(tmp_path):
     "With `box_wh` in the batches, norm='bbox' divides by the annotated box (liu2021 on CUB), not the mask's box."
@@ -254,7 +333,7 @@ def test_cli_refuses_a_real_only_run_without_its_data(root, capsys):
 @pytest.mark.parametrize('key,fixture,data', [('liu2021/faces-wild-K8-full', 'celeba', 'celeba-wild'),
                                               ('siarohin2020/puppets-full', 'taichi', 'taichi')])
 def test_paper_runs_end_to_end_on_data_without_masks(key, fixture, data, root, tmp_path, monkeypatch, capsys):
-    "A `paper` run (2 steps) on a landmarks-only real data set trains and evaluates: landmark errors, no fg/part IoU (an earlier version crashed)."
+    "A `paper` run (2 steps) on a landmarks-only real data set trains and evaluates: landmark errors, no fg/part IoU."
     import json
     from partseg.data.real import make_celeba_fixture, make_motion_fixture
     from partseg.reproduce import main, run_dir

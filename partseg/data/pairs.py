@@ -52,12 +52,12 @@ TPS_MODES = ('points', 'weights')
 PAIR_PRESETS = {
     # liu2021 appendix A.1 (the defaults): 10x10 grid, sigma 0.001 + 0.005 w.p. 0.5; translation 0.1.
     'liu2021': dict(),
-    # siarohin2020 equivariance (REFERENCE_CODE_FACTS, FOMM Transform): random affine (sigma 0.05 on the
+    # siarohin2020 equivariance (its official code's FOMM Transform, docs/official_code.md): random affine (sigma 0.05 on the
     # 2x3 matrix) + 5x5 TPS with kernel weights of sigma 0.005; FOMM pads by reflection. Frame pairs are
     # "randomly sampled from the entire video sequence" (§3): gaps up to the worlds' 200-frame horizon.
     'siarohin2020': dict(tps_grid=5, tps_sigma=0.005, tps_extra_sigma=0.0, tps_extra_prob=0.0, tps_mode='weights',
                          translation_sigma=0.0, affine_sigma=0.05, padding_mode='reflection', video_max_gap=200),
-    # SCOPS (REFERENCE_CODE_FACTS): TPS / affine sigma 0.01, scale in [0.7, 2.0].
+    # SCOPS (its official config, docs/official_code.md): TPS / affine sigma 0.01, scale in [0.7, 2.0].
     'scops': dict(tps_grid=5, tps_sigma=0.01, tps_extra_sigma=0.0, tps_extra_prob=0.0, translation_sigma=0.0,
                   affine_sigma=0.01, scale_range=(0.7, 2.0)),
     # the identity: image2 == image (for tests and ablations)

@@ -131,7 +131,7 @@ def _dff_training_step(self, batch: dict, step: int) -> dict:
     out = {'rows': torch.tensor(float(sum(len(a) for a in self._feats)))}
     if step + 1 < c.steps: return out
     if len(self._feats) < c.steps:
-        logger.warning(f"DFF fits on {len(self._feats)} of {c.steps} batches (the run resumed in the middle of collecting)")
+        logger.warning(f"DFF fits on {len(self._feats)} of {c.steps} batches (the run resumed from a checkpoint without the features collected before it)")
     A, border = torch.cat(self._feats), torch.cat(self._border)
     if len(A) > c.max_rows:
         idx = torch.randperm(len(A))[:c.max_rows]; A, border = A[idx], border[idx]
@@ -145,6 +145,17 @@ def _dff_training_step(self, batch: dict, step: int) -> dict:
 DFF.training_step = _dff_training_step
 
 # %% ../../nbs/19_methods.dff.ipynb 22
+def _dff_train_state(self) -> dict:
+    "The feature rows collected since the last fit and their border flags (kept in checkpoints by `partseg.train.fit`)."
+    return dict(feats=list(self._feats), border=list(self._border))
+
+def _dff_load_train_state(self, state: dict) -> None:
+    "Take back what `train_state` returned (on resume)."
+    self._feats, self._border = [t.cpu() for t in state['feats']], [t.cpu() for t in state['border']]
+
+DFF.train_state, DFF.load_train_state = _dff_train_state, _dff_load_train_state
+
+# %% ../../nbs/19_methods.dff.ipynb 25
 def _dff_coefficients(self, images: torch.Tensor) -> torch.Tensor:
     "Factor coefficients `(B,K+1,h,w)` of the images' features."
     if not bool(self.fitted): raise RuntimeError("dff is not fitted yet: train it (partseg.train.fit) before segment")

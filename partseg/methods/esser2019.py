@@ -90,6 +90,7 @@ VARIANTS = {  # esser2019 Table 1 rows, Fig. 7's bvae and Table 2's pose-supervi
 class Esser2019Config(MethodConfig):
     "Hyperparameters of esser2019; defaults are the paper's and, where it is silent, its official code's."
     n_parts: int = 0                # no part maps: esser2019 outputs codes and images
+    RANGES = {'n_parts': (0, 0)}    # `--set` checks: no part maps, so n_parts stays 0
     res: int = 256                  # DeepFashion at 256 px (code)
     batch_size: int = 16            # code
     steps: int = 100_000            # code: lr decays linearly to 0 over 100k steps
@@ -209,7 +210,7 @@ def _marginal(self: Esser2019, images, factor: str, keypoints=None) -> torch.Ten
     return self.dec_alpha(self.encode_appearance(images))
 
 def _segment(self: Esser2019, images):
-    raise NotImplementedError("esser2019 has no part maps (DESIGN §2): use encode_pose / encode_appearance / transfer")
+    raise NotImplementedError("esser2019 has no part maps (docs/design.md §2): use encode_pose / encode_appearance / transfer")
 
 Esser2019.decode, Esser2019.transfer, Esser2019.marginal, Esser2019.segment = _decode, _transfer, _marginal, _segment
 
