@@ -63,7 +63,7 @@ def test_paper_notebooks_on_one_smoke_run(root):
     assert 'not measured (a run is missing' in t1                               # the keypoint rows are missing: said, not faked
     assert 'braun2020/birds-full' in (out / 'Tab_2.md').read_text()
     f16 = (out / 'Fig_16.md').read_text()
-    assert 'braun2020/puppets-none' in f16 and 'Missing runs (' in f16
+    assert 'braun2020/puppets-none' in f16 and 'are missing: ' in f16
     t3 = (out / 'Tab_3.md').read_text()
     assert 'ceiling' in t3 and 'esser2019/puppets-posesup' in t3
     assert (out / 'Fig_7.png').exists() and (out / 'Fig_16.png').exists() and (out / 'Tab_7.md').exists()

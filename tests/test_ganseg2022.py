@@ -95,7 +95,7 @@ def test_paper_notebooks_on_partial_runs(root):
     t1 = (out / 'Tab_1.md').read_text()
     assert '6.18' in t1 and '3.98' in t1 and 'Finding:' in t1 and 'not measured (runs missing)' in t1
     n_missing = len(feeding('ganseg2022/Tab_1')) - 1   # every row of Table 1 but the one smoke run: its own 7 and the baselines' 11
-    assert f'Missing runs ({n_missing})' in t1 and n_missing == 18 and 'ganseg2022/grid-faces-wild-K8' in t1
+    assert f'are missing: {n_missing} run(s)' in t1 and n_missing == 18 and 'ganseg2022/grid-faces-wild-K8' in t1
     assert 'baselines/scops-faces-wild-K8' in t1 and '--only baselines' in t1 and 'SCOPS (w/o saliency)' in t1
     fid = (out / 'FID.md').read_text()
     assert 'FPD-8' in fid and 'not FID' in fid and '21.42' in fid  # no Inception weights: the substitute, named as such

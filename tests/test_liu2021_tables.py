@@ -37,7 +37,7 @@ def test_tables_notebooks_on_partial_runs(root):
         assert (out/f'{a}.md').exists(), a
     t1 = (out/'Tab_1.md').read_text()
     assert 'K=8 (wild CelebA, paper)' in t1 and '12.26' in t1 and 'Finding:' in t1
-    assert 'Missing runs (' in t1 and 'liu2021/faces-wild-K4-full seed 0' in t1
+    assert 'are missing: ' in t1 and 'liu2021/faces-wild-K4-full seed 0' in t1
     assert 'missing runs: liu2021/faces-wild-K8-wo-rec' in (out/'Fig_3.md').read_text()
 
 def md_rows(path):

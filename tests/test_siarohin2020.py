@@ -68,6 +68,6 @@ def test_paper_notebooks_on_partial_runs(root):
     assert (out / 'Fig_6.gif').exists() and (out / 'Fig_6.png').exists()
     t = (out / 'Tab_1b.md').read_text()
     assert 'VoxCeleb train rec (paper)' in t and '87.70' in t and 'Finding:' in t
-    assert 'Missing runs (' in t and 'siarohin2020/faces-naive seed 0' in t
+    assert 'are missing: ' in t and 'siarohin2020/faces-naive seed 0' in t
     f3 = (out / 'Fig_3.md').read_text()
     assert 'missing runs: siarohin2020/faces-naive' in f3 and 'siarohin2020/puppets-full' in f3
