@@ -885,9 +885,14 @@ class _Help(argparse.ArgumentDefaultsHelpFormatter):
     def _get_help_string(self, action):
         return action.help if action.default in (None, False, [], argparse.SUPPRESS) else super()._get_help_string(action)
 
+class _Parser(argparse.ArgumentParser):
+    "argparse, with a bad argument said in one line (and where to read the options) instead of the usage block."
+    def error(self, message):
+        self.exit(2, f"error: {message} (`{self.prog} --help` lists the options)\n")
+
 def _parser() -> argparse.ArgumentParser:
     F = _Help
-    p = argparse.ArgumentParser(prog='partseg', description='Reproducible unsupervised part segmentation (five papers, one synthetic benchmark).')
+    p = _Parser(prog='partseg', description='Reproducible unsupervised part segmentation (five papers, one synthetic benchmark).')
     sub = p.add_subparsers(dest='cmd', required=True, metavar='{list,train,evaluate,reproduce,segment,convert-landmarks}')
     l = sub.add_parser('list', help='list experiments, methods or worlds', formatter_class=F)
     l.add_argument('what', nargs='?', default='experiments', choices=['experiments', 'methods', 'worlds'], help='what to list')
