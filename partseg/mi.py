@@ -10,6 +10,7 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 from torch.func import functional_call
+from fastcore.basics import patch
 from .core import ConfigBase, check_choice
 from .losses import (gaussian_kl, mi_classifier_loss, mi_estimate, shuffle_pairs, augmented_lagrangian,
                             lagrange_update, gamma_update)
@@ -84,7 +85,9 @@ def _check_codes(pi, alpha):
     if pi.dim() != 2 or alpha.dim() != 2 or len(pi) != len(alpha) or len(pi) < 2:
         raise ValueError(f"pi and alpha must be (B,D) codes of the same B ≥ 2 samples; got {tuple(pi.shape)} and {tuple(alpha.shape)}")
 
-def _classifier_terms(self: MIRegularizer, pi, alpha) -> dict:
+# %% ../nbs/05a_mi.ipynb 16
+@patch
+def classifier_terms(self: MIRegularizer, pi, alpha) -> dict:
     "Classification losses (eq. 10–11) of T and T′ on detached codes, and their estimates I_T, I_T′ (eq. 12)."
     _check_codes(pi, alpha)
     pi, alpha = pi.detach().float(), alpha.detach().float()
@@ -96,18 +99,19 @@ def _classifier_terms(self: MIRegularizer, pi, alpha) -> dict:
         out[f'I_{name}'] = mi_estimate(tj).detach()
     return out
 
-def _train_classifiers(self: MIRegularizer, pi, alpha, opt: torch.optim.Optimizer) -> dict:
+# %% ../nbs/05a_mi.ipynb 17
+@patch
+def train_classifiers(self: MIRegularizer, pi, alpha, opt: torch.optim.Optimizer) -> dict:
     "Step 1 of §3.5: one update of T and T′ on (detached) codes; returns their losses and estimates."
     with torch.autocast(pi.device.type, enabled=False):
         out = self.classifier_terms(pi, alpha)
         opt.zero_grad(set_to_none=True); (out['loss_T'] + out['loss_T2']).backward(); opt.step()
     return {k: v.detach() for k, v in out.items()}
 
-MIRegularizer.classifier_terms, MIRegularizer.train_classifiers = _classifier_terms, _train_classifiers
-
-# %% ../nbs/05a_mi.ipynb 16
-def _encoder_loss(self: MIRegularizer, pi, alpha, kl, # codes (B,D) with their graphs, and KL(q(π|x) ‖ N(0, I)) (a scalar)
-                  step: int = 10**9) -> dict:
+# %% ../nbs/05a_mi.ipynb 18
+@patch
+def encoder_loss(self: MIRegularizer, pi, alpha, kl, # codes (B,D) with their graphs, and KL(q(π|x) ‖ N(0, I)) (a scalar)
+                 step: int = 10**9) -> dict:
     "Step 2 of §3.5: L_VB = γ KL (eq. 21) and L_MI (eq. 22) of I_T with T frozen and α detached; T′ takes no part."
     _check_codes(pi, alpha)
     cfg = self.cfg
@@ -118,8 +122,9 @@ def _encoder_loss(self: MIRegularizer, pi, alpha, kl, # codes (B,D) with their g
     l_mi = augmented_lagrangian(I_T, cfg.eps, float(self.lam), cfg.mu) if on else I_T.new_zeros(())
     return dict(loss_mi_total=l_vb + l_mi, L_VB=l_vb, L_MI=l_mi, I_T_enc=I_T.detach())
 
+@patch
 @torch.no_grad()
-def _update(self: MIRegularizer, I_T, I_T2, step: int = 10**9) -> dict:
+def update(self: MIRegularizer, I_T, I_T2, step: int = 10**9) -> dict:
     "Step 3 of §3.5: γ by the configured rule (eq. 18 / 24) from the averaged estimates, and λ by eq. 23 from this step's I_T."
     cfg = self.cfg
     if not 0 <= cfg.ema < 1: raise ValueError(f"MIConfig.ema must be in [0, 1); got {cfg.ema}")
@@ -133,5 +138,3 @@ def _update(self: MIRegularizer, I_T, I_T2, step: int = 10**9) -> dict:
         self.gamma.fill_(g)
         if cfg.use_mi_loss: self.lam.fill_(lagrange_update(float(self.lam), I_T, cfg.eps, cfg.mu))
     return dict(gamma=self.gamma.clone(), lam=self.lam.clone(), I_T_avg=torch.tensor(a_T), I_T2_avg=torch.tensor(a_T2))
-
-MIRegularizer.encoder_loss, MIRegularizer.update = _encoder_loss, _update

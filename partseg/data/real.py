@@ -11,6 +11,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 from PIL import Image, UnidentifiedImageError
+from fastcore.basics import patch
 from ..core import check_choice
 
 # %% auto 0
@@ -168,7 +169,8 @@ class CUB:
         raise_missing(miss, f'file(s) of CUB split {self.split!r}', CUB_LAYOUT)
 
 # %% ../../nbs/03a_data.real.ipynb 17
-def _cub_sample(self: CUB, idx, split: str | None = None) -> dict:
+@patch
+def sample(self: CUB, idx, split: str | None = None) -> dict:
     "A batch (docs/design.md §2) of the images `idx` (positions in this split)."
     if split is not None and split != self.split: raise ValueError(f"this CUB loader reads split {self.split!r}, not {split!r}")
     idx = check_indices(idx, len(self), f"CUB {self.split}")
@@ -190,8 +192,6 @@ def _cub_sample(self: CUB, idx, split: str | None = None) -> dict:
     b = {k: torch.stack(v) if k not in ('identity',) else torch.tensor(v) for k, v in out.items() if v}
     if 'fg' in b: b['parts'] = b['fg'].long()
     return b
-
-CUB.sample = _cub_sample
 
 # %% ../../nbs/03a_data.real.ipynb 19
 def make_cub_fixture(root: str | os.PathLike, # where to write CUB_200_2011/
@@ -283,7 +283,8 @@ class CelebA:
         raise_missing(miss, 'CelebA image(s)', CELEBA_LAYOUT)
 
 # %% ../../nbs/03a_data.real.ipynb 23
-def _celeba_sample(self: CelebA, idx, split: str = 'train') -> dict:
+@patch
+def sample(self: CelebA, idx, split: str = 'train') -> dict:
     "A batch (docs/design.md §2): `image` (B,3,res,res), `keypoints` (B,5,2) in pixels of the output, `visible`."
     files = self.splits[check_choice('split', split, ('train', 'calib', 'test'))]
     idx = check_indices(idx, len(files), f"CelebA {self.setting} {split}")
@@ -300,8 +301,6 @@ def _celeba_sample(self: CelebA, idx, split: str = 'train') -> dict:
             ims.append(y); kps.append(kp - 0.5)
     kp = torch.stack(kps)
     return dict(image=torch.stack(ims).clamp(0, 1), keypoints=kp, visible=torch.ones(kp.shape[:2], dtype=torch.bool))
-
-CelebA.sample = _celeba_sample
 
 # %% ../../nbs/03a_data.real.ipynb 24
 def make_celeba_fixture(root: str | os.PathLike, n: int = 6) -> Path:
@@ -333,6 +332,7 @@ def flowers_foreground(seg: np.ndarray) -> np.ndarray:
     "GANSeg's foreground rule on a (H,W,3) uint8 segmentation image: not (R = 0 or G = 0 or B = 254)."
     return ~((seg[..., 0] == 0) | (seg[..., 1] == 0) | (seg[..., 2] == 254))
 
+# %% ../../nbs/03a_data.real.ipynb 28
 def _loadmat(path: Path, keys: tuple, layout: str = FLOWERS_LAYOUT, flat: bool = True) -> dict:
     "Arrays `keys` of a MATLAB file (flattened to int64 when `flat`); a missing file, unreadable file or key is named."
     from scipy.io import loadmat
@@ -343,6 +343,7 @@ def _loadmat(path: Path, keys: tuple, layout: str = FLOWERS_LAYOUT, flat: bool =
     if miss: raise ValueError(f"{path} lacks {miss} (expected {keys})")
     return {k: np.asarray(m[k]).ravel().astype(np.int64) if flat else m[k] for k in keys}
 
+# %% ../../nbs/03a_data.real.ipynb 29
 class Flowers:
     "Oxford Flowers 102 with foreground masks; GANSeg's swapped split by default."
     name = 'flowers'
@@ -375,7 +376,9 @@ class Flowers:
         miss = [p for i in self.ids for p in self._paths(i) if not p.is_file()]
         raise_missing(miss, 'Flowers file(s)', FLOWERS_LAYOUT)
 
-def _flowers_sample(self: Flowers, idx, split: str | None = None) -> dict:
+# %% ../../nbs/03a_data.real.ipynb 30
+@patch
+def sample(self: Flowers, idx, split: str | None = None) -> dict:
     "A batch (docs/design.md §2): `image`, `fg`, `parts` (foreground = 1), `identity` (the class)."
     if split is not None and split != self.split: raise ValueError(f"this Flowers loader reads split {self.split!r}, not {split!r}")
     idx = check_indices(idx, len(self), f"Flowers {self.split}")
@@ -390,9 +393,7 @@ def _flowers_sample(self: Flowers, idx, split: str | None = None) -> dict:
     fg = torch.stack(fgs)
     return dict(image=torch.stack(ims), fg=fg, parts=fg.long(), identity=torch.tensor([int(self.labels[self.ids[j] - 1]) for j in idx]))
 
-Flowers.sample = _flowers_sample
-
-# %% ../../nbs/03a_data.real.ipynb 28
+# %% ../../nbs/03a_data.real.ipynb 31
 def make_flowers_fixture(root: str | os.PathLike, n: int = 5) -> Path:
     "Write a tiny flowers102 tree (n 30×40 images, blue-background segmentations, setid/imagelabels .mat)."
     from scipy.io import savemat
@@ -405,7 +406,7 @@ def make_flowers_fixture(root: str | os.PathLike, n: int = 5) -> Path:
     savemat(r / 'imagelabels.mat', dict(labels=np.array([[7, 7, 8, 8, 9]])))
     return r
 
-# %% ../../nbs/03a_data.real.ipynb 31
+# %% ../../nbs/03a_data.real.ipynb 34
 AFLW_LAYOUT = """aflw/   (Thewlis et al.'s AFLW subset, as IMM reads it)
   aflw_train_images.txt, aflw_test_images.txt      one crop path per line, relative to output/
   aflw_train_keypoints.mat, aflw_test_keypoints.mat  gt: (N, 5, 2) landmarks, pixel (x, y); hw: (N, 2) crop height, width
@@ -442,7 +443,8 @@ class AFLW:
         miss = [self.root / 'output' / f for s in ('train', 'test') for f in self.files[s] if not (self.root / 'output' / f).is_file()]
         raise_missing(miss, 'AFLW crop(s)', AFLW_LAYOUT)
 
-def _aflw_sample(self: AFLW, idx, split: str = 'train') -> dict:
+@patch
+def sample(self: AFLW, idx, split: str = 'train') -> dict:
     "A batch (docs/design.md §2): `image` (B,3,res,res) and `keypoints` (B,5,2) in pixels of the output."
     files = self.files[check_choice('split', split, ('train', 'calib', 'test'))]
     idx = check_indices(idx, len(files), f"AFLW {split}")
@@ -457,9 +459,7 @@ def _aflw_sample(self: AFLW, idx, split: str = 'train') -> dict:
     kp = torch.stack(kps)
     return dict(image=torch.stack(ims).clamp(0, 1), keypoints=kp, visible=torch.ones(kp.shape[:2], dtype=torch.bool))
 
-AFLW.sample = _aflw_sample
-
-# %% ../../nbs/03a_data.real.ipynb 32
+# %% ../../nbs/03a_data.real.ipynb 35
 def make_aflw_fixture(root: str | os.PathLike, n_train: int = 3, n_test: int = 2) -> Path:
     "Write a tiny aflw tree (40×50 crops in two sub-directories, the two lists and .mat files) for tests and demos."
     from scipy.io import savemat
@@ -473,7 +473,7 @@ def make_aflw_fixture(root: str | os.PathLike, n_train: int = 3, n_test: int = 2
         savemat(r / f'aflw_{s}_keypoints.mat', dict(gt=gt, hw=np.tile([[40, 50]], (n, 1))))
     return r
 
-# %% ../../nbs/03a_data.real.ipynb 35
+# %% ../../nbs/03a_data.real.ipynb 38
 VOC_CLASSES = ('aeroplane', 'bicycle', 'bird', 'boat', 'bottle', 'bus', 'car', 'cat', 'chair', 'cow', 'diningtable', 'dog',
                'horse', 'motorbike', 'person', 'pottedplant', 'sheep', 'sofa', 'train', 'tvmonitor')
 LIU2021_VOC = {'sheep': 'sheep', 'bus': 'bus', 'motor': 'motorbike', 'horse': 'horse', 'cow': 'cow', 'aero': 'aeroplane', 'car': 'car'}
@@ -498,6 +498,7 @@ def _voc_objects(path: Path) -> tuple:
         raise ValueError(f"{path}: not a VOC annotation (size/width/height and object/name/bndbox expected): {e}") from e
     return wh, objs
 
+# %% ../../nbs/03a_data.real.ipynb 39
 class VOC:
     "One PASCAL VOC category as instance box crops with instance foreground masks (liu2021 Table 5's protocol)."
     name = 'voc'
@@ -540,6 +541,7 @@ class VOC:
         miss = [p for i, _, _ in self.items for p in self._paths(i) if not p.is_file()]
         raise_missing(miss, 'VOC file(s)', VOC_LAYOUT)
 
+# %% ../../nbs/03a_data.real.ipynb 40
 def _index_png(path: Path) -> np.ndarray:
     "The palette indices of a VOC mask PNG (mode 'P' or 'L'); an RGB mask is an error naming the file."
     if not path.is_file(): raise DataNotFound(f"missing mask {path}")
@@ -547,7 +549,9 @@ def _index_png(path: Path) -> np.ndarray:
         if im.mode not in ('P', 'L'): raise ValueError(f"{path}: expected a palette (index) PNG as VOC ships, got mode {im.mode}")
         return np.asarray(im)
 
-def _voc_sample(self: VOC, idx, split: str = 'train') -> dict:
+# %% ../../nbs/03a_data.real.ipynb 41
+@patch
+def sample(self: VOC, idx, split: str = 'train') -> dict:
     "A batch (docs/design.md §2): `image`, `fg` (the instance), `parts` (= fg), `fg_class` (every pixel of the category), `void`."
     idx = check_indices(idx, len(self), f"VOC {self.category}")
     cls = VOC_CLASSES.index(self.category) + 1
@@ -566,9 +570,7 @@ def _voc_sample(self: VOC, idx, split: str = 'train') -> dict:
     b['parts'] = b['fg'].long()
     return b
 
-VOC.sample = _voc_sample
-
-# %% ../../nbs/03a_data.real.ipynb 36
+# %% ../../nbs/03a_data.real.ipynb 42
 def make_voc_fixture(root: str | os.PathLike) -> Path:
     "Write a tiny VOC2012 tree: 3 images (a large horse; a truncated horse; a small horse beside a large cow)."
     r = Path(root) / 'VOC2012'
@@ -591,7 +593,7 @@ def make_voc_fixture(root: str | os.PathLike) -> Path:
     (r / 'ImageSets/Segmentation/trainval.txt').write_text('\n'.join(specs) + '\n')
     return r
 
-# %% ../../nbs/03a_data.real.ipynb 39
+# %% ../../nbs/03a_data.real.ipynb 45
 PERSON_PARTS = ('background', 'arms', 'feet', 'head', 'legs', 'torso')   # braun2020 Table 1's columns, in its order
 DENSEPOSE_GROUP = np.array([0, 5, 5, 1, 1, 2, 2] + [4] * 8 + [1] * 8 + [3, 3], np.int64)   # DensePose I (0–24) → PERSON_PARTS index
 
@@ -603,7 +605,7 @@ def read_part_labels(path: Path, kind: str = 'densepose') -> np.ndarray:
     if m.max() >= hi: raise ValueError(f"{path}: label {m.max()} ≥ {hi} ({kind} labels expected: {'DensePose I 0–24' if kind == 'densepose' else '0–5'})")
     return DENSEPOSE_GROUP[m] if kind == 'densepose' else m
 
-# %% ../../nbs/03a_data.real.ipynb 42
+# %% ../../nbs/03a_data.real.ipynb 48
 DEEPFASHION_LAYOUT = """deepfashion/   (DeepFashion In-shop Clothes Retrieval Benchmark)
   img/<MEN|WOMEN>/<category>/id_<8 digits>/<NN>_<k>_<view>.jpg   (view: front, side, back, full, flat, additional)
   Eval/list_eval_partition.txt   a count line, a header line, then '<img/...jpg> <item_id> <train|query|gallery>'
@@ -657,12 +659,15 @@ class DeepFashion:
             self._pairs[split] = [(i, j) for ks in by.values() for i in ks for j in ks if i != j]
         return self._pairs[split]
 
+# %% ../../nbs/03a_data.real.ipynb 49
 def _square_resize(x: torch.Tensor, res: int, mode: str = 'bilinear', padding: str = 'border') -> torch.Tensor:
     "The square around the whole image or label map (C,H,W), resized to res: DeepFashion's 256×176 keeps head and feet."
     H, W = x.shape[-2:]; s = max(H, W)
     return square_crop(x, ((W - s) / 2, (H - s) / 2, s, s), res, mode=mode, padding=padding)
 
-def _deepfashion_sample(self: DeepFashion, idx, split: str = 'train') -> dict:
+# %% ../../nbs/03a_data.real.ipynb 50
+@patch
+def sample(self: DeepFashion, idx, split: str = 'train') -> dict:
     "A batch (docs/design.md §2): `image` (the whole image, its side bands the edge pixels repeated), `identity` (the item), and `parts`/`fg` with part labels."
     items = self.splits[check_choice('split', split, tuple(self.SPLIT))]
     idx = check_indices(idx, len(items), f"DeepFashion {split}")
@@ -679,7 +684,9 @@ def _deepfashion_sample(self: DeepFashion, idx, split: str = 'train') -> dict:
     if parts: b['parts'] = torch.stack(parts); b['fg'] = b['parts'] > 0
     return b
 
-def _deepfashion_pairs(self: DeepFashion, idx, split: str = 'train') -> dict:
+# %% ../../nbs/03a_data.real.ipynb 51
+@patch
+def pairs(self: DeepFashion, idx, split: str = 'train') -> dict:
     "Pair batch (`image`, `image2`, …) of the `item_pairs(split)` at positions `idx`."
     pairs = self.item_pairs(split)
     if not pairs: raise ValueError(f"DeepFashion {split}: no item has two images of views {self.views}; widen `views`")
@@ -687,9 +694,7 @@ def _deepfashion_pairs(self: DeepFashion, idx, split: str = 'train') -> dict:
     a = self.sample([pairs[k][0] for k in idx], split); b = self.sample([pairs[k][1] for k in idx], split)
     return {**a, **{k + '2': v for k, v in b.items()}}
 
-DeepFashion.sample, DeepFashion.pairs = _deepfashion_sample, _deepfashion_pairs
-
-# %% ../../nbs/03a_data.real.ipynb 43
+# %% ../../nbs/03a_data.real.ipynb 52
 def make_deepfashion_fixture(root: str | os.PathLike) -> Path:
     "Write a tiny deepfashion tree: 2 train items (2 and 1 full-body images, and one front view), 1 query, 1 gallery image; DensePose labels."
     r = Path(root) / 'deepfashion'; (r / 'Eval').mkdir(parents=True, exist_ok=True)
@@ -705,7 +710,7 @@ def make_deepfashion_fixture(root: str | os.PathLike) -> Path:
     (r / 'Eval' / 'list_eval_partition.txt').write_text(f'{len(lines)}\nimage_name item_id evaluation_status\n' + '\n'.join(lines) + '\n')
     return r
 
-# %% ../../nbs/03a_data.real.ipynb 46
+# %% ../../nbs/03a_data.real.ipynb 55
 PENN_JOINTS = ('head', 'left shoulder', 'right shoulder', 'left elbow', 'right elbow', 'left wrist', 'right wrist',
                'left hip', 'right hip', 'left knee', 'right knee', 'left ankle', 'right ankle')
 PENN_LAYOUT = """Penn_Action/
@@ -764,6 +769,7 @@ class PennAction:
         if self.part_labels: miss += [self._part_path(*vt) for vt in fs if not self._part_path(*vt).is_file()]
         raise_missing(miss, 'Penn Action file(s)', PENN_LAYOUT)
 
+# %% ../../nbs/03a_data.real.ipynb 56
 def _penn_batch(self: PennAction, frames: list) -> dict:
     out = {k: [] for k in ('image', 'keypoints', 'visible', 'parts', 'bbox', 'box_wh')}
     for v, t in frames:
@@ -783,14 +789,18 @@ def _penn_batch(self: PennAction, frames: list) -> dict:
     if 'parts' in b: b['fg'] = b['parts'] > 0
     return b
 
-def _penn_sample(self: PennAction, idx, split: str = 'train') -> dict:
+# %% ../../nbs/03a_data.real.ipynb 57
+@patch
+def sample(self: PennAction, idx, split: str = 'train') -> dict:
     "A batch (docs/design.md §2) of frames `idx` of `split`: `image`, `keypoints` (NaN where invisible), `visible`, `bbox`, and `parts`/`fg` with labels."
     frames = self.frames[check_choice('split', split, ('train', 'calib', 'test'))]
     return _penn_batch(self, [frames[i] for i in check_indices(idx, len(frames), f"Penn Action {split}")])
 
-def _penn_frame_pairs(self: PennAction, idx, split: str = 'train',
-                      generator: torch.Generator | None = None, # draws the second frame; None: the video's middle frame
-                      max_gap: int | None = None) -> dict:      # the second frame at most this many frames away; None: anywhere
+# %% ../../nbs/03a_data.real.ipynb 58
+@patch
+def frame_pairs(self: PennAction, idx, split: str = 'train',
+                generator: torch.Generator | None = None, # draws the second frame; None: the video's middle frame
+                max_gap: int | None = None) -> dict:      # the second frame at most this many frames away; None: anywhere
     "Frame `idx` of `split` and another frame of the same video, as a pair batch (`image`/`image2`, …)."
     frames = self.frames[check_choice('split', split, ('train', 'calib', 'test'))]
     idx = check_indices(idx, len(frames), f"Penn Action {split}")
@@ -803,9 +813,7 @@ def _penn_frame_pairs(self: PennAction, idx, split: str = 'train',
     a, b = _penn_batch(self, first), _penn_batch(self, second)
     return {**a, **{k + '2': x for k, x in b.items()}}
 
-PennAction.sample, PennAction.frame_pairs = _penn_sample, _penn_frame_pairs
-
-# %% ../../nbs/03a_data.real.ipynb 47
+# %% ../../nbs/03a_data.real.ipynb 59
 def make_penn_fixture(root: str | os.PathLike) -> Path:
     "Write a tiny Penn_Action tree: 3 videos of 3 frames (one train, two test; the last with a bbox row missing)."
     from scipy.io import savemat
@@ -822,7 +830,7 @@ def make_penn_fixture(root: str | os.PathLike) -> Path:
                                                  train=np.array([[tr]]), nframes=np.array([[3]])))
     return r
 
-# %% ../../nbs/03a_data.real.ipynb 51
+# %% ../../nbs/03a_data.real.ipynb 63
 class LandmarkPickleWarning(UserWarning):
     "A landmark file was read from a pickle (no CSV beside it): unpickling can run arbitrary code; convert it once with `landmarks_pkl_to_csv`."
 
@@ -877,7 +885,7 @@ def write_landmarks_csv(path: str | os.PathLike,  # the CSV to write (an existin
     finally: tmp.unlink(missing_ok=True)
     return path
 
-# %% ../../nbs/03a_data.real.ipynb 53
+# %% ../../nbs/03a_data.real.ipynb 65
 def _read_landmarks_pkl(path: Path) -> tuple:
     "(file names, (N, K, 2) float64 array) of a motion-co-segmentation landmark pickle, in file order. Unpickles: a trusted file only."
     import pandas as pd
@@ -914,7 +922,7 @@ def read_landmarks(stem: str | os.PathLike,  # the landmark file without its suf
     order = sorted(range(len(files)), key=files.__getitem__)
     return path, [files[i] for i in order], v[order]
 
-# %% ../../nbs/03a_data.real.ipynb 55
+# %% ../../nbs/03a_data.real.ipynb 67
 MOTION_LAYOUT = """{name}/   (first-order-motion layout; {prefix} = 'taichi' or 'vox')
   train/<video>/<frame>.png  or  train/<video>.png (square frames side by side)   the training videos
   test/<video>/...                                                              the test videos
@@ -992,7 +1000,8 @@ class MotionVideos:
         x = torch.from_numpy(np.asarray(im, dtype=np.float32) / 255).permute(2, 0, 1)
         return F.interpolate(x[None], size=(self.res, self.res), mode='bilinear', align_corners=False, antialias=True)[0].clamp(0, 1)
 
-def _motion_sample(self: MotionVideos, idx, split: str = 'train') -> dict:
+@patch
+def sample(self: MotionVideos, idx, split: str = 'train') -> dict:
     "`train`: the middle frame of training videos `idx`; `calib`/`test`: landmark frames with `keypoints` (NaN = missing)."
     check_choice('split', split, ('train', 'calib', 'test'))
     idx = check_indices(idx, self.n(split), f"{self.name} {split}")
@@ -1008,9 +1017,10 @@ def _motion_sample(self: MotionVideos, idx, split: str = 'train') -> dict:
     kp = torch.stack(kps)
     return dict(image=torch.stack(ims), keypoints=kp, visible=~kp.isnan().any(-1))
 
-def _motion_frame_pairs(self: MotionVideos, idx, split: str = 'train',
-                        generator: torch.Generator | None = None, # None: the first and the middle frame
-                        max_gap: int | None = None) -> dict:      # at most this many frames apart; None: anywhere (FOMM)
+@patch
+def frame_pairs(self: MotionVideos, idx, split: str = 'train',
+                generator: torch.Generator | None = None, # None: the first and the middle frame
+                max_gap: int | None = None) -> dict:      # at most this many frames apart; None: anywhere (FOMM)
     "Two frames of each training (or test) video `idx`, drawn uniformly and sorted in time as FOMM does: `image`/`image2`, `t`/`t2`."
     check_choice('split', split, ('train', 'test'))
     vs = [self.videos[split][i] for i in check_indices(idx, len(self.videos[split]), f"{self.name} {split} videos")]
@@ -1024,9 +1034,7 @@ def _motion_frame_pairs(self: MotionVideos, idx, split: str = 'train',
     return dict(image=torch.stack([self.frame(v, t[0]) for v, t in zip(vs, ts)]), image2=torch.stack([self.frame(v, t[1]) for v, t in zip(vs, ts)]),
                 t=torch.tensor([t[0] for t in ts]), t2=torch.tensor([t[1] for t in ts]))
 
-MotionVideos.sample, MotionVideos.frame_pairs = _motion_sample, _motion_frame_pairs
-
-# %% ../../nbs/03a_data.real.ipynb 56
+# %% ../../nbs/03a_data.real.ipynb 68
 def make_motion_fixture(root: str | os.PathLike, name: str = 'taichi',
                         landmarks: str = 'csv') -> Path:   # the landmark files to write: 'csv', 'pkl' (motion-co-segmentation's form) or 'both'
     "Write a tiny first-order-motion tree: a 3-frame directory video and a 4-frame strip (16 px frames), 3 + 2 landmark frames."
@@ -1048,7 +1056,7 @@ def make_motion_fixture(root: str | os.PathLike, name: str = 'taichi',
             pd.DataFrame(dict(file_name=names, value=vals)).to_pickle(stem.with_suffix('.pkl'))
     return r
 
-# %% ../../nbs/03a_data.real.ipynb 59
+# %% ../../nbs/03a_data.real.ipynb 71
 class RealWorld:
     "A real data set behind the worlds' interface: `sample`/`n` for train, calib and test, `frame_pairs` where it has pairs."
     def __init__(self, key: str, splits: dict):   # {split: (loader, the loader's split name, or None for a one-split loader)}

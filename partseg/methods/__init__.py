@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import ClassVar
 import torch
 from torch import nn
+from fastcore.basics import patch
 from ..core import ConfigBase, check_choice
 
 # %% auto 0
@@ -50,27 +51,31 @@ class Method(nn.Module):
         return p.device if p is not None else torch.device('cpu')
 
 # %% ../../nbs/10_methods.ipynb 8
-def _configure_optimizers(self) -> dict:
+@patch
+def configure_optimizers(self: Method) -> dict:
     "The optimizers the loop steps (or the method itself, with `manual_optimization`); default: one Adam."
     params = [p for p in self.parameters() if p.requires_grad]
     return {'main': torch.optim.Adam(params, lr=self.cfg.lr)} if params else {}
 
-def _training_step(self, batch: dict, step: int) -> dict:
+# %% ../../nbs/10_methods.ipynb 9
+@patch
+def training_step(self: Method, batch: dict, step: int) -> dict:
     "Losses and scalars of one step; `out['loss']` is back-propagated unless `manual_optimization`."
     raise NotImplementedError(f"{type(self).__name__} has no training_step")
 
-def _pair_config(self):
+# %% ../../nbs/10_methods.ipynb 10
+@patch
+def pair_config(self: Method):
     "The warps this method trains on (a `partseg.data.pairs.PairConfig` or preset name); None: the default."
     return None
 
-def _segment(self, images: torch.Tensor) -> torch.Tensor:
+# %% ../../nbs/10_methods.ipynb 11
+@patch
+def segment(self: Method, images: torch.Tensor) -> torch.Tensor:
     "Part probabilities `(B, K+1, H, W)`, channel 0 background, for images `(B, 3, H, W)` in [0, 1]."
     raise NotImplementedError(f"{type(self).__name__} has no segment")
 
-Method.configure_optimizers, Method.training_step, Method.segment = _configure_optimizers, _training_step, _segment
-Method.pair_config = _pair_config
-
-# %% ../../nbs/10_methods.ipynb 10
+# %% ../../nbs/10_methods.ipynb 13
 METHODS: dict[str, type] = {}
 
 def register(cls: type) -> type:

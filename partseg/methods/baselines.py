@@ -9,6 +9,7 @@ from dataclasses import dataclass
 import torch
 import torch.nn.functional as F
 from sklearn.cluster import kmeans_plusplus
+from fastcore.basics import patch
 from . import Method, MethodConfig, register
 
 # %% auto 0
@@ -98,8 +99,9 @@ class ColorClusters(Method):
         self.register_buffer('border_counts', torch.zeros(k))
 
 # %% ../../nbs/11_methods.baselines.ipynb 17
+@patch
 @torch.no_grad()
-def _cc_training_step(self, batch: dict, step: int) -> dict:
+def training_step(self: ColorClusters, batch: dict, step: int) -> dict:
     x = batch['image']; B, _, H, W = x.shape
     feats = pixel_features(x, self.cfg.pos_weight).reshape(-1, 5)
     border = border_mask(H, W, device=x.device).flatten().repeat(B)
@@ -118,10 +120,9 @@ def _cc_training_step(self, batch: dict, step: int) -> dict:
     self.border_counts += torch.bincount(a[b], minlength=len(self.centers)).to(self.counts)
     return {'inertia': d.gather(1, a[:, None]).pow(2).mean()}
 
-ColorClusters.training_step = _cc_training_step
-
 # %% ../../nbs/11_methods.baselines.ipynb 18
-def _cc_segment(self, images: torch.Tensor) -> torch.Tensor:
+@patch
+def segment(self: ColorClusters, images: torch.Tensor) -> torch.Tensor:
     if self.counts.sum() == 0: raise RuntimeError("colorclusters is not fitted yet: train it (partseg.train.fit) before segment")
     B, _, H, W = images.shape
     d2 = torch.cdist(pixel_features(images, self.cfg.pos_weight), self.centers[None].expand(B, -1, -1)).pow(2)
@@ -129,5 +130,3 @@ def _cc_segment(self, images: torch.Tensor) -> torch.Tensor:
     bg = int(self.border_counts.argmax())
     order = [bg] + [i for i in range(len(self.centers)) if i != bg]
     return p[:, order]
-
-ColorClusters.segment = _cc_segment

@@ -10,6 +10,7 @@ import numpy as np
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
+from fastcore.basics import patch
 from ..core import check_choice
 from ..nn import ResBlock, CoordConv, SkipResBlock, init_weights
 from ..losses import gaussian_kl, gmrf_loss, entropy_loss, PerceptualLoss
@@ -181,45 +182,55 @@ class Braun2020(Method):
         return PairConfig.preset('liu2021', **IMM_TPS)
 
 # %% ../../nbs/21_methods.braun2020.ipynb 21
+@patch
 def _check_images(self: Braun2020, x, name='images'):
     r = self.cfg.res
     if not torch.is_tensor(x) or x.dim() != 4 or x.shape[1] != 3 or tuple(x.shape[-2:]) != (r, r):
         raise ValueError(f"{name} must be (B,3,{r},{r}) images in [0, 1] (the model's res); got {tuple(getattr(x, 'shape', ()))}")
 
-def _encode_shape(self: Braun2020, images) -> tuple:
+# %% ../../nbs/21_methods.braun2020.ipynb 22
+@patch
+def encode_shape(self: Braun2020, images) -> tuple:
     "(μ, log σ²) of q(π | x), each (B, dim_pi)."
     self._check_images(images)
     mu, logvar = self.enc_pi(images).chunk(2, 1)
     return mu, logvar.clamp(-12, 6)
 
-def _part_logits(self: Braun2020, pi) -> torch.Tensor:
+# %% ../../nbs/21_methods.braun2020.ipynb 23
+@patch
+def part_logits(self: Braun2020, pi) -> torch.Tensor:
     "D_S(π): part logits l (B, N, res, res) (eq. 8)."
     return self.dec_s(pi)
 
-def _part_appearances(self: Braun2020, images, probs) -> torch.Tensor:
+# %% ../../nbs/21_methods.braun2020.ipynb 24
+@patch
+def part_appearances(self: Braun2020, images, probs) -> torch.Tensor:
     "αᵢ = E_α(Sᵢ ⊙ x) for every part: (B, N, dim_alpha) (§3.4 step 2)."
     B, N = probs.shape[:2]
     masked = (probs[:, :, None] * images[:, None]).flatten(0, 1)      # (B·N, 3, H, W)
     return self.enc_alpha(masked).view(B, N, -1)
 
-def _paint(self: Braun2020, alphas, probs) -> torch.Tensor:
+# %% ../../nbs/21_methods.braun2020.ipynb 25
+@patch
+def paint(self: Braun2020, alphas, probs) -> torch.Tensor:
     "S_α = Σᵢ αᵢ pᵢ (§3.4 step 3), (B, dim_alpha, H, W)."
     return torch.einsum('bnd,bnhw->bdhw', alphas, probs)
 
-def _generate(self: Braun2020, alphas, probs) -> torch.Tensor:
+# %% ../../nbs/21_methods.braun2020.ipynb 26
+@patch
+def generate(self: Braun2020, alphas, probs) -> torch.Tensor:
     "G([S_α, S]) (eq. 12): images (B,3,H,W)."
     return self.gen(torch.cat([self.paint(alphas, probs), probs], 1))
 
-Braun2020._check_images, Braun2020.encode_shape, Braun2020.part_logits = _check_images, _encode_shape, _part_logits
-Braun2020.part_appearances, Braun2020.paint, Braun2020.generate = _part_appearances, _paint, _generate
-
-# %% ../../nbs/21_methods.braun2020.ipynb 24
+# %% ../../nbs/21_methods.braun2020.ipynb 29
+@patch
 @torch.no_grad()
-def _segment(self: Braun2020, images) -> torch.Tensor:
+def segment(self: Braun2020, images) -> torch.Tensor:
     "(B, N+1, H, W): an empty background channel 0, then D_S(μ(x))'s part probabilities."
     p = self.part_logits(self.encode_shape(images)[0]).softmax(1)
     return torch.cat([torch.zeros_like(p[:, :1]), p], 1)
 
+# %% ../../nbs/21_methods.braun2020.ipynb 30
 def _swap_mask(parts, N: int, device) -> torch.Tensor:
     if parts is None: return torch.ones(N, dtype=torch.bool, device=device)
     m = torch.as_tensor(parts, device=device)
@@ -230,9 +241,11 @@ def _swap_mask(parts, N: int, device) -> torch.Tensor:
     out = torch.zeros(N, dtype=torch.bool, device=device); out[m.long()] = True
     return out
 
+# %% ../../nbs/21_methods.braun2020.ipynb 31
+@patch
 @torch.no_grad()
-def _transfer(self: Braun2020, shape_images, appearance_images,
-              parts=None) -> torch.Tensor: # part indices (or an (N,) bool mask) whose appearance is swapped; None: all
+def transfer(self: Braun2020, shape_images, appearance_images,
+             parts=None) -> torch.Tensor: # part indices (or an (N,) bool mask) whose appearance is swapped; None: all
     "Part-based appearance transfer (§4.1, Fig. 7): the shape images' parts, painted with the appearance images' part appearances where swapped."
     self._check_images(appearance_images, 'appearance_images')
     ps = self.part_logits(self.encode_shape(shape_images)[0]).softmax(1)
@@ -241,25 +254,24 @@ def _transfer(self: Braun2020, shape_images, appearance_images,
     alphas = torch.where(swap, self.part_appearances(appearance_images, pa), self.part_appearances(shape_images, ps))
     return self.generate(alphas, ps)
 
-Braun2020.segment, Braun2020.transfer = _segment, _transfer
-
-# %% ../../nbs/21_methods.braun2020.ipynb 27
-def _rec_loss(self: Braun2020, pred, target) -> torch.Tensor:
+# %% ../../nbs/21_methods.braun2020.ipynb 34
+@patch
+def rec_loss(self: Braun2020, pred, target) -> torch.Tensor:
     "L_rec (eq. 13): Σ (x − x̂)² per image, plus `rec_perceptual` × H·W × the VGG19 perceptual loss."
     loss = (pred - target).pow(2).flatten(1).sum(1).mean()
     if self.perceptual is not None: loss = loss + self.cfg.rec_perceptual * self.perceptual(pred, target) * pred.shape[-1] * pred.shape[-2]
     return loss
 
-def _configure_optimizers(self: Braun2020) -> dict:
+@patch
+def configure_optimizers(self: Braun2020) -> dict:
     "Adam for E_π, D_S, E_α and G (A.1); Adam for T and T′."
     model = [p for n, p in self.named_parameters() if not n.startswith('mi.')]
     self.opts = {'model': torch.optim.Adam(model, lr=self.cfg.lr), 'mi': self.mi.configure_optimizer()}
     return self.opts
 
-Braun2020.rec_loss, Braun2020.configure_optimizers = _rec_loss, _configure_optimizers
-
-# %% ../../nbs/21_methods.braun2020.ipynb 28
-def _training_step(self: Braun2020, batch: dict, step: int) -> dict:
+# %% ../../nbs/21_methods.braun2020.ipynb 35
+@patch
+def training_step(self: Braun2020, batch: dict, step: int) -> dict:
     "One step of §3: T, T′; then the model on L_rec + γ KL + L_MI + λ_GMRF GMRF + λ_H H; then γ and λ."
     c, (opt, opt_t) = self.cfg, (self.opts['model'], self.opts['mi'])
     x1, x2 = batch['image'], batch['image2']
@@ -286,9 +298,7 @@ def _training_step(self: Braun2020, batch: dict, step: int) -> dict:
     out.update(self.mi.update(st['I_T'], st['I_T2'], step))                    # 3.
     return out
 
-Braun2020.training_step = _training_step
-
-# %% ../../nbs/21_methods.braun2020.ipynb 34
+# %% ../../nbs/21_methods.braun2020.ipynb 41
 PCK_ALPHAS = (0.025, 0.05, 0.1)   # braun2020 Table 3
 
 @torch.no_grad()
@@ -314,14 +324,15 @@ def swap_pck(transfer,            # callable (shape_images, appearance_images, s
     H, W = gen.shape[-2:]
     return {f'pck@{a:g}': pck(pred, gt, alpha=a, ref='diag', image_size=(H, W))['pck'] for a in alphas} | dict(n=n)
 
-# %% ../../nbs/21_methods.braun2020.ipynb 36
+# %% ../../nbs/21_methods.braun2020.ipynb 43
 def braun_transfer(model: Braun2020):
     "`swap_pck`'s transfer for a braun2020 model: every part's appearance swapped (Table 3)."
     return lambda s, a, kp: model.transfer(s, a)
 
-# %% ../../nbs/21_methods.braun2020.ipynb 39
+# %% ../../nbs/21_methods.braun2020.ipynb 46
+@patch
 @torch.no_grad()
-def _diagnostics(self: Braun2020, world, n: int = 256, device='cpu', batch_size: int = 64) -> dict:
+def diagnostics(self: Braun2020, world, n: int = 256, device='cpu', batch_size: int = 64) -> dict:
     "rec_test and kl_test on `n` test pairs of the model's pairing (fewer when a real data set has fewer: `n_pairs_test`); parts_used, label_noise, layout_agreement on their first images (on `n` plain test images when there is no pair)."
     from partseg.data.pairs import tps_pair
     video = self.pairing == 'video'
@@ -347,16 +358,15 @@ def _diagnostics(self: Braun2020, world, n: int = 256, device='cpu', batch_size:
     same = float((labs == labs.mode(0).values).float().mean())   # 1.0: the same segmentation for every image
     return dict(parts_used=cat(pu), label_noise=cat(ln), rec_test=cat(rec), kl_test=cat(kl), layout_agreement=same, n_pairs_test=n_pairs)
 
-def _evaluate_world(self: Braun2020, world, n_calib: int = 256, n_test: int = 256, device=None) -> dict:
+@patch
+def evaluate_world(self: Braun2020, world, n_calib: int = 256, n_test: int = 256, device=None) -> dict:
     "`partseg.metrics.evaluate` (part IoU calibrated as in Fig. 8, ...) and `diagnostics`; γ and λ of the MI constraint."
     from partseg.metrics import evaluate
     device = device or self.device; self.to(device).eval()
     m = evaluate(self, world, n_calib=n_calib, n_test=n_test, device=device)
     return {**m, **self.diagnostics(world, n_test, device), 'gamma': float(self.mi.gamma), 'lam': float(self.mi.lam)}
 
-Braun2020.diagnostics, Braun2020.evaluate_world = _diagnostics, _evaluate_world
-
-# %% ../../nbs/21_methods.braun2020.ipynb 44
+# %% ../../nbs/21_methods.braun2020.ipynb 51
 def group_parts(mapping: list, # group name per channel of `segment` (channel 0 = the empty background), e.g. a run's `part_mapping`
                 groups) -> list[int]: # group names whose parts to select
     "Part indices (0 … N−1, as `transfer` takes them) that the calibration mapped to any of `groups`."

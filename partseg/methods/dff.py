@@ -12,6 +12,7 @@ import torch.nn as nn
 import torch.nn.functional as F
 from sklearn.decomposition import NMF, non_negative_factorization
 from sklearn.exceptions import ConvergenceWarning
+from fastcore.basics import patch
 from ..core import check_choice
 from . import Method, MethodConfig, register
 from .baselines import border_mask
@@ -82,16 +83,15 @@ class DFF(Method):
         self._net[0]._apply(fn); return super()._apply(fn, recurse)
 
 # %% ../../nbs/19_methods.dff.ipynb 13
+@patch
 @torch.no_grad()
-def _dff_features(self, images: torch.Tensor) -> torch.Tensor:
+def features(self: DFF, images: torch.Tensor) -> torch.Tensor:
     "Non-negative CNN features `(B,C,h,w)` of images in [0, 1] (resized to `feature_res`, ImageNet-normalised)."
     if images.ndim != 4 or images.shape[1] != 3: raise ValueError(f"images must be (B, 3, H, W); got {tuple(images.shape)}")
     r = self.cfg.feature_res
     x = F.interpolate(images.float(), size=(r, r), mode='bilinear', align_corners=False) if images.shape[-2:] != (r, r) else images.float()
     mean, std = (torch.tensor(v, device=x.device).view(1, 3, 1, 1) for v in (IMAGENET_MEAN, IMAGENET_STD))
     return self._net[0]((x - mean) / std).clamp_min(0)
-
-DFF.features = _dff_features
 
 # %% ../../nbs/19_methods.dff.ipynb 16
 def fit_nmf(A: torch.Tensor,     # (N, C) non-negative rows
@@ -121,8 +121,9 @@ def nmf_coefficients(A: torch.Tensor, # (N, C) non-negative rows
     return torch.from_numpy(W).float().to(A.device)
 
 # %% ../../nbs/19_methods.dff.ipynb 20
+@patch
 @torch.no_grad()
-def _dff_training_step(self, batch: dict, step: int) -> dict:
+def training_step(self: DFF, batch: dict, step: int) -> dict:
     c = self.cfg
     f = self.features(batch['image'])                                   # (B,C,h,w)
     B, C, h, w = f.shape
@@ -142,21 +143,20 @@ def _dff_training_step(self, batch: dict, step: int) -> dict:
     self._feats, self._border = [], []
     return {**out, 'rel_err': (A - W @ H).norm() / A.norm().clamp_min(1e-12)}
 
-DFF.training_step = _dff_training_step
-
 # %% ../../nbs/19_methods.dff.ipynb 22
-def _dff_train_state(self) -> dict:
+@patch
+def train_state(self: DFF) -> dict:
     "The feature rows collected since the last fit and their border flags (kept in checkpoints by `partseg.train.fit`)."
     return dict(feats=list(self._feats), border=list(self._border))
 
-def _dff_load_train_state(self, state: dict) -> None:
+@patch
+def load_train_state(self: DFF, state: dict) -> None:
     "Take back what `train_state` returned (on resume)."
     self._feats, self._border = [t.cpu() for t in state['feats']], [t.cpu() for t in state['border']]
 
-DFF.train_state, DFF.load_train_state = _dff_train_state, _dff_load_train_state
-
 # %% ../../nbs/19_methods.dff.ipynb 25
-def _dff_coefficients(self, images: torch.Tensor) -> torch.Tensor:
+@patch
+def coefficients(self: DFF, images: torch.Tensor) -> torch.Tensor:
     "Factor coefficients `(B,K+1,h,w)` of the images' features."
     if not bool(self.fitted): raise RuntimeError("dff is not fitted yet: train it (partseg.train.fit) before segment")
     f = self.features(images); B, C, h, w = f.shape
@@ -171,12 +171,11 @@ def _dff_coefficients(self, images: torch.Tensor) -> torch.Tensor:
     else: W = nmf_coefficients(A, self.H, self.cfg.max_iter, self.cfg.tol)
     return W.to(images.device).reshape(B, h, w, -1).permute(0, 3, 1, 2)
 
-def _dff_segment(self, images: torch.Tensor) -> torch.Tensor:
+@patch
+def segment(self: DFF, images: torch.Tensor) -> torch.Tensor:
     "Part probabilities `(B,K+1,H,W)`, channel 0 the background factor."
     Wm = F.interpolate(self.coefficients(images), size=images.shape[-2:], mode='bilinear', align_corners=False).clamp_min(0)
     p = (Wm + 1e-6) ** (1 / self.cfg.temperature)
     p = p / p.sum(1, keepdim=True)
     bg = int(self.bg); order = [bg] + [i for i in range(p.shape[1]) if i != bg]
     return p[:, order]
-
-DFF.coefficients, DFF.segment = _dff_coefficients, _dff_segment

@@ -10,6 +10,7 @@ import numpy as np
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
+from fastcore.basics import patch
 from ..core import check_choice
 from ..nn import ResBlock, NORMS
 from ..losses import gaussian_kl, PerceptualLoss, mi_classifier_loss, mi_estimate, shuffle_pairs
@@ -167,55 +168,65 @@ class Esser2019(Method):
     def pair_config(self): return PairConfig(video_max_gap=self.cfg.video_max_gap)
 
 # %% ../../nbs/14_methods.esser2019.ipynb 15
+@patch
 def _pose_input(self: Esser2019, images, keypoints=None):
     if self.cfg.pose_input == 'image': return images
     if keypoints is None: raise ValueError("this esser2019 model is pose-supervised (pose_input='keypoints'): pass the pose images' keypoints")
     return keypoint_heatmaps(keypoints, images.shape[-1])
 
-def _encode_pose(self: Esser2019, images, keypoints=None) -> tuple:
+# %% ../../nbs/14_methods.esser2019.ipynb 16
+@patch
+def encode_pose(self: Esser2019, images, keypoints=None) -> tuple:
     "(μ, log σ²) of q(π | x), each (B, d_pi) (flattened); `keypoints` (B,J,2) for the pose-supervised variant."
     self._check_images(images, 'images')
     h = self.enc_pi(self._pose_input(images, keypoints))
     mu, logvar = h.chunk(2, 1)
     return mu, logvar.clamp(-12, 6)
 
-def _encode_appearance(self: Esser2019, images) -> torch.Tensor:
+# %% ../../nbs/14_methods.esser2019.ipynb 17
+@patch
+def encode_appearance(self: Esser2019, images) -> torch.Tensor:
     "α = E_α(x), (B, d_alpha) (flattened)."
     self._check_images(images, 'images'); return self.enc_alpha(images)
 
+# %% ../../nbs/14_methods.esser2019.ipynb 18
+@patch
 def _check_images(self: Esser2019, x, name):
     r = self.cfg.res
     if not torch.is_tensor(x) or x.dim() != 4 or x.shape[1] != 3 or tuple(x.shape[-2:]) != (r, r):
         raise ValueError(f"{name} must be (B,3,{r},{r}) images in [0, 1] (the model's res); got {tuple(getattr(x, 'shape', ()))}")
 
-Esser2019._pose_input, Esser2019._check_images = _pose_input, _check_images
-Esser2019.encode_pose, Esser2019.encode_appearance = _encode_pose, _encode_appearance
-
-# %% ../../nbs/14_methods.esser2019.ipynb 16
-def _decode(self: Esser2019, pi, alpha) -> torch.Tensor:
+# %% ../../nbs/14_methods.esser2019.ipynb 19
+@patch
+def decode(self: Esser2019, pi, alpha) -> torch.Tensor:
     "D(π, α): images (B,3,H,W)."
     return self.dec(torch.cat([pi, alpha], 1))
 
+# %% ../../nbs/14_methods.esser2019.ipynb 20
+@patch
 @torch.no_grad()
-def _transfer(self: Esser2019, appearance_images, pose_images, pose_keypoints=None) -> torch.Tensor:
+def transfer(self: Esser2019, appearance_images, pose_images, pose_keypoints=None) -> torch.Tensor:
     "x₁'s appearance in x₃'s pose: D(E_π(x₃) (its mean), E_α(x₁)) — Fig. 4 left."
     mu, _ = self.encode_pose(pose_images, pose_keypoints)
     return self.decode(mu, self.encode_appearance(appearance_images))
 
+# %% ../../nbs/14_methods.esser2019.ipynb 21
+@patch
 @torch.no_grad()
-def _marginal(self: Esser2019, images, factor: str, keypoints=None) -> torch.Tensor:
+def marginal(self: Esser2019, images, factor: str, keypoints=None) -> torch.Tensor:
     "§4.2 visualization: D_π(π) ('pose') or D_α(α) ('appearance') of `images`."
     if self.dec_pi is None: raise ValueError("this model was trained without marginal decoders (marginals=False)")
     if check_choice('factor', factor, ('pose', 'appearance')) == 'pose': return self.dec_pi(self.encode_pose(images, keypoints)[0])
     return self.dec_alpha(self.encode_appearance(images))
 
-def _segment(self: Esser2019, images):
+# %% ../../nbs/14_methods.esser2019.ipynb 22
+@patch
+def segment(self: Esser2019, images):
     raise NotImplementedError("esser2019 has no part maps (docs/design.md §2): use encode_pose / encode_appearance / transfer")
 
-Esser2019.decode, Esser2019.transfer, Esser2019.marginal, Esser2019.segment = _decode, _transfer, _marginal, _segment
-
-# %% ../../nbs/14_methods.esser2019.ipynb 17
-def _rec_loss(self: Esser2019, pred, target) -> torch.Tensor:
+# %% ../../nbs/14_methods.esser2019.ipynb 23
+@patch
+def rec_loss(self: Esser2019, pred, target) -> torch.Tensor:
     "L_rec (eq. 20): `rec_pixel` × (Σ (x − x̂)² per image | mean |x − x̂|) (+ `rec_perceptual` × the VGG19 perceptual loss)."
     sse = self.cfg.rec_kind == 'sse'
     loss = self.cfg.rec_pixel * ((pred - target).pow(2).flatten(1).sum(1).mean() if sse else (pred - target).abs().mean())
@@ -223,16 +234,16 @@ def _rec_loss(self: Esser2019, pred, target) -> torch.Tensor:
         loss = loss + self.cfg.rec_perceptual * self.perceptual(pred, target) * (pred.shape[-1] * pred.shape[-2] if sse else 1)
     return loss
 
-def _configure_optimizers(self: Esser2019) -> dict:
+@patch
+def configure_optimizers(self: Esser2019) -> dict:
     "Adam for the model (encoders, decoder, marginal decoders) and Adam for T and T′."
     model = [p for n, p in self.named_parameters() if not n.startswith('mi.')]
     self.opts = {'model': torch.optim.Adam(model, lr=self.cfg.lr, betas=(0.5, 0.999)), 'mi': self.mi.configure_optimizer()}
     return self.opts
 
-Esser2019.rec_loss, Esser2019.configure_optimizers = _rec_loss, _configure_optimizers
-
-# %% ../../nbs/14_methods.esser2019.ipynb 18
-def _training_step(self: Esser2019, batch: dict, step: int) -> dict:
+# %% ../../nbs/14_methods.esser2019.ipynb 24
+@patch
+def training_step(self: Esser2019, batch: dict, step: int) -> dict:
     "One alternation of §3.5: T and T′; then the model on L_rec + γ KL + L_MI; then γ and λ."
     c, (opt, opt_t) = self.cfg, (self.opts['model'], self.opts['mi'])
     x1, x2 = batch['image'], batch['image2']
@@ -255,9 +266,7 @@ def _training_step(self: Esser2019, batch: dict, step: int) -> dict:
     out['loss'] = loss.detach()
     return out
 
-Esser2019.training_step = _training_step
-
-# %% ../../nbs/14_methods.esser2019.ipynb 23
+# %% ../../nbs/14_methods.esser2019.ipynb 29
 @torch.no_grad()
 def transfer_grid(model: Esser2019, appearance: torch.Tensor, # (A,3,H,W) appearance targets
                   pose: torch.Tensor,              # (P,3,H,W) pose targets
@@ -289,15 +298,17 @@ def _transfer_grid(model, appearance, pose, pose_keypoints, marginals, pad):
         r, c = divmod(n, C); out[:, r * (H + pad):r * (H + pad) + H, c * (W + pad):c * (W + pad) + W] = t
     return out
 
-# %% ../../nbs/14_methods.esser2019.ipynb 26
+# %% ../../nbs/14_methods.esser2019.ipynb 32
 def _pairs(world, n: int, split: str, max_gap: int):
     "n deterministic frame pairs (x₁, x₂) of `split`, in chunks of 64."
     for i in range(0, n, 64):
         idx = list(range(i, min(n, i + 64)))
         yield world.frame_pairs(idx, split, max_gap=max_gap)
 
+# %% ../../nbs/14_methods.esser2019.ipynb 33
+@patch
 @torch.no_grad()
-def _codes(self: Esser2019, world, n: int, split: str, device, seed: int = 0) -> dict:
+def codes(self: Esser2019, world, n: int, split: str, device, seed: int = 0) -> dict:
     "Codes (π sampled, α), L_rec and KL of n pairs of `split` (at most the pairs it has: `n` in the result; None when it has none)."
     n = n_video_pairs(world, n, split)
     if n < 1: return None
@@ -312,6 +323,7 @@ def _codes(self: Esser2019, world, n: int, split: str, device, seed: int = 0) ->
         P.append(pi.float().cpu()); A.append(alpha.float().cpu())
     return dict(pi=torch.cat(P), alpha=torch.cat(A), rec=sum(R) / n, kl=sum(K) / n, n=n)
 
+# %% ../../nbs/14_methods.esser2019.ipynb 34
 def fresh_mi(train: dict, test: dict, hidden: int, depth: int, steps: int = 1000, batch: int = 256, seed: int = 0,
              check_every: int = 50, kind: str = 'mlp') -> float:   # kind: T's architecture (`PairClassifier`)
     "I_post: a new classifier (eq. 10–11) fit on 3/4 of the frozen codes `train`, stopped early on the rest; its estimate (eq. 12) on `test`."
@@ -331,11 +343,10 @@ def fresh_mi(train: dict, test: dict, hidden: int, depth: int, steps: int = 1000
     T.load_state_dict(state)
     with torch.no_grad(): return float(mi_estimate(T(test['pi'], test['alpha'])))
 
-Esser2019.codes = _codes
-
-# %% ../../nbs/14_methods.esser2019.ipynb 28
+# %% ../../nbs/14_methods.esser2019.ipynb 36
+@patch
 @torch.no_grad()
-def _triplet_errors(self: Esser2019, world, n: int, split: str = 'test', device='cpu') -> dict:
+def triplet_errors(self: Esser2019, world, n: int, split: str = 'test', device='cpu') -> dict:
     "Per-triplet MSE of D(E_π(x₃), E_α(x₁)) against x₂ (transfer, also over x₂'s foreground only) and of D(E_π(x₂), E_α(x₁)) (recon)."
     tr, tf, rc = [], [], []
     for i in range(0, n, 64):
@@ -347,7 +358,8 @@ def _triplet_errors(self: Esser2019, world, n: int, split: str = 'test', device=
         rc.append((self.transfer(b1['image'], b2['image'], b2['keypoints']) - b2['image']).pow(2).mean((1, 2, 3)).cpu())
     return dict(transfer=torch.cat(tr), transfer_fg=torch.cat(tf), recon=torch.cat(rc))
 
-def _evaluate_world(self: Esser2019, world, n_calib: int = 256, n_test: int = 256, device=None) -> dict:
+@patch
+def evaluate_world(self: Esser2019, world, n_calib: int = 256, n_test: int = 256, device=None) -> dict:
     "The metrics of a run (see above): I_T, I_T′, I_post, L_rec, KL, triplet and reconstruction MSE, γ, λ (NaN where the world lacks what one needs)."
     device = device or self.device; self.to(device).eval()
     nan = float('nan')
@@ -366,5 +378,3 @@ def _evaluate_world(self: Esser2019, world, n_calib: int = 256, n_test: int = 25
                    triplet_mse_fg_per_sample=[round(v, 6) for v in trip['transfer_fg'].tolist()])
     else: out.update(triplet_mse=nan, triplet_mse_median=nan, triplet_mse_fg=nan, recon_mse=nan, triplet_mse_per_sample=[], triplet_mse_fg_per_sample=[])
     return {**out, 'gamma': float(self.mi.gamma), 'lam': float(self.mi.lam)}
-
-Esser2019.triplet_errors, Esser2019.evaluate_world = _triplet_errors, _evaluate_world

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
+from fastcore.basics import patch
 from ..core import check_choice
 from . import Method, MethodConfig, register
 from ..nn import SPADEResBlock, AdaINConvBlock, UNet, coord_grid, init_weights
@@ -384,7 +385,9 @@ def _mask_losses(self: Ganseg2022, out: dict) -> tuple[torch.Tensor, torch.Tenso
         else: area = area_loss(M, ganseg_target_area(out['sigma_used'], M.shape[-1]))
     return con, area
 
-def _ganseg_training_step(self: Ganseg2022, batch: dict, step: int) -> dict:
+# %% ../../nbs/15_methods.ganseg2022.ipynb 38
+@patch
+def training_step(self: Ganseg2022, batch: dict, step: int) -> dict:
     "One GAN step (D then G) for `step < gan_steps`, else one segmenter step; returns the logged scalars."
     c = self.cfg
     if step >= c.gan_steps: return self.segmenter_step(len(batch['image']))
@@ -406,14 +409,18 @@ def _ganseg_training_step(self: Ganseg2022, batch: dict, step: int) -> dict:
     return dict(loss=g_loss.detach(), d_loss=d_loss.detach(), gp=gp.detach(), g_gan=g_gan.detach(), con=con.detach(),
                 area=area.detach(), fg_share=1 - out['masks'][:, 0].mean().detach())
 
-def _generate(self: Ganseg2022, n: int, generator: torch.Generator | None = None) -> dict:
+# %% ../../nbs/15_methods.ganseg2022.ipynb 39
+@patch
+def generate(self: Ganseg2022, n: int, generator: torch.Generator | None = None) -> dict:
     "n generated samples from G in eval mode, without gradients (images in [0, 1], masks channel 0 background)."
     was = self.G.training; self.G.eval()
     try:
         with torch.no_grad(): return self.G(self.G.sample_noise(n, generator))
     finally: self.G.train(was)
 
-def _segmenter_step(self: Ganseg2022, n: int) -> dict:
+# %% ../../nbs/15_methods.ganseg2022.ipynb 40
+@patch
+def segmenter_step(self: Ganseg2022, n: int) -> dict:
     "One segmenter update on n fresh generated pairs (hard labels = argmax of the generated masks)."
     g = self.generate(n)
     self.seg.train()
@@ -422,7 +429,9 @@ def _segmenter_step(self: Ganseg2022, n: int) -> dict:
     self.opts['seg'].zero_grad(set_to_none=True); loss.backward(); self.opts['seg'].step()
     return dict(loss=loss.detach(), seg_loss=loss.detach())
 
-def _segment(self: Ganseg2022, images: torch.Tensor) -> torch.Tensor:
+# %% ../../nbs/15_methods.ganseg2022.ipynb 41
+@patch
+def segment(self: Ganseg2022, images: torch.Tensor) -> torch.Tensor:
     "Part probabilities `(B,K+1,H,W)` of the segmenter, channel 0 background."
     if images.dim() != 4 or images.shape[1] != 3: raise ValueError(f"segment expects images (B,3,H,W), got {tuple(images.shape)}")
     x = images
@@ -431,10 +440,7 @@ def _segment(self: Ganseg2022, images: torch.Tensor) -> torch.Tensor:
     p = self.seg(x * 2 - 1).softmax(1)
     return F.interpolate(p, size=images.shape[-2:], mode='bilinear', align_corners=False) if p.shape[-2:] != images.shape[-2:] else p
 
-Ganseg2022.training_step, Ganseg2022.generate, Ganseg2022.segmenter_step, Ganseg2022.segment = \
-    _ganseg_training_step, _generate, _segmenter_step, _segment
-
-# %% ../../nbs/15_methods.ganseg2022.ipynb 42
+# %% ../../nbs/15_methods.ganseg2022.ipynb 46
 def show_generated(method: Ganseg2022, n: int = 8, seed: int = 0, size: float = 1.6):
     "A figure of n generated samples: image, image with part locations, mask labels, masks over the image."
     from partseg.viz import show_grid, overlay
@@ -445,7 +451,7 @@ def show_generated(method: Ganseg2022, n: int = 8, seed: int = 0, size: float = 
                      titles=['generated', 'part locations', 'masks', 'overlay'], keypoints=[None, px, None, None],
                      n=method.n_parts + 1, size=size)
 
-# %% ../../nbs/15_methods.ganseg2022.ipynb 45
+# %% ../../nbs/15_methods.ganseg2022.ipynb 49
 def frechet_distance(a, # (N,D) features of one image set
                      b, # (M,D) features of the other
                      ) -> float:

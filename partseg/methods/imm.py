@@ -11,6 +11,7 @@ import torch.nn as nn
 import torch.nn.functional as F
 from kornia.geometry.subpix import spatial_soft_argmax2d
 from kornia.geometry.conversions import denormalize_pixel_coordinates
+from fastcore.basics import patch
 from ..core import check_choice
 from . import Method, MethodConfig, register
 from ..nn import conv_norm_act, coord_grid
@@ -128,7 +129,8 @@ class Imm(Method):
     def pair_config(self): return PairConfig.preset('liu2021', **IMM_TPS)
 
 # %% ../../nbs/17_methods.imm.ipynb 21
-def _imm_configure_optimizers(self) -> dict:
+@patch
+def configure_optimizers(self: Imm) -> dict:
     c = self.cfg
     params = [p for p in self.parameters() if p.requires_grad]
     opt = torch.optim.Adam(params, lr=c.lr)
@@ -140,25 +142,30 @@ def _imm_configure_optimizers(self) -> dict:
     opt.register_step_post_hook(decay)
     return {'main': opt}
 
-Imm.configure_optimizers = _imm_configure_optimizers
-
 # %% ../../nbs/17_methods.imm.ipynb 23
-def _heatmap_logits(self, images: torch.Tensor) -> torch.Tensor:
+@patch
+def heatmap_logits(self: Imm, images: torch.Tensor) -> torch.Tensor:
     "Φ's raw heatmaps S(x′) `(B,K,min_res,min_res)` (§3.1)."
     return self.heatmap_head(self.regressor(images * 2 - 1))
 
-def _keypoints_norm(self, images: torch.Tensor) -> torch.Tensor:
+# %% ../../nbs/17_methods.imm.ipynb 24
+@patch
+def keypoints_norm(self: Imm, images: torch.Tensor) -> torch.Tensor:
     "u*_k: soft-argmax of each heatmap, normalised (x, y) in [-1, 1], `(B,K,2)` (§3.1)."
     return spatial_soft_argmax2d(self.heatmap_logits(images), normalized_coordinates=True)
 
-def _keypoints(self, images: torch.Tensor) -> torch.Tensor:
+# %% ../../nbs/17_methods.imm.ipynb 25
+@patch
+def keypoints(self: Imm, images: torch.Tensor) -> torch.Tensor:
     "Keypoints `(B,K,2)` as pixel (x, y) at the images' resolution."
     H, W = images.shape[-2:]
     return denormalize_pixel_coordinates(self.keypoints_norm(images), H, W)
 
-def _generate(self, source: torch.Tensor, # (B,3,H,W) x: gives the appearance
-              target: torch.Tensor,       # (B,3,H,W) x′: gives the keypoints
-             ) -> tuple:
+# %% ../../nbs/17_methods.imm.ipynb 26
+@patch
+def generate(self: Imm, source: torch.Tensor, # (B,3,H,W) x: gives the appearance
+             target: torch.Tensor,       # (B,3,H,W) x′: gives the keypoints
+            ) -> tuple:
     "x̂′ = Ψ(x, Φ(x′)) `(B,3,H,W)` and the target's normalised keypoints `(B,K,2)`."
     c = self.cfg
     mu = self.keypoints_norm(target)
@@ -168,19 +175,16 @@ def _generate(self, source: torch.Tensor, # (B,3,H,W) x: gives the appearance
     extras = [maps[s] for s in sizes[1:]] if c.heatmap_inputs == 'all' else None
     return self.decoder(torch.cat([a, maps[sizes[0]]], 1), extras), mu
 
-Imm.heatmap_logits, Imm.keypoints_norm, Imm.keypoints, Imm.generate = _heatmap_logits, _keypoints_norm, _keypoints, _generate
-
-# %% ../../nbs/17_methods.imm.ipynb 28
-def _imm_training_step(self, batch: dict, step: int) -> dict:
+# %% ../../nbs/17_methods.imm.ipynb 31
+@patch
+def training_step(self: Imm, batch: dict, step: int) -> dict:
     "Perceptual loss between Ψ(x, Φ(x′)) and x′ on a pair batch (`image` = x, `image2` = x′)."
     x, xt = batch['image'], batch['image2']
     xh, _ = self.generate(x, xt)
     rec = self.cfg.rec_scale * self.rec_loss(xh, xt)
     return {'loss': rec, 'rec': rec}
 
-Imm.training_step = _imm_training_step
-
-# %% ../../nbs/17_methods.imm.ipynb 32
+# %% ../../nbs/17_methods.imm.ipynb 35
 def keypoint_maps(mu: torch.Tensor,   # (B,K,2) normalised keypoints
                   size: tuple,        # (H, W)
                   sigma: float,       # Gaussian std, normalised units
@@ -191,8 +195,7 @@ def keypoint_maps(mu: torch.Tensor,   # (B,K,2) normalised keypoints
     m = torch.cat([g.new_full((len(g), 1, *size), bg_level), g], 1)
     return m / m.sum(1, keepdim=True)
 
-def _imm_segment(self, images: torch.Tensor) -> torch.Tensor:
+@patch
+def segment(self: Imm, images: torch.Tensor) -> torch.Tensor:
     "Part probabilities `(B,K+1,H,W)` at the images' resolution: Gaussians at the keypoints + a constant background."
     return keypoint_maps(self.keypoints_norm(images), images.shape[-2:], self.cfg.sigma, self.cfg.bg_level)
-
-Imm.segment = _imm_segment

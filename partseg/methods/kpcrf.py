@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 import numpy as np
 import torch
+from fastcore.basics import patch
 from ..core import check_choice
 from . import Method, MethodConfig, register
 from ..metrics import fit_part_mapping, calibrated_part_iou
@@ -155,28 +156,32 @@ def _crf_kwargs(cfg, H: int, W: int) -> dict:
     return dict(n_iter=cfg.n_iter, gauss_sxy=cfg.gauss_sxy * s, gauss_compat=cfg.gauss_compat, bilateral_sxy=cfg.bilateral_sxy * s,
                 bilateral_srgb=cfg.bilateral_srgb, bilateral_compat=cfg.bilateral_compat)
 
+# %% ../../nbs/20_methods.kpcrf.ipynb 19
+@patch
 @torch.no_grad()
-def _kpcrf_keypoints(self, images: torch.Tensor) -> torch.Tensor:
+def keypoints(self: KeypointCRF, images: torch.Tensor) -> torch.Tensor:
     "The base's keypoints `(B,K,2)` (pixels, on the images' device)."
     if self.base is None: raise ValueError("KeypointCRF has no base: pass base=<keypoint method> or cfg.base_run")
     dev = getattr(self.base, 'device', images.device)
     kp = self.base.keypoints(images.to(dev if isinstance(dev, torch.device) else images.device))
     return torch.as_tensor(kp).to(images.device).float()
 
-def _kpcrf_segment(self, images: torch.Tensor) -> torch.Tensor:
+# %% ../../nbs/20_methods.kpcrf.ipynb 20
+@patch
+def segment(self: KeypointCRF, images: torch.Tensor) -> torch.Tensor:
     "Part probabilities `(B,K+1,H,W)`: CRF marginals of the Gaussian unaries around the base's keypoints."
     H, W = images.shape[-2:]
     c = self.cfg
     probs = gaussian_unaries(self.keypoints(images), H, W, c.sigma, c.sigma_unit, c.background, c.bg_level)
     return crf_refine(images, probs, **_crf_kwargs(c, H, W))
 
-def _kpcrf_training_step(self, batch: dict, step: int) -> dict:
+# %% ../../nbs/20_methods.kpcrf.ipynb 21
+@patch
+def training_step(self: KeypointCRF, batch: dict, step: int) -> dict:
     "Nothing to train."
     return {}
 
-KeypointCRF.keypoints, KeypointCRF.segment, KeypointCRF.training_step = _kpcrf_keypoints, _kpcrf_segment, _kpcrf_training_step
-
-# %% ../../nbs/20_methods.kpcrf.ipynb 20
+# %% ../../nbs/20_methods.kpcrf.ipynb 23
 class KeypointOracle:
     "GT keypoints of a world's images, looked up by the images' bytes (tests, demos, upper bounds)."
     def __init__(self, world, n: int = 64, splits=('calib', 'test'), visible_only: bool = False, batch_size: int = 64):
@@ -196,7 +201,7 @@ class KeypointOracle:
         try: return torch.stack([self.table[self._key(i)] for i in images])
         except KeyError: raise ValueError("KeypointOracle: an image is not among its world's samples (raise n or add the split)") from None
 
-# %% ../../nbs/20_methods.kpcrf.ipynb 23
+# %% ../../nbs/20_methods.kpcrf.ipynb 26
 def _sweep_collect(model: KeypointCRF, world, n: int, split: str, batch_size: int, device):
     "Images, keypoints and GT group labels of the first `n` images of `split`."
     lut, out = group_lut(world), dict(images=[], kp=[], gt=[])
@@ -214,7 +219,7 @@ def _sweep_labels(model: KeypointCRF, d: dict, sigma: float, batch_size: int) ->
         labs.append(crf_refine(d['images'][s:s + batch_size], p, **_crf_kwargs(c, H, W)).argmax(1))
     return torch.cat(labs).numpy()
 
-# %% ../../nbs/20_methods.kpcrf.ipynb 24
+# %% ../../nbs/20_methods.kpcrf.ipynb 27
 def crf_sigma_sweep(base,                # a keypoint model (`keypoints(images)`, `n_parts`) or a `KeypointCRF`
                     world,               # a World: `sample(idx, split)`, `groups`
                     sigmas=(0.01, 0.05, 0.1), # braun2020 Table 7

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
+from fastcore.basics import patch
 from ..core import check_choice
 from . import Method, MethodConfig, register
 from ..nn import truncated_resnet, conv_norm_act, add_coords, init_weights
@@ -117,31 +118,37 @@ class Liu2021(Method):
         return {'main': torch.optim.Adam(params, lr=self.cfg.lr, betas=tuple(self.cfg.betas), weight_decay=self.cfg.weight_decay)}
 
 # %% ../../nbs/12_methods.liu2021.ipynb 22
-def _encode_shape(self, images: torch.Tensor) -> torch.Tensor:
+@patch
+def encode_shape(self: Liu2021, images: torch.Tensor) -> torch.Tensor:
     "Part maps S = softmax(E_s(x)) `(B,K+1,H/4,W/4)`, channel 0 background (eq. 1)."
     return self.part_head(self.shape_encoder(images * 2 - 1)).softmax(1)
 
-def _encode_appearance(self, images: torch.Tensor) -> torch.Tensor:
+# %% ../../nbs/12_methods.liu2021.ipynb 23
+@patch
+def encode_appearance(self: Liu2021, images: torch.Tensor) -> torch.Tensor:
     "Appearance features A = E_a(x) `(B,L,H/4,W/4)` (eq. 1)."
     return self.appearance_encoder(images * 2 - 1)
 
-def _transfer(self, appearance_images: torch.Tensor, # (B,3,H,W) (or B = 1) whose appearance is kept
-              shape_images: torch.Tensor,            # (B,3,H,W) (or B = 1) whose part maps are used
-             ) -> torch.Tensor:
+# %% ../../nbs/12_methods.liu2021.ipynb 24
+@patch
+def transfer(self: Liu2021, appearance_images: torch.Tensor,  # (B,3,H,W) (or B = 1) whose appearance is kept
+             shape_images: torch.Tensor,                      # (B,3,H,W) (or B = 1) whose part maps are used
+            ) -> torch.Tensor:
     "D(Fᵀ S̄): the appearance of `appearance_images` in the shape of `shape_images`, `(B,3,H,W)` (eq. 2–4)."
     Fk = squeeze(self.encode_shape(appearance_images), self.encode_appearance(appearance_images))
     S = self.encode_shape(shape_images)
     B = max(len(Fk), len(S))
     return self.decoder(expand(Fk.expand(B, -1, -1), S.expand(B, -1, -1, -1)))
 
-def _segment(self, images: torch.Tensor) -> torch.Tensor:
+# %% ../../nbs/12_methods.liu2021.ipynb 25
+@patch
+def segment(self: Liu2021, images: torch.Tensor) -> torch.Tensor:
     "Part probabilities `(B,K+1,H,W)` at the images' resolution, channel 0 background."
     return F.interpolate(self.encode_shape(images), size=images.shape[-2:], mode='bilinear', align_corners=False)
 
-Liu2021.encode_shape, Liu2021.encode_appearance, Liu2021.transfer, Liu2021.segment = _encode_shape, _encode_appearance, _transfer, _segment
-
-# %% ../../nbs/12_methods.liu2021.ipynb 25
-def _liu_training_step(self, batch: dict, step: int) -> dict:
+# %% ../../nbs/12_methods.liu2021.ipynb 28
+@patch
+def training_step(self: Liu2021, batch: dict, step: int) -> dict:
     "Losses of one step on a TPS pair batch (`image`, `image2`): 'loss' (eq. 12) and the weighted terms."
     c = self.cfg
     x = torch.cat([batch['image'], batch['image2']])                  # (2B,3,H,W): view 1 then view 2
@@ -159,5 +166,3 @@ def _liu_training_step(self, batch: dict, step: int) -> dict:
     if c.use_fg: out['fg'] = c.lambda_fg * liu2021_fg_loss(S, coords='unit', centre=c.fg_centre, reduce=c.fg_reduce)   # eq. 7-9
     if c.use_bg: out['bg'] = c.lambda_bg * liu2021_bg_loss(S, coords='unit')                       # eq. 10-11
     return {'loss': out['rec'] + out['cls'] + out['fg'] + out['bg'], **out}
-
-Liu2021.training_step = _liu_training_step

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
+from fastcore.basics import patch
 import kornia.enhance as KE
 from ..core import check_choice
 from . import Method, MethodConfig, register
@@ -181,18 +182,23 @@ class Lorenz2019(Method):
                              'translation_sigma': c.translation_sigma, 'scale_sigma': c.scale_sigma})
 
 # %% ../../nbs/18_methods.lorenz2019.ipynb 26
-def _part_maps(self, images):
+@patch
+def part_maps(self: Lorenz2019, images):
     "σ = spatial softmax of E_σ, `(B,K,H/2,W/2)`."
     return spatial_softmax(self.cfg.logit_scale * self.shape_stream(images * 2 - 1))
 
-def _encode(self, images):
+# %% ../../nbs/18_methods.lorenz2019.ipynb 27
+@patch
+def encode(self: Lorenz2019, images):
     "(μ `(B,K,2)`, Σ `(B,K,2,2)`, f `(B,K,C)`, σ) of the images (§3.1, local appearance pooling)."
     sigma = self.part_maps(images)
     mu, cov = part_moments(sigma)
     feats = torch.einsum('bkhw,bchw->bkc', sigma, self.appearance_stream(images * 2 - 1))  # σ sums to 1: an average
     return mu, cov, feats, sigma
 
-def _decode(self, mu, cov, feats, size):
+# %% ../../nbs/18_methods.lorenz2019.ipynb 28
+@patch
+def decode(self: Lorenz2019, mu, cov, feats, size):
     "D: render (μ, Σ) carrying f at res/2 … res/2^L and decode an image of `size`."
     H, W = size; out = []
     for l in range(1, self.cfg.decoder_levels + 1):
@@ -200,27 +206,30 @@ def _decode(self, mu, cov, feats, size):
         out.append(torch.cat([b, paint_appearance(b, feats)], 1))
     return self.decoder(out)
 
-def _keypoints(self, images):
+# %% ../../nbs/18_methods.lorenz2019.ipynb 29
+@patch
+def keypoints(self: Lorenz2019, images):
     "Part means μ_i as pixel (x, y) of the images, `(B,K,2)`."
     mu = part_moments(self.part_maps(images))[0]
     H, W = images.shape[-2:]
     return (mu + 1) / 2 * torch.tensor([W - 1, H - 1], dtype=mu.dtype, device=mu.device)
 
-def _segment(self, images):
+# %% ../../nbs/18_methods.lorenz2019.ipynb 30
+@patch
+def segment(self: Lorenz2019, images):
     "Part probabilities `(B,K+1,H,W)`, channel 0 background: the rendered blobs normalised by 1 + Σσ̃."
     mu, cov = part_moments(self.part_maps(images))
     return part_probabilities(render_parts(mu, cov, images.shape[-2:], self.cfg.render_scale), self.cfg.bg_level)
 
-def _reconstruct(self, shape_images, appearance_images=None):
+# %% ../../nbs/18_methods.lorenz2019.ipynb 31
+@patch
+def reconstruct(self: Lorenz2019, shape_images, appearance_images=None):
     "D(μ, Σ of `shape_images`; f of `appearance_images` (default the same)), `(B,3,H,W)`."
     mu, cov, feats, _ = self.encode(shape_images)
     if appearance_images is not None: feats = self.encode(appearance_images)[2].expand(len(mu), -1, -1)
     return self.decode(mu, cov, feats, shape_images.shape[-2:])
 
-Lorenz2019.part_maps, Lorenz2019.encode, Lorenz2019.decode = _part_maps, _encode, _decode
-Lorenz2019.keypoints, Lorenz2019.segment, Lorenz2019.reconstruct = _keypoints, _segment, _reconstruct
-
-# %% ../../nbs/18_methods.lorenz2019.ipynb 29
+# %% ../../nbs/18_methods.lorenz2019.ipynb 34
 def _second_to_first_grid(batch, size):
     "(B,h*w,2) coordinates in [-1, 1] of view 1's frame for every pixel of view 2 at `size`."
     h, w = size; B = len(batch['image'])
@@ -228,7 +237,8 @@ def _second_to_first_grid(batch, size):
     q = points_to_first(pix, batch, size=(h, w))
     return q / torch.tensor([w - 1, h - 1], dtype=q.dtype, device=q.device) * 2 - 1
 
-def _lorenz_training_step(self, batch: dict, step: int) -> dict:
+@patch
+def training_step(self: Lorenz2019, batch: dict, step: int) -> dict:
     "Losses of one step on a spatial pair batch (`image`, `image2` = s(image)): 'loss' and the weighted terms."
     c = self.cfg; x, xs = batch['image'], batch['image2']; B = len(x)
     g = torch.Generator().manual_seed(1_000_003 * int(step) + 12_345)
@@ -249,5 +259,3 @@ def _lorenz_training_step(self, batch: dict, step: int) -> dict:
         out['eq_mu'] = c.lambda_mu * ((mu[:B] - mu_t) ** 2).mean()
         out['eq_sigma'] = c.lambda_sigma * torch.sqrt(((cov[:B] - cov_t) ** 2).sum((-2, -1)) + 1e-6).mean()
     return {'loss': out['rec'] + out['eq_mu'] + out['eq_sigma'], **out}
-
-Lorenz2019.training_step = _lorenz_training_step

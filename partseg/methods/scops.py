@@ -9,6 +9,7 @@ from dataclasses import dataclass
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
+from fastcore.basics import patch
 from kornia.augmentation import ColorJitter
 from kornia.geometry.conversions import normalize_pixel_coordinates
 from ..core import check_choice
@@ -143,17 +144,23 @@ def _vgg_channels(layer: str) -> int:
     if layer == 'input': return 3
     return (64, 128, 256, 512, 512)[int(layer[4]) - 1]
 
-def _logits(self, images: torch.Tensor) -> torch.Tensor:
+# %% ../../nbs/16_methods.scops.ipynb 27
+@patch
+def logits(self: Scops, images: torch.Tensor) -> torch.Tensor:
     "Part logits `(B,K+1,H,W)` upsampled bilinearly to the images' size (as the code, before the softmax)."
     if images.dim() != 4 or images.shape[1] != 3: raise ValueError(f"images must be (B,3,H,W), got {tuple(images.shape)}")
     out = self.head(self.encoder(images * 2 - 1))
     return F.interpolate(out, size=images.shape[-2:], mode='bilinear', align_corners=False)
 
-def _segment(self, images: torch.Tensor) -> torch.Tensor:
+# %% ../../nbs/16_methods.scops.ipynb 28
+@patch
+def segment(self: Scops, images: torch.Tensor) -> torch.Tensor:
     "Part probabilities `(B,K+1,H,W)` at the images' resolution, channel 0 background (no ground truth used)."
     return self.logits(images).softmax(1)
 
-def _semantic_features(self, images: torch.Tensor) -> torch.Tensor:
+# %% ../../nbs/16_methods.scops.ipynb 29
+@patch
+def semantic_features(self: Scops, images: torch.Tensor) -> torch.Tensor:
     "V: frozen VGG-19 features of `sc_layers` (or the fallback) at `sc_res` (default: the images' size), each layer upsampled to that size."
     with torch.no_grad():
         size = (self.cfg.sc_res,) * 2 if self.cfg.sc_res else tuple(images.shape[-2:])
@@ -163,10 +170,9 @@ def _semantic_features(self, images: torch.Tensor) -> torch.Tensor:
         if self.sc_l2: feats = [v / (v.norm(dim=1, keepdim=True) + 1e-6) / len(feats) ** 0.5 for v in feats]
     return torch.cat(feats, 1)
 
-Scops.logits, Scops.segment, Scops.semantic_features = _logits, _segment, _semantic_features
-
-# %% ../../nbs/16_methods.scops.ipynb 29
-def _configure_optimizers(self) -> dict:
+# %% ../../nbs/16_methods.scops.ipynb 32
+@patch
+def configure_optimizers(self: Scops) -> dict:
     "Network optimiser (SGD or Adam, two groups: trunk, head) and the part bases' optimiser."
     c = self.cfg
     groups = [dict(params=list(self.encoder.parameters()), lr=c.lr), dict(params=list(self.head.parameters()), lr=c.lr * c.lr_head_mult)]
@@ -180,7 +186,8 @@ def _configure_optimizers(self) -> dict:
     self.opts = {'net': net, 'basis': basis}
     return self.opts
 
-def _step_optimizers(self, loss: torch.Tensor, step: int):
+@patch
+def step_optimizers(self: Scops, loss: torch.Tensor, step: int):
     "Backward, clip, poly learning rate, step."
     c = self.cfg
     for o in self.opts.values(): o.zero_grad(set_to_none=True)
@@ -192,10 +199,9 @@ def _step_optimizers(self, loss: torch.Tensor, step: int):
     for g in self.opts['net'].param_groups: g['lr'] = g['base_lr'] * decay
     for o in self.opts.values(): o.step()
 
-Scops.configure_optimizers, Scops.step_optimizers = _configure_optimizers, _step_optimizers
-
-# %% ../../nbs/16_methods.scops.ipynb 32
-def _scops_losses(self, batch: dict) -> dict:
+# %% ../../nbs/16_methods.scops.ipynb 35
+@patch
+def losses(self: Scops, batch: dict) -> dict:
     "The weighted loss terms of SCOPS (eq. 1–5) on a `tps`/`affine` pair batch."
     c = self.cfg
     x1, x2 = batch['image'], batch['image2']
@@ -219,15 +225,14 @@ def _scops_losses(self, batch: dict) -> dict:
     out = dict(con=c.lambda_con * con, eqv=c.lambda_eqv * eqv, lmeqv=c.lambda_lmeqv * lmeqv, sc=c.lambda_sc * sc, on=c.lambda_on * on)
     return dict(loss=sum(out.values()), **out, fg_share=1 - R1[:, 0].mean().detach())
 
-def _scops_training_step(self, batch: dict, step: int) -> dict:
+@patch
+def training_step(self: Scops, batch: dict, step: int) -> dict:
     "Losses of one step, then one update of the network and the bases; returns detached scalars."
     if not hasattr(self, 'opts'): self.configure_optimizers()
     out = self.losses(batch)
     self.step_optimizers(out['loss'], step)
     return {k: v.detach() for k, v in out.items()}
 
-Scops.losses, Scops.training_step = _scops_losses, _scops_training_step
-
-# %% ../../nbs/16_methods.scops.ipynb 34
-def _pair_config(self): return 'scops'
-Scops.pair_config = _pair_config
+# %% ../../nbs/16_methods.scops.ipynb 37
+@patch
+def pair_config(self: Scops): return 'scops'

@@ -9,6 +9,7 @@ from pathlib import Path
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
+from fastcore.basics import patch
 from kornia.filters import gaussian_blur2d
 from kornia.geometry.subpix import spatial_softmax2d, spatial_expectation2d
 from kornia.geometry.grid import create_meshgrid
@@ -255,11 +256,14 @@ def load_segmentation_weights(model: Siarohin2020, path: str | Path) -> dict:
     return dict(path=str(p), layout=layout, loaded=len(loaded), of=len(own), skipped=skipped[:20], n_skipped=len(skipped))
 
 # %% ../../nbs/13_methods.siarohin2020.ipynb 31
-def _segment(self, images: torch.Tensor) -> torch.Tensor:
+@patch
+def segment(self: Siarohin2020, images: torch.Tensor) -> torch.Tensor:
     "Part probabilities `(B,K+1,H,W)` at the images' resolution from single frames, channel 0 background."
     return F.interpolate(self.seg(images)['segments'], size=images.shape[-2:], mode='bilinear', align_corners=False)
 
-def _motion(self, source: torch.Tensor, target: torch.Tensor, out: dict | None = None) -> dict:
+# %% ../../nbs/13_methods.siarohin2020.ipynb 32
+@patch
+def motion(self: Siarohin2020, source: torch.Tensor, target: torch.Tensor, out: dict | None = None) -> dict:
     "Both frames' predictions (`src`, `tgt`), the flow `flow` (B,H',W',2) (eq. 2–3) and `visibility` V (eq. 4)."
     if out is None:
         o = self.seg(torch.cat([source, target])); B = len(source)
@@ -270,7 +274,9 @@ def _motion(self, source: torch.Tensor, target: torch.Tensor, out: dict | None =
         out['visibility'] = background_visibility(s['segments'], t['segments'], self.cfg.bg_visibility) if self.cfg.bg_visibility else None
     return out
 
-def _reconstruct(self, source: torch.Tensor, target: torch.Tensor, motion: dict | None = None) -> torch.Tensor:
+# %% ../../nbs/13_methods.siarohin2020.ipynb 33
+@patch
+def reconstruct(self: Siarohin2020, source: torch.Tensor, target: torch.Tensor, motion: dict | None = None) -> torch.Tensor:
     "X̂_T: the target re-drawn from the source's features, deformed by the flow and masked by V (eq. 5)."
     m = motion if motion is not None else self.motion(source, target)
     xi = self.gen.encode(source)
@@ -278,10 +284,9 @@ def _reconstruct(self, source: torch.Tensor, target: torch.Tensor, motion: dict 
     else: xi = self.gen.deform(xi, m['flow'], m['visibility'])
     return self.gen.decode(xi)
 
-Siarohin2020.segment, Siarohin2020.motion, Siarohin2020.reconstruct = _segment, _motion, _reconstruct
-
-# %% ../../nbs/13_methods.siarohin2020.ipynb 36
-def _siarohin_training_step(self, batch: dict, step: int) -> dict:
+# %% ../../nbs/13_methods.siarohin2020.ipynb 38
+@patch
+def training_step(self: Siarohin2020, batch: dict, step: int) -> dict:
     "Losses of one step on a video pair batch: 'loss' = rec + eq_shift + eq_affine, and `fg` (logged)."
     c = self.cfg
     xs, xt = batch['image'], batch['image2']
@@ -308,14 +313,13 @@ def _siarohin_training_step(self, batch: dict, step: int) -> dict:
     out['fg'] = mo['tgt']['segments'][:, 1:].sum(1).mean().detach()
     return out
 
-Siarohin2020.training_step = _siarohin_training_step
-
-# %% ../../nbs/13_methods.siarohin2020.ipynb 40
-def _part_swap(self, source: torch.Tensor,  # (1 or B,3,H,W) the image whose parts are pasted in
-               target: torch.Tensor,        # (B,3,H,W) the frames to edit (e.g. a clip)
-               parts,                       # foreground segment indices 1..K to take from the source
-               hard: bool = False,          # argmax segments instead of the soft ones
-              ) -> torch.Tensor:
+# %% ../../nbs/13_methods.siarohin2020.ipynb 42
+@patch
+def part_swap(self: Siarohin2020, source: torch.Tensor,  # (1 or B,3,H,W) the image whose parts are pasted in
+              target: torch.Tensor,                      # (B,3,H,W) the frames to edit (e.g. a clip)
+              parts,                                     # foreground segment indices 1..K to take from the source
+              hard: bool = False,                        # argmax segments instead of the soft ones
+             ) -> torch.Tensor:
     "Figure 6: the target frames with segments `parts` replaced by the source's, `(B,3,H,W)`."
     if self.cfg.motion == 'none': raise ValueError("part swap needs the segment motion (motion='affine' or 'shift'), not Naive")
     parts = sorted({int(k) for k in ([parts] if isinstance(parts, int) else parts)})
@@ -331,9 +335,7 @@ def _part_swap(self, source: torch.Tensor,  # (1 or B,3,H,W) the image whose par
     M = F.interpolate(Y[:, parts].sum(1, keepdim=True), size=xi_t.shape[-2:], mode='bilinear', align_corners=False)
     return self.gen.decode((1 - M) * xi_t + M * xi_s)
 
-Siarohin2020.part_swap = _part_swap
-
-# %% ../../nbs/13_methods.siarohin2020.ipynb 43
+# %% ../../nbs/13_methods.siarohin2020.ipynb 45
 def segments_of(model: Method, images: torch.Tensor, # (B,3,H,W)
                 gt_parts: torch.Tensor,               # (B,H,W) GT part labels of `images`
                 gt_ids,                               # the GT labels of interest
