@@ -419,7 +419,7 @@ def run_experiment(key: str, profile: str = 'quick', seed: int = 0,
     if not force and is_finished(d):
         warn_if_stale(d, exp.config(profile))
         return load_json(d/'metrics.json')
-    preflight(exp, profile, device)
+    preflight(exp, profile, device, world=False)
     method, world, source = build(exp, profile, seed, device)   # config, method and data checked before anything is deleted
     if force: clear_run(d)
     check_resume(d, method)   # a checkpoint of another config: refused before config.json is overwritten
@@ -454,17 +454,15 @@ def evaluate_run(path: Path | str, device=None,
     "Evaluate the checkpoint of a run directory on the world and profile recorded in its `config.json`; an unfinished run is refused unless `partial`."
     path = Path(path); device = get_device(device)
     if not (path/'config.json').exists(): raise FileNotFoundError(f"{path} is not a run directory: expected {path/'config.json'}")
-    c = load_json(path/'config.json'); want = c.get('config', {}).get('steps')
+    c = load_json(path/'config.json'); want = c.get('config', {}).get('steps'); e = c.get('experiment', {})
     step = load_checkpoint(path)['step']
     if want is not None and step < want and not partial:
-        e = c.get('experiment', {})
         again = (f"`partseg train {e['key']} --profile {c['profile']} --seed {c['seed']}`" if e.get('paper') != 'adhoc' and e.get('key')
                  else 'the command that started it')
         raise ValueError(f"{path} is not finished: its checkpoint is at step {step} of {want}. Resume it with {again}, "
                          f"or pass --partial to evaluate the step-{step} model into metrics.partial.json")
     world = run_world(path, device)
     method = load_method(path, map_location=device)
-    e = c.get('experiment', {})
     m = {**_evaluate(method, world, c['profile'], device, e.get('protocols', ()), e.get('tags', {}).get('crf_sigmas', ())), 'step': step}
     if write and want is not None and step < want: save_json({**m, 'partial': True, 'of_steps': want}, path/'metrics.partial.json')
     elif write: save_json({**(load_json(path/'metrics.json') if (path/'metrics.json').exists() else {}), **m, 'steps': step}, path/'metrics.json')
@@ -502,7 +500,10 @@ def kernel_name() -> str:
     return 'partseg' if 'partseg' in KernelSpecManager().find_kernel_specs() else 'python3'
 
 class RunFailed(RuntimeError):
-    "A run or notebook that failed inside papermill: one line naming it, the error and the executed notebook to read."
+    "A run that failed inside papermill: one line naming it, the error and the executed notebook to read."
+    def __init__(self, key: str, seed: int, error: str):   # error: its first line and where to read more
+        self.key, self.seed, self.error = key, seed, error
+        super().__init__(f"{key} seed {seed} failed: {error}")
 
 def papermill_error(e: Exception) -> str:
     "The first line of an error raised inside a papermill notebook ('Type: message'), without papermill's source excerpt."
@@ -511,12 +512,14 @@ def papermill_error(e: Exception) -> str:
     lines = [l for l in msg.strip().splitlines() if l.strip()]
     return lines[0] if lines else type(e).__name__
 
-def preflight(exp: Experiment, profile: str, device=None) -> None:
+def preflight(exp: Experiment, profile: str, device=None,
+              world: bool = True, # also open the world (False where the caller builds it next, as `run_experiment` does)
+             ) -> None:
     "Check everything a run of `exp` needs (profile, device, config, method, data) and raise a one-line error before anything is written."
     check_choice('profile', profile, PROFILES); get_device(device)
     if (why := not_runnable(exp, profile)): raise ValueError(why)
     get_method(exp.method).Config.check_overrides(exp.config(profile).to_dict())
-    make_world(exp, profile, 'cpu')
+    if world: make_world(exp, profile, 'cpu')
 
 _KERNEL_ARGS = ['--IPKernelApp.log_level=CRITICAL']   # silences ipykernel's log (a local kernel on unencrypted TCP, an interrupt at shutdown)
 
@@ -536,7 +539,7 @@ def run_with_notebook(key: str, profile: str, seed: int, force: bool = False, de
                                             threads=threads, root=str(project_root())),
                             progress_bar=False, kernel_name=kernel_name(), log_output=False, extra_arguments=_KERNEL_ARGS)
     except Exception as e:
-        raise RunFailed(f"{key} seed {seed} failed: {papermill_error(e)} (executed notebook: {d/'train.ipynb'})") from None
+        raise RunFailed(key, seed, f"{papermill_error(e)} (executed notebook: {d/'train.ipynb'})") from None
     return load_json(d/'metrics.json')
 
 # %% ../nbs/09_reproduce.ipynb 48
@@ -549,7 +552,7 @@ def _run_one(args):
             if threads: torch.set_num_threads(threads)
             run_experiment(key, profile, seed, force, device, progress=False)
         return key, seed, None, time.time() - t0
-    except RunFailed as e: return key, seed, str(e).split(' failed: ', 1)[-1], time.time() - t0
+    except RunFailed as e: return key, seed, e.error, time.time() - t0
     except Exception as e: return key, seed, f"{papermill_error(e)} (run directory: {run_dir(key, profile, seed)})", time.time() - t0
 
 def failure_line(key: str, seed: int, err: str) -> str:
