@@ -7,7 +7,7 @@ __all__ = []
 
 # %% ../nbs/99_main.ipynb 2
 import sys
-from .reproduce import main
+from .cli import main
 
 # %% ../nbs/99_main.ipynb 3
 #| eval: false

@@ -1,7 +1,9 @@
 "Baselines (issue 7): registry wiring into the papers' tables, the CRF evaluation hook, and the baselines paper notebook."
 import json, subprocess, sys
 import numpy as np, pytest, torch
-from partseg.reproduce import select, get_experiment, feeding, run_experiment, BASELINE_RUNS
+from partseg.registry import select, get_experiment, feeding
+from partseg.runs import run_experiment
+from partseg.experiments.baselines import BASELINE_RUNS
 from partseg.methods import get_method
 
 TRAINED = ('scops', 'imm', 'lorenz2019', 'dff')

@@ -1,7 +1,9 @@
 "braun2020 (issue 8): the method's contract, its registry rows, a resumed run, and the paper notebooks on a smoke run."
 import json, subprocess, sys
 import pytest, torch
-from partseg.reproduce import select, get_experiment, feeding, run_experiment, BRAUN_ABLATION_ROWS
+from partseg.registry import select, get_experiment, feeding
+from partseg.runs import run_experiment
+from partseg.experiments.braun2020 import BRAUN_ABLATION_ROWS
 from partseg.methods.braun2020 import Braun2020, Braun2020Config, ABLATIONS, group_parts
 from partseg.data.pairs import make_source
 

@@ -4,7 +4,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 from PIL import Image
-from partseg.reproduce import main, run_dir
+from partseg.cli import main
+from partseg.runs import run_dir
 
 def _train_grid(capsys):
     assert main(['train', 'benchmark/grid-faces', '--profile', 'smoke', '--no-notebook']) == 0
@@ -59,7 +60,7 @@ def test_python_dash_m_entry_point(root):
 
 def test_set_is_repeatable():
     "`--set a=1 --set b=2` keeps both overrides (an earlier version kept only the last one)."
-    from partseg.reproduce import _parser, _parse_set
+    from partseg.cli import _parser, _parse_set
     a = _parser().parse_args(['train', '--method', 'esser2019', '--world', 'puppets', '--set', 'a=1', '--set', 'b=2', 'c=3',
                               '--world-set', 'res=32', '--world-set', 'clutter=0'])
     assert _parse_set(a.set) == dict(a=1, b=2, c=3)
@@ -72,6 +73,6 @@ def test_set_on_a_registered_experiment_trains_a_separate_variant(root, capsys):
     c = json.loads((d/'config.json').read_text())
     assert c['config']['steps'] == 3 and c['config']['n_parts'] == 25 and c['experiment']['paper'] == 'braun2020'   # the rest as registered
     assert not run_dir('braun2020/puppets-full', 'smoke', 0).exists()
-    from partseg.reproduce import get_experiment, real_key   # a baseline's variant keeps the real data set its tables give it
+    from partseg.registry import get_experiment, real_key
     assert main(['train', 'baselines/imm-puppets-K25', '--profile', 'smoke', '--set', 'steps=2']) == 0
     assert real_key(get_experiment('adhoc/baselines_imm-puppets-K25-steps=2')) == real_key(get_experiment('baselines/imm-puppets-K25')) == 'deepfashion'

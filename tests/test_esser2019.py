@@ -4,7 +4,9 @@ import pytest, torch
 from partseg.methods.esser2019 import Esser2019, Esser2019Config, VARIANTS
 from partseg.data.pairs import make_source
 from partseg.train import fit, load_method
-from partseg.reproduce import main, run_dir, select
+from partseg.cli import main
+from partseg.runs import run_dir
+from partseg.registry import select
 
 @pytest.mark.parametrize('variant', list(VARIANTS))
 def test_every_variant_takes_two_steps(variant):

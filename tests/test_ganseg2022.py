@@ -4,7 +4,7 @@ import numpy as np, pytest, torch
 from partseg.methods.ganseg2022 import Ganseg2022, Ganseg2022Config, build_segmenter, shifted_masks
 from partseg.data.pairs import make_source
 from partseg.train import fit
-from partseg.reproduce import feeding
+from partseg.registry import feeding
 
 SWITCHES = [dict(), dict(use_points=False), dict(separate_bg=False), dict(use_points=False, separate_bg=False),
             dict(use_con=False), dict(use_area=False), dict(fixed_sigma=0.05), dict(heatmap='linear'),

@@ -1,6 +1,8 @@
 """liu2021's reproduction: registry, the paper's own landmark protocol beside ours, and the table notebooks on partial runs."""
 import json, subprocess, sys
-from partseg.reproduce import feeding, get_experiment, select, collect, run_dir
+from partseg.registry import feeding, get_experiment, select
+from partseg.tables import collect
+from partseg.runs import run_dir
 from partseg.reported import reported
 
 def test_registry_feeds_every_table():
@@ -51,7 +53,7 @@ def test_real_data_column_is_filled_only_from_real_runs(root):
     column to `(ours, real: <key>)`; no synthetic run ever fills the real column. (The data side, that `paper` runs
     on a data root record `real:<key>`, is tested in test_real.py; here the smoke run is relabelled as such a run.)"""
     import papermill as pm
-    from partseg.reproduce import nbs_dir, kernel_name
+    from partseg.batch import nbs_dir, kernel_name
     r = subprocess.run([sys.executable, '-m', 'partseg', 'reproduce', '--profile', 'smoke', '--only', 'liu2021/faces-wild-K8-full',
                         '--no-notebook', '--no-figures'], capture_output=True, text=True, timeout=900)
     assert r.returncode == 0, r.stdout + r.stderr

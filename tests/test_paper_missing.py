@@ -39,7 +39,7 @@ def faults(md: Path, all_missing: bool = True) -> list[str]:
 def execute(root: Path, name: str) -> tuple:
     "Execute `nbs/paper/<name>.ipynb` (profile smoke) in the project root `root`: (error or None, the .md files it wrote)."
     import papermill as pm
-    from partseg.reproduce import nbs_dir, kernel_name
+    from partseg.batch import nbs_dir, kernel_name
     figs = root/'runs/smoke/figures'
     before = {p: p.stat().st_mtime_ns for p in figs.rglob('*.md')} if figs.exists() else {}
     try:
@@ -78,7 +78,7 @@ def test_notebook_names_the_missing_runs(empty, name):
 
 def test_benchmark_finding_on_some_runs(tmp_path, monkeypatch):
     "Some runs finished: the finding reads their numbers only where they exist, and names the runs it lacks."
-    from partseg.reproduce import run_experiment
+    from partseg.runs import run_experiment
     root = new_root(tmp_path/'root'); monkeypatch.setenv('PARTSEG_ROOT', str(root))
     grid = [run_experiment('benchmark/grid-faces', 'smoke', s, progress=False) for s in (0, 1, 2)]   # about a second each
     cc = run_experiment('benchmark/colorclusters-faces', 'smoke', 0, progress=False)

@@ -228,7 +228,8 @@ def test_cub_landmarks_are_normalised_by_the_annotated_box(tmp_path):
 def test_paper_profile_switches_to_a_configured_real_data_set_and_records_it(tmp_path, monkeypatch):
     "make_world: real data in `paper` only when its directory exists; the evaluation runs on it and says so."
     import math
-    from partseg.reproduce import Experiment, make_world, build, data_label, _evaluate, real_key, get_experiment
+    from partseg.registry import Experiment, real_key, get_experiment
+    from partseg.runs import make_world, build, data_label, evaluate_method
     from partseg.data.real import make_cub_fixture
     monkeypatch.setenv('PARTSEG_DATA', str(tmp_path))
     e = Experiment('test/cub-grid', 'liu2021', 'Tab_4', 'grid', 'birds', dict(n_parts=4), world_overrides=dict(species=(0,)))
@@ -238,7 +239,7 @@ def test_paper_profile_switches_to_a_configured_real_data_set_and_records_it(tmp
     w = make_world(e, 'paper')
     assert data_label(w) == 'real:cub' and data_label(make_world(e, 'smoke')) == 'synthetic:birds'
     method, w, src = build(e, 'paper', 0, 'cpu')
-    m = _evaluate(method, w, 'paper', 'cpu')                   # calib / test clamp to the fixture's 4 + 4 images
+    m = evaluate_method(method, w, 'paper', 'cpu')                   # calib / test clamp to the fixture's 4 + 4 images
     assert math.isfinite(m['landmark_err']) and math.isfinite(m['fg_iou'])
     assert real_key(get_experiment('braun2020/puppets-full')) == 'deepfashion'      # Table 1's data set
     assert real_key(get_experiment('esser2019/puppets-adaptive')) is None       # Fig. 7 needs ground-truth triplets
@@ -247,20 +248,20 @@ def test_paper_profile_switches_to_a_configured_real_data_set_and_records_it(tmp
 def test_table_headers_list_the_data_each_run_used(monkeypatch, tmp_path):
     "write_table names the recorded data of the runs, and flags real-data runs, whatever the caller's description says."
     import pandas as pd
-    import partseg.reproduce as R
-    monkeypatch.setattr(R, 'runs_dir', lambda: tmp_path)
+    import partseg.tables as T
+    monkeypatch.setattr(T, 'runs_dir', lambda: tmp_path)
     t = pd.DataFrame(dict(method=['a'], iou=[0.5]))
     runs = pd.DataFrame(dict(device=['cpu', 'cpu', None], data=['synthetic:birds', 'real:cub', None]))
-    p = R.write_table(t, t, 'test', 'Tab_x', 'smoke', 'a table', 'synthetic birds', runs=runs)
+    p = T.write_table(t, t, 'test', 'Tab_x', 'smoke', 'a table', 'synthetic birds', runs=runs)
     text = p.read_text()
     assert '`real:cub` × 1' in text and '`synthetic:birds` × 1' in text and '1 real data set(s) among the runs (real:cub)' in text
-    p = R.write_table(t, t, 'test', 'Tab_x', 'smoke', 'a table', 'synthetic birds', runs=runs.iloc[:1])
+    p = T.write_table(t, t, 'test', 'Tab_x', 'smoke', 'a table', 'synthetic birds', runs=runs.iloc[:1])
     assert 'real data set(s)' not in p.read_text()
 
 def test_run_world_reopens_what_the_run_recorded(tmp_path, monkeypatch):
     "A run's own world: its recorded real data set (not whatever make_world would pick today), or its synthetic world."
     import json
-    from partseg.reproduce import run_world, data_label
+    from partseg.runs import run_world, data_label
     from partseg.data.real import make_cub_fixture
     monkeypatch.setenv('PARTSEG_DATA', str(tmp_path/'data'))
     make_cub_fixture(tmp_path/'data', n=8)
@@ -275,7 +276,8 @@ def test_run_world_reopens_what_the_run_recorded(tmp_path, monkeypatch):
 def test_braun2020_puppets_train_and_evaluate_on_deepfashion(tmp_path, monkeypatch):
     "In `paper` with DeepFashion present, braun2020's puppets runs and their keypoint + CRF rows train on same-item pairs and evaluate there."
     import math
-    from partseg.reproduce import build, _evaluate, get_experiment, data_label
+    from partseg.runs import build, evaluate_method, data_label
+    from partseg.registry import get_experiment
     from partseg.data.real import make_deepfashion_fixture
     monkeypatch.setenv('PARTSEG_DATA', str(tmp_path))
     make_deepfashion_fixture(tmp_path)
@@ -284,7 +286,7 @@ def test_braun2020_puppets_train_and_evaluate_on_deepfashion(tmp_path, monkeypat
         method, w, src = build(e, 'paper', 0, 'cpu')
         assert data_label(w) == 'real:deepfashion' and src.n_items == (2 if method.pairing == 'video' else 3)   # item pairs, or images
         b = src(0); assert b['image'].shape == b['image2'].shape and b['image'].shape[-1] == e.config('paper').res
-        m = _evaluate(method, w, 'paper', 'cpu', e.protocols, e.tags.get('crf_sigmas', ()))
+        m = evaluate_method(method, w, 'paper', 'cpu', e.protocols, e.tags.get('crf_sigmas', ()))
         assert math.isfinite(m['part_iou_calibrated']) and m['n_test'] == 1 and 'landmark_err' not in m   # no keypoints
         if key.startswith('braun2020'): assert m['n_pairs_test'] == 0 and math.isnan(m['rec_test'])   # no gallery pair
         else: assert math.isfinite(m['part_iou_crf'])
@@ -308,7 +310,8 @@ def _deepfashion_with_test_pairs(root):
 def test_esser2019_real_only_rows_train_and_evaluate_on_deepfashion(tmp_path, monkeypatch):
     "esser2019/deepfashion-*: refused without the data, else a training step on same-item pairs (no keypoints) and MI measures on real pairs, no triplet error."
     import math
-    from partseg.reproduce import build, _evaluate, get_experiment, data_label
+    from partseg.runs import build, evaluate_method, data_label
+    from partseg.registry import get_experiment
     from partseg.train import fit
     e = get_experiment('esser2019/deepfashion-adversarial')
     monkeypatch.setenv('PARTSEG_DATA', str(tmp_path))
@@ -318,13 +321,14 @@ def test_esser2019_real_only_rows_train_and_evaluate_on_deepfashion(tmp_path, mo
     assert data_label(w) == 'real:deepfashion' and w.n_items('video', 'test') == 2 and w.n_items('video', 'calib') == 2
     b = src(0); assert 'keypoints2' not in b
     fit(method, src, steps=1, device='cpu', progress=False)
-    m = _evaluate(method, w, 'paper', 'cpu')
+    m = evaluate_method(method, w, 'paper', 'cpu')
     assert m['n_pairs_test'] == 2 and m['n_pairs_calib'] == 2 and math.isnan(m['I_post'])   # < 8 calibration pairs: no fresh classifier
     assert all(math.isfinite(m[k]) for k in ('I_T', 'I_T2', 'L_rec', 'kl')) and math.isnan(m['triplet_mse']) and m['triplet_mse_per_sample'] == []
 
 def test_cli_refuses_a_real_only_run_without_its_data(root, capsys):
     "`partseg train` of a real-only experiment outside `paper`: exit 2, one line naming why, no run directory."
-    from partseg.reproduce import main, run_dir
+    from partseg.cli import main
+    from partseg.runs import run_dir
     assert main(['train', 'esser2019/deepfashion-adaptive', '--profile', 'smoke']) == 2   # the CLI's bad-input status
     err = capsys.readouterr().err
     assert 'trains on real data only (deepfashion)' in err and 'Traceback' not in err
@@ -336,7 +340,8 @@ def test_paper_runs_end_to_end_on_data_without_masks(key, fixture, data, root, t
     "A `paper` run (2 steps) on a landmarks-only real data set trains and evaluates: landmark errors, no fg/part IoU."
     import json
     from partseg.data.real import make_celeba_fixture, make_motion_fixture
-    from partseg.reproduce import main, run_dir
+    from partseg.cli import main
+    from partseg.runs import run_dir
     monkeypatch.setenv('PARTSEG_DATA', str(tmp_path))
     make_celeba_fixture(tmp_path, n=12) if fixture == 'celeba' else make_motion_fixture(tmp_path, fixture)
     assert main(['train', key, '--profile', 'paper', '--set', 'steps=2', 'batch_size=2']) == 0, capsys.readouterr().err

@@ -6,8 +6,12 @@ import numpy as np
 import pytest
 import torch
 from PIL import Image
-import partseg.reproduce as R
-from partseg.reproduce import main, run_dir, get_experiment, run_experiment, evaluate_run, collect, reproduce
+import partseg.runs as runs_mod, partseg.batch as batch_mod, partseg.cli as cli_mod, partseg.registry as reg_mod, partseg.tables as tables_mod
+from partseg.cli import main
+from partseg.runs import run_dir, run_experiment, evaluate_run
+from partseg.registry import get_experiment
+from partseg.tables import collect
+from partseg.batch import reproduce
 from partseg.train import fit
 
 GRID, CC = 'benchmark/grid-faces', 'benchmark/colorclusters-faces'
@@ -17,9 +21,9 @@ def _files(d: Path) -> dict:
 
 def _interrupted(monkeypatch, key=CC, after=1):
     "Run `key` (smoke) as if killed after `after` steps: a checkpoint at that step, no final one."
-    monkeypatch.setattr(R, 'fit', functools.partial(fit, max_steps_this_call=after))
+    monkeypatch.setattr(runs_mod, 'fit', functools.partial(fit, max_steps_this_call=after))
     with pytest.raises(RuntimeError, match=f'stopped at step {after} of'): run_experiment(key, 'smoke', 0, ckpt_every=1, progress=False)
-    monkeypatch.setattr(R, 'fit', fit)
+    monkeypatch.setattr(runs_mod, 'fit', fit)
     return run_dir(key, 'smoke', 0)
 
 # 1. an interrupted run is never counted as finished
@@ -42,7 +46,7 @@ def test_evaluate_refuses_an_unfinished_run_and_train_finishes_it(root, capsys, 
 def test_a_metrics_file_below_the_configured_steps_is_not_a_result(root, monkeypatch):
     d = _interrupted(monkeypatch)
     (d/'metrics.json').write_text(json.dumps(dict(fg_iou=0.5, steps=1)))   # what an older `evaluate` left behind
-    assert not R.is_finished(d)
+    assert not runs_mod.is_finished(d)
     assert collect([get_experiment(CC)], 'smoke').query('seed == 0').status.item() == 'missing'
     assert run_experiment(CC, 'smoke', 0, progress=False)['step'] == 3      # trained on, not returned at step 1
 
@@ -57,7 +61,7 @@ def test_force_with_a_bad_device_deletes_nothing(root, capsys, notebook):
     err = capsys.readouterr().err
     assert 'CUDA is not available' in err and 'Traceback' not in err
     assert _files(d) == before
-    for f in (R.run_with_notebook, R.run_experiment):   # the Python API too
+    for f in (batch_mod.run_with_notebook, runs_mod.run_experiment):   # the Python API too
         with pytest.raises(ValueError, match='CUDA is not available'): f(GRID, 'smoke', 0, force=True, device='cuda')
     assert _files(d) == before
 
@@ -68,7 +72,7 @@ def test_an_error_inside_the_notebook_is_one_line(root, capfd, monkeypatch, tmp_
                      cell("def train():\n    raise ValueError('the world exploded\\nsecond line')\ntrain()")],
               metadata=dict(kernelspec=dict(name='python3', display_name='Python 3', language='python')), nbformat=4, nbformat_minor=5)
     (nbs/'experiments'/'train.ipynb').write_text(json.dumps(nb))
-    monkeypatch.setattr(R, 'nbs_dir', lambda: nbs)
+    monkeypatch.setattr(batch_mod, 'nbs_dir', lambda: nbs)
     assert main(['train', GRID, '--profile', 'smoke']) == 1
     out, err = capfd.readouterr()
     lines = [l for l in err.splitlines() if l.strip()]
@@ -100,7 +104,7 @@ def test_jobs_must_be_positive(root, capsys):
 
 def test_every_option_has_help_with_its_default(capsys):
     for cmd in ('train', 'reproduce', 'evaluate', 'segment', 'list'):
-        with pytest.raises(SystemExit): R._parser().parse_args([cmd, '--help'])
+        with pytest.raises(SystemExit): cli_mod._parser().parse_args([cmd, '--help'])
         h = ' '.join(capsys.readouterr().out.split())
         assert h.count('(default:') >= (3 if cmd in ('train', 'reproduce') else 0), (cmd, h)
         if cmd in ('train', 'reproduce'):
@@ -155,13 +159,13 @@ def test_segment_names_a_file_that_is_not_a_partseg_checkpoint(root, capsys, tmp
 # 7. paper profile: a configured data root without the data set is said, not silent
 def test_paper_run_without_its_real_data_says_so(root, capsys, monkeypatch, tmp_path):
     (tmp_path/'data').mkdir(); monkeypatch.setenv('PARTSEG_DATA', str(tmp_path/'data'))
-    w = R.make_world(get_experiment('braun2020/puppets-full'), 'paper', 'cpu')
+    w = runs_mod.make_world(get_experiment('braun2020/puppets-full'), 'paper', 'cpu')
     assert w.name == 'puppets'
     err = capsys.readouterr().err
     assert "$PARTSEG_DATA has no deepfashion/ (deepfashion): braun2020/puppets-full trains on the synthetic world 'puppets' instead" in err
     import pandas as pd
     runs = pd.DataFrame(dict(experiment=['braun2020/puppets-full'], seed=[0], status=['ok'], data=['synthetic:puppets'], device=['cpu']))
-    p = R.write_table(pd.DataFrame(dict(a=[1])), pd.DataFrame(dict(a=[1])), 'braun2020', '_t', 'paper', 'T', 'synthetic', runs=runs)
+    p = tables_mod.write_table(pd.DataFrame(dict(a=[1])), pd.DataFrame(dict(a=[1])), 'braun2020', '_t', 'paper', 'T', 'synthetic', runs=runs)
     assert 'trained on a synthetic world although this profile uses a real data set for them (deepfashion)' in p.read_text()
 
 # 8. options may come before the key; an unknown key suggests, not lists
@@ -179,7 +183,7 @@ def test_resuming_with_another_config_says_force_and_overwrites_nothing(root, ca
     d = _interrupted(monkeypatch)
     before = _files(d)
     exp = get_experiment(CC)
-    monkeypatch.setitem(R.REGISTRY, CC, R.Experiment(exp.key, exp.paper, exp.artifact, exp.method, exp.world, dict(n_parts=4), seeds=exp.seeds))
+    monkeypatch.setitem(reg_mod.REGISTRY, CC, reg_mod.Experiment(exp.key, exp.paper, exp.artifact, exp.method, exp.world, dict(n_parts=4), seeds=exp.seeds))
     capsys.readouterr()
     assert main(['train', CC, '--profile', 'smoke', '--no-notebook']) == 2
     err = capsys.readouterr().err
@@ -190,7 +194,7 @@ def test_resuming_with_another_config_says_force_and_overwrites_nothing(root, ca
 def test_reproduce_lists_each_failed_run_in_one_line_and_again_at_the_end(root, monkeypatch):
     def boom(key, profile, seed, *a, **k):
         raise RuntimeError('the loss went sideways\n' + 'def train(...):\n' + 'x' * 800)
-    monkeypatch.setattr(R, 'run_experiment', boom)
+    monkeypatch.setattr(batch_mod, 'run_experiment', boom)
     log = []
     assert not reproduce('smoke', only=GRID, notebook=False, figures=False, log=log.append)
     fails = [l for l in log if 'FAILED' in l]

@@ -2,8 +2,9 @@
 import json, subprocess, sys, time
 from pathlib import Path
 import pytest
-from partseg.reproduce import (REGISTRY, Experiment, register_experiment, run_all, reproduce, run_experiment,
-                               run_dir, build, get_experiment)
+from partseg.registry import REGISTRY, Experiment, register_experiment, get_experiment
+from partseg.batch import run_all, reproduce
+from partseg.runs import run_experiment, run_dir, build
 from partseg.train import fit
 
 def test_smoke_reproduce_through_papermill(root):

@@ -7,7 +7,8 @@ import pytest
 import torch
 from torch import nn
 from partseg.methods import available_methods, Method, MethodConfig
-from partseg.reproduce import REGISTRY, Experiment, build, _evaluate
+from partseg.registry import REGISTRY, Experiment
+from partseg.runs import build, evaluate_method
 from partseg.train import fit, load_checkpoint
 
 STEPS, CKPT_EVERY, KILL_AFTER = 4, 2, 3   # killed at step 3: the newest checkpoint is step 2, step 2 is trained twice
@@ -51,7 +52,7 @@ def test_resumed_run_equals_uninterrupted_run(m, tmp_path):
     assert a.keys() == b.keys()
     differ = [k for k in a if not (torch.equal(a[k], b[k]) if torch.is_tensor(a[k]) else a[k] == b[k])]
     assert not differ, f"{m}: {len(differ)} tensors differ after resuming, e.g. {differ[:5]}"
-    ma, mb = _evaluate(full, world, 'smoke', 'cpu'), _evaluate(resumed, world, 'smoke', 'cpu')
+    ma, mb = evaluate_method(full, world, 'smoke', 'cpu'), evaluate_method(resumed, world, 'smoke', 'cpu')
     assert _same_metrics(ma, mb), {k: (ma[k], mb.get(k)) for k in ma if ma[k] != mb.get(k)}
     read = lambda d: [json.loads(l) for l in (tmp_path/d/'stats.jsonl').read_text().splitlines()]
     strip = lambda recs: [{k: v for k, v in r.items() if k != 'time'} for r in recs]

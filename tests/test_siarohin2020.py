@@ -3,7 +3,9 @@ import subprocess, sys
 import pytest, torch
 from partseg.methods.siarohin2020 import Siarohin2020, Siarohin2020Config, ABLATIONS, part_flows, soft_flow
 from partseg.data.pairs import make_source, PairConfig
-from partseg.reproduce import feeding, get_experiment, select, collect, run_dir
+from partseg.registry import feeding, get_experiment, select
+from partseg.tables import collect
+from partseg.runs import run_dir
 from partseg.reported import reported
 
 def test_flow_moves_a_part_with_its_keypoint():

@@ -32,6 +32,7 @@ class Method(nn.Module):
     pairing: ClassVar[str] = 'single'      # 'single' | 'tps' | 'affine' | 'video'
     manual_optimization: ClassVar[bool] = False
     Config: ClassVar[type] = MethodConfig
+    metrics: ClassVar[tuple] = ('part_maps',)   # what a run of it reports: names in partseg.evaluation.METRICS
 
     def __init__(self, cfg: MethodConfig | None = None, # the config; default: the paper's
                  **overrides): # fields to change on top of `cfg`

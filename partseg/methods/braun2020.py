@@ -11,6 +11,7 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 from fastcore.basics import patch
+from ..evaluation import register_metric
 from ..core import check_choice
 from ..nn import ResBlock, CoordConv, SkipResBlock, init_weights
 from ..losses import gaussian_kl, gmrf_loss, entropy_loss, PerceptualLoss
@@ -20,7 +21,7 @@ from . import Method, MethodConfig, register
 
 # %% auto 0
 __all__ = ['ABLATIONS', 'DISENTANGLEMENT', 'PCK_ALPHAS', 'he_init', 'PartEncoder', 'PartDecoder', 'Hourglass', 'Braun2020Config',
-           'Braun2020', 'swap_pck', 'braun_transfer', 'group_parts', 'transfer_widget']
+           'Braun2020', 'swap_pck', 'braun_transfer', 'braun2020_metrics', 'group_parts', 'transfer_widget']
 
 # %% ../../nbs/21_methods.braun2020.ipynb 6
 def _res(ch: int, coord: bool = False) -> ResBlock:
@@ -153,6 +154,7 @@ class Braun2020(Method):
     "braun2020: E_π (Gaussian, coord-convs), D_S (part logits), E_α (part appearances), G (hourglass), the MI constraint of esser2019."
     key = 'braun2020'
     pairing = 'video'
+    metrics = ('braun2020',)   # `evaluate_world` below: the part-map metrics and Fig. 16's diagnostics
     has_background = False    # all N channels are parts; background is found by the calibration step (Fig. 8)
     manual_optimization = True
     Config = Braun2020Config
@@ -366,7 +368,13 @@ def evaluate_world(self: Braun2020, world, n_calib: int = 256, n_test: int = 256
     m = evaluate(self, world, n_calib=n_calib, n_test=n_test, device=device)
     return {**m, **self.diagnostics(world, n_test, device), 'gamma': float(self.mi.gamma), 'lam': float(self.mi.lam)}
 
-# %% ../../nbs/21_methods.braun2020.ipynb 51
+# %% ../../nbs/21_methods.braun2020.ipynb 48
+@register_metric(name='braun2020')
+def braun2020_metrics(method: Braun2020, world, *, n_calib: int, n_test: int, device=None, **_) -> dict:
+    "`evaluate_world` as the metric a run of braun2020 reports (`Braun2020.metrics`)."
+    return method.evaluate_world(world, n_calib=n_calib, n_test=n_test, device=device)
+
+# %% ../../nbs/21_methods.braun2020.ipynb 52
 def group_parts(mapping: list, # group name per channel of `segment` (channel 0 = the empty background), e.g. a run's `part_mapping`
                 groups) -> list[int]: # group names whose parts to select
     "Part indices (0 … N−1, as `transfer` takes them) that the calibration mapped to any of `groups`."

@@ -11,6 +11,7 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 from fastcore.basics import patch
+from ..evaluation import register_metric
 from ..core import check_choice
 from ..nn import ResBlock, NORMS
 from ..losses import gaussian_kl, PerceptualLoss, mi_classifier_loss, mi_estimate, shuffle_pairs
@@ -20,7 +21,7 @@ from . import Method, MethodConfig, register
 
 # %% auto 0
 __all__ = ['VARIANTS', 'code_side', 'CodeEncoder', 'CodeDecoder', 'keypoint_heatmaps', 'Esser2019Config', 'Esser2019',
-           'transfer_grid', 'fresh_mi']
+           'transfer_grid', 'fresh_mi', 'esser2019_metrics']
 
 # %% ../../nbs/14_methods.esser2019.ipynb 5
 def code_side(res: int, widths: tuple) -> int:
@@ -141,6 +142,7 @@ class Esser2019(Method):
     "esser2019: E_π (Gaussian), E_α, D(π, α), the MI constraint with T, T′, γ and λ, and the marginal decoders D_π, D_α."
     key = 'esser2019'
     pairing = 'video'
+    metrics = ('esser2019',)   # no part maps: its own evaluation (below), registered in partseg.evaluation
     manual_optimization = True
     Config = Esser2019Config
 
@@ -378,3 +380,9 @@ def evaluate_world(self: Esser2019, world, n_calib: int = 256, n_test: int = 256
                    triplet_mse_fg_per_sample=[round(v, 6) for v in trip['transfer_fg'].tolist()])
     else: out.update(triplet_mse=nan, triplet_mse_median=nan, triplet_mse_fg=nan, recon_mse=nan, triplet_mse_per_sample=[], triplet_mse_fg_per_sample=[])
     return {**out, 'gamma': float(self.mi.gamma), 'lam': float(self.mi.lam)}
+
+# %% ../../nbs/14_methods.esser2019.ipynb 38
+@register_metric(name='esser2019')
+def esser2019_metrics(method: Esser2019, world, *, n_calib: int, n_test: int, device=None, **_) -> dict:
+    "`evaluate_world` as the metric a run of esser2019 reports (`Esser2019.metrics`): it has no part maps to score."
+    return method.evaluate_world(world, n_calib=n_calib, n_test=n_test, device=device)

@@ -106,6 +106,7 @@ class Imm(Method):
     "IMM: keypoint regressor Φ on the target, Gaussian heatmap bottleneck, appearance encoder on the source, decoder (§3–4)."
     key = 'imm'
     pairing = 'tps'
+    metrics = ('part_maps', 'keypoint_crf')   # keypoints -> dense CRF where the experiment gives σs (braun2020 Table 7)
     Config = ImmConfig
 
     def __init__(self, cfg=None, **kw):

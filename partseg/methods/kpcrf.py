@@ -10,6 +10,7 @@ from pathlib import Path
 import numpy as np
 import torch
 from fastcore.basics import patch
+from ..evaluation import register_metric
 from ..core import check_choice
 from . import Method, MethodConfig, register
 from ..metrics import fit_part_mapping, calibrated_part_iou
@@ -17,7 +18,7 @@ from ..data.worlds import group_lut
 
 # %% auto 0
 __all__ = ['keypoint_heatmaps', 'gaussian_unaries', 'crf_refine', 'KeypointCRFConfig', 'KeypointCRF', 'KeypointOracle',
-           'crf_sigma_sweep']
+           'crf_sigma_sweep', 'keypoint_crf']
 
 # %% ../../nbs/20_methods.kpcrf.ipynb 6
 def _pixel_grid(H: int, W: int, device=None, dtype=torch.float32):
@@ -253,3 +254,13 @@ def crf_sigma_sweep(base,                # a keypoint model (`keypoints(images)`
     res.update(crf_sigma=best['sigma'], part_iou_crf=best['test'], part_iou_crf_val=best['val'], per_sigma=per,
                **{f'part_iou_crf/{g}': best[f'test/{g}'] for g in names[1:]})
     return res
+
+# %% ../../nbs/20_methods.kpcrf.ipynb 31
+@register_metric
+def keypoint_crf(method, world, *, n_calib: int, n_test: int, device=None,
+                 crf_sigmas=(), # the experiment's σ grid (its `tags['crf_sigmas']`); none: nothing to measure
+                 **_) -> dict:
+    "The sweep above as a run's metric: σ selected on `n_calib` 'calib' images, IoU on `n_test` test images; {} without σs."
+    if not crf_sigmas: return {}
+    sweep = crf_sigma_sweep(method, world, sigmas=tuple(crf_sigmas), n_val=n_calib, n_test=n_test, device=device)
+    return {k: v for k, v in sweep.items() if k not in ('world', 'n_parts')}

@@ -162,6 +162,7 @@ class Lorenz2019(Method):
     "lorenz2019: shape stream E_σ, appearance stream E_α, Gaussian-part decoder D, rec. + equivariance losses (§3)."
     key = 'lorenz2019'
     pairing = 'tps'
+    metrics = ('part_maps', 'keypoint_crf')   # keypoints -> dense CRF where the experiment gives σs (braun2020 Table 7)
     Config = Lorenz2019Config
 
     def __init__(self, cfg=None, **kw):
