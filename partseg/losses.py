@@ -12,7 +12,7 @@ import torch.nn as nn
 import torch.nn.functional as F
 from fastcore.basics import patch
 from kornia.geometry.linalg import transform_points
-from .core import check_choice
+from .core import check_choice, find_weights
 from .nn import coord_grid, COORDS
 
 logger = logging.getLogger(__name__)
@@ -147,14 +147,8 @@ def vgg19_features(depth: int, # number of modules of `vgg19().features` to buil
     return nn.Sequential(*layers[:depth])
 
 def find_vgg19_weights(weights_path: str | os.PathLike | None = None) -> tuple[Path | None, str | None]:
-    "The VGG19 weights file to use and where it came from: `weights_path`, `$PARTSEG_VGG19`, the torch hub cache, or `(None, None)`."
-    for p, source in ((weights_path, 'argument'), (os.environ.get('PARTSEG_VGG19') or None, 'env:PARTSEG_VGG19')):
-        if p is None: continue
-        p = Path(p).expanduser()
-        if not p.is_file(): raise FileNotFoundError(f"VGG19 weights ({source}) not found: {p}")
-        return p, source
-    p = Path(torch.hub.get_dir()) / 'checkpoints' / VGG19_FILE
-    return (p, 'torch-hub-cache') if p.is_file() else (None, None)
+    "`partseg.core.find_weights` for VGG19: `weights_path`, `$PARTSEG_VGG19`, the torch hub cache, or `(None, None)`."
+    return find_weights('VGG19', VGG19_FILE, 'PARTSEG_VGG19', weights_path)
 
 def load_vgg19_weights(features: nn.Sequential, path) -> nn.Sequential:
     "Load a VGG19 state dict (torchvision's `features.N.*` layout, or `N.*`) into `features` (safely: `weights_only=True`)."

@@ -10,7 +10,7 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 from fastcore.basics import patch
-from ..core import check_choice
+from ..core import check_choice, find_weights
 from . import Method, MethodConfig, register
 from ..nn import SPADEResBlock, AdaINConvBlock, UNet, coord_grid, init_weights
 from ..losses import _check_dim, concentration_loss, map_centroids
@@ -500,13 +500,8 @@ def pixel_features(images: torch.Tensor, side: int = 8) -> torch.Tensor:
 INCEPTION_FILE = 'inception_v3_google-0cc3c7bd.pth'   # torchvision's ImageNet weights, as named in the torch hub cache
 
 def find_inception_weights(path=None):
-    "The Inception-v3 weights to use: `path`, else `$PARTSEG_INCEPTION`, else the torch hub cache's file, else None (nothing is downloaded)."
-    import os
-    from pathlib import Path
-    if path: return Path(path)
-    if os.environ.get('PARTSEG_INCEPTION'): return Path(os.environ['PARTSEG_INCEPTION'])
-    p = Path(torch.hub.get_dir()) / 'checkpoints' / INCEPTION_FILE
-    return p if p.is_file() else None
+    "`partseg.core.find_weights` for Inception-v3: `path`, `$PARTSEG_INCEPTION`, the torch hub cache's file, else None (nothing is downloaded)."
+    return find_weights('Inception-v3', INCEPTION_FILE, 'PARTSEG_INCEPTION', path or None, must_exist=False)[0]
 
 def load_inception(weights) -> nn.Module:
     "torchvision's Inception-v3 with the state dict at `weights` (a local file), returning pool features (fc removed)."
