@@ -18,10 +18,10 @@ from .nn import coord_grid, COORDS
 logger = logging.getLogger(__name__)
 
 # %% auto 0
-__all__ = ['logger', 'VGG19_CFG', 'VGG19_FILE', 'VGG19_LAYERS', 'PERCEPTUAL_PRESETS', 'IMAGENET_MEAN', 'IMAGENET_STD',
-           'map_centroids', 'concentration_loss', 'apply_transform', 'transform_jacobian', 'kl_to_uniform',
-           'gaussian_kl', 'mi_classifier_loss', 'mi_estimate', 'shuffle_pairs', 'augmented_lagrangian',
-           'lagrange_update', 'gamma_update', 'vgg19_layer_names', 'vgg19_features', 'find_vgg19_weights',
+__all__ = ['logger', 'VGG19_FILE', 'VGG19_LAYERS', 'PERCEPTUAL_PRESETS', 'IMAGENET_MEAN', 'IMAGENET_STD', 'map_centroids',
+           'concentration_loss', 'apply_transform', 'transform_jacobian', 'kl_to_uniform', 'gaussian_kl',
+           'mi_classifier_loss', 'mi_estimate', 'shuffle_pairs', 'augmented_lagrangian', 'lagrange_update',
+           'gamma_update', 'torchvision_vgg19_features', 'vgg19_layer_names', 'vgg19_features', 'find_vgg19_weights',
            'load_vgg19_weights', 'PerceptualLoss']
 
 # %% ../nbs/05_losses.ipynb 5
@@ -120,31 +120,37 @@ def gamma_update(gamma: float, I_T: float, I_T2: float, lr: float, bias: float =
     return max(0., gamma + lr * (float(I_T2) - float(I_T) - bias))
 
 # %% ../nbs/05_losses.ipynb 24
-VGG19_CFG = (64, 64, 'M', 128, 128, 'M', 256, 256, 256, 256, 'M', 512, 512, 512, 512, 'M', 512, 512, 512, 512, 'M')
 VGG19_FILE = 'vgg19-dcbb9e9d.pth'   # torchvision's ImageNet weights, as named in the torch hub cache
 
+def torchvision_vgg19_features() -> nn.Sequential:
+    "torchvision's `vgg19(weights=None).features` on the meta device: the architecture only (no memory, no download, the RNG untouched)."
+    from torchvision.models import vgg19
+    with torch.random.fork_rng(devices=[]), torch.device('meta'): return vgg19(weights=None).features
+
+# %% ../nbs/05_losses.ipynb 25
 def vgg19_layer_names() -> list[str]:
     "Names of the modules of torchvision's `vgg19().features`, in order: `conv1_1`, `relu1_1`, ..., `pool5`."
     names, b, c = [], 1, 1
-    for v in VGG19_CFG:
-        if v == 'M': names.append(f'pool{b}'); b, c = b + 1, 1
-        else: names += [f'conv{b}_{c}', f'relu{b}_{c}']; c += 1
+    for m in torchvision_vgg19_features():
+        if isinstance(m, nn.MaxPool2d): names.append(f'pool{b}'); b, c = b + 1, 1
+        elif isinstance(m, nn.Conv2d): names.append(f'conv{b}_{c}')
+        else: names.append(f'relu{b}_{c}'); c += 1
     return names
 
 VGG19_LAYERS = tuple(vgg19_layer_names())
 
-# %% ../nbs/05_losses.ipynb 26
+# %% ../nbs/05_losses.ipynb 27
 def vgg19_features(depth: int, # number of modules of `vgg19().features` to build (index of the deepest + 1)
                    seed: int = 0) -> nn.Sequential: # seed of the random initialization
     "torchvision's VGG19 `features[:depth]` (same indices, non-inplace ReLUs), randomly initialized like torchvision from `seed`."
-    layers, cin, g = [], 3, torch.Generator().manual_seed(seed)
-    for v in VGG19_CFG:
-        if len(layers) >= depth: break
-        if v == 'M': layers.append(nn.MaxPool2d(2, 2)); continue
-        conv = nn.Conv2d(cin, v, 3, padding=1); cin = v
+    layers, g = [], torch.Generator().manual_seed(seed)
+    for m in torchvision_vgg19_features()[:depth]:
+        if isinstance(m, nn.MaxPool2d): layers.append(nn.MaxPool2d(m.kernel_size, m.stride)); continue
+        if isinstance(m, nn.ReLU): layers.append(nn.ReLU()); continue
+        conv = nn.Conv2d(m.in_channels, m.out_channels, m.kernel_size, padding=m.padding)
         nn.init.kaiming_normal_(conv.weight, mode='fan_out', nonlinearity='relu', generator=g); nn.init.zeros_(conv.bias)
-        layers += [conv, nn.ReLU()]
-    return nn.Sequential(*layers[:depth])
+        layers.append(conv)
+    return nn.Sequential(*layers)
 
 def find_vgg19_weights(weights_path: str | os.PathLike | None = None) -> tuple[Path | None, str | None]:
     "`partseg.core.find_weights` for VGG19: `weights_path`, `$PARTSEG_VGG19`, the torch hub cache, or `(None, None)`."
@@ -159,7 +165,7 @@ def load_vgg19_weights(features: nn.Sequential, path) -> nn.Sequential:
     features.load_state_dict({k: sd[k] for k in features.state_dict()})
     return features
 
-# %% ../nbs/05_losses.ipynb 29
+# %% ../nbs/05_losses.ipynb 30
 _WARNED: set = set()
 
 def _warn_once(msg: str, key: str | None = None):
@@ -175,7 +181,7 @@ PERCEPTUAL_PRESETS = {
 }
 IMAGENET_MEAN, IMAGENET_STD = (0.485, 0.456, 0.406), (0.229, 0.224, 0.225)
 
-# %% ../nbs/05_losses.ipynb 30
+# %% ../nbs/05_losses.ipynb 31
 class PerceptualLoss(nn.Module):
     "Weighted distance between frozen VGG19 features of a prediction and a target, over an image pyramid, optionally masked."
     def __init__(self, layers: Sequence[str] = ('relu1_1', 'relu2_1', 'relu3_1', 'relu4_1', 'relu5_1'), # `VGG19_LAYERS` names or 'input'
@@ -210,7 +216,7 @@ class PerceptualLoss(nn.Module):
     @property
     def vgg(self) -> nn.Sequential: return self._vgg[0]
 
-# %% ../nbs/05_losses.ipynb 32
+# %% ../nbs/05_losses.ipynb 33
 @patch
 def _build(self: PerceptualLoss, depth: int, weights_path, seed: int) -> nn.Sequential:
     "Build `features[:depth]`, load the weights file if there is one, freeze it and set `backbone_info`."
@@ -237,7 +243,7 @@ def train(self: PerceptualLoss, mode: bool = True):
     "The VGG always stays in eval mode."
     nn.Module.train(self, mode); self._vgg[0].eval(); return self
 
-# %% ../nbs/05_losses.ipynb 36
+# %% ../nbs/05_losses.ipynb 37
 @patch
 def features(self: PerceptualLoss, x: torch.Tensor) -> dict[int, torch.Tensor]:
     "VGG activations of `x` (B,3,H,W) at each requested layer index (-1: the normalized input)."
@@ -263,7 +269,7 @@ def _resize(x: torch.Tensor, s: float) -> torch.Tensor:
     size = [max(1, round(n * s)) for n in x.shape[-2:]]
     return F.interpolate(x, size=size, mode='bilinear', align_corners=False, antialias=s < 1)
 
-# %% ../nbs/05_losses.ipynb 37
+# %% ../nbs/05_losses.ipynb 38
 @patch
 def forward(self: PerceptualLoss, pred: torch.Tensor, # (B,3,H,W) the reconstruction, in [0, 1]
             target: torch.Tensor,                      # (B,3,H,W) the image it should match
