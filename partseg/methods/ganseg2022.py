@@ -16,24 +16,13 @@ from ..nn import SPADEResBlock, AdaINConvBlock, UNet, coord_grid, init_weights
 from ..losses import _check_dim, concentration_loss, map_centroids
 
 # %% auto 0
-__all__ = ['SEGMENTERS', 'INCEPTION_FILE', 'margin_grid', 'up_crop', 'crop_margin', 'mlp', 'part_scale', 'PointGenerator',
-           'part_heatmaps', 'OffsetEncoding', 'GANSegGenerator', 'shifted_masks', 'DBlock', 'Discriminator',
-           'gan_losses', 'gradient_penalty', 'ganseg_concentration_loss', 'area_loss', 'ganseg_target_area',
-           'UNetSegmenter', 'build_segmenter', 'seg_loss', 'Ganseg2022Config', 'Ganseg2022', 'show_generated',
-           'frechet_distance', 'pixel_features', 'find_inception_weights', 'load_inception', 'inception_features',
-           'generation_distance']
+__all__ = ['SEGMENTERS', 'INCEPTION_FILE', 'up_crop', 'crop_margin', 'mlp', 'part_scale', 'PointGenerator', 'part_heatmaps',
+           'OffsetEncoding', 'GANSegGenerator', 'shifted_masks', 'DBlock', 'Discriminator', 'gan_losses',
+           'gradient_penalty', 'ganseg_concentration_loss', 'area_loss', 'ganseg_target_area', 'UNetSegmenter',
+           'build_segmenter', 'seg_loss', 'Ganseg2022Config', 'Ganseg2022', 'show_generated', 'frechet_distance',
+           'pixel_features', 'find_inception_weights', 'load_inception', 'inception_features', 'generation_distance']
 
 # %% ../../nbs/15_methods.ganseg2022.ipynb 6
-def margin_grid(side: int,   # r, the inner side in pixels
-                margin: int, # m, pixels of margin on each side
-                device=None, dtype=torch.float32) -> torch.Tensor:
-    "`(r+2m, r+2m, 2)` `(x, y)` coordinates: the inner pixels on [−1, 1] (pixel centres), the margin beyond (eq. 12)."
-    if side < 2 or margin < 0: raise ValueError(f"margin_grid needs side >= 2 and margin >= 0, got side={side}, margin={margin}")
-    step = 2 / (side - 1)
-    a = -1 + step * torch.arange(-margin, side + margin, device=device, dtype=dtype)
-    y, x = torch.meshgrid(a, a, indexing='ij')
-    return torch.stack([x, y], -1)
-
 def up_crop(x: torch.Tensor, # (B,C,r+2m,r+2m) features with margin m
             margin: int) -> torch.Tensor:
     "2× (bilinear) upsampling, then crop the margin back from 2m to m: `(B,C,2r+2m,2r+2m)` (eq. 12)."
@@ -81,7 +70,7 @@ class PointGenerator(nn.Module):
 # %% ../../nbs/15_methods.ganseg2022.ipynb 15
 def part_heatmaps(centres: torch.Tensor, # (B,K,2) part locations x_k
                   sigma: torch.Tensor,   # (B,K) part scales σ_k
-                  grid: torch.Tensor,    # (h,w,2) pixel coordinates (e.g. `margin_grid`)
+                  grid: torch.Tensor,    # (h,w,2) pixel coordinates (e.g. `coord_grid(r, r, margin=m)`)
                   kind: str = 'gaussian', # 'gaussian' (eq. 4) or 'linear' (the official code's falloff)
                  ) -> torch.Tensor:
     "`(B,K,h,w)` heatmaps H_k(p): exp(−‖p − x_k‖²/σ_k²), or clamp(1 − ‖p − x_k‖/σ_k, 0)."
@@ -164,7 +153,7 @@ class GANSegGenerator(nn.Module):
         emb, centres, sigma = lv1['emb'], lv1['centres'], lv1['sigma']
         if self.fixed_sigma > 0: sigma = torch.full_like(sigma, self.fixed_sigma)
         m, dev, dt = self.margin, emb.device, emb.dtype
-        grids = {r: margin_grid(r, m, dev, dt) for r in set(self.res)}
+        grids = {r: coord_grid(r, r, 'norm', dev, dt, margin=m) for r in set(self.res)}
         heat = {r: part_heatmaps(centres, sigma, g, self.heatmap) for r, g in grids.items()}   # once per resolution
         w_bg = self.mlp_bg(noise['z_bg'])
         B, R = len(emb), self.res[-1]
