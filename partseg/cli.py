@@ -6,7 +6,6 @@
 from __future__ import annotations
 import argparse, ast, json, sys
 from pathlib import Path
-import numpy as np
 import torch
 from .core import PROFILES, check_choice, get_device
 from .methods import get_method, available_methods
@@ -14,6 +13,7 @@ from .train import load_method
 from .registry import REGISTRY, Experiment, register_experiment, get_experiment, real_key
 from .runs import run_dir, run_experiment, evaluate_run
 from .batch import RunFailed, run_with_notebook, reproduce
+from .data.real import read_image
 
 # %% auto 0
 __all__ = ['MAX_SEGMENT_PIXELS', 'segment_files', 'main']
@@ -21,26 +21,6 @@ __all__ = ['MAX_SEGMENT_PIXELS', 'segment_files', 'main']
 # %% ../nbs/09d_cli.ipynb 5
 MAX_SEGMENT_PIXELS = 4096 * 4096   # larger images are skipped: the model sees them at its own 64-256 px anyway, and the
                                    # label map, resized back to the image's size, would take gigabytes
-
-def _read_image(path: Path) -> torch.Tensor:
-    "Image file `path` as a float `(3, H, W)` tensor in [0, 1] (8- and 16-bit, grey, palette, RGB(A)); a one-line error otherwise."
-    from PIL import Image, UnidentifiedImageError
-    if not path.exists(): raise FileNotFoundError(f"{path}: no such file")
-    if path.is_dir(): raise IsADirectoryError(f"{path}: is a directory, expected an image file")
-    limit, Image.MAX_IMAGE_PIXELS = Image.MAX_IMAGE_PIXELS, None   # PIL's own bomb check is replaced by the limit below
-    try:
-        with Image.open(path) as im:   # opening reads the header only: the size is checked before any pixel is decoded
-            if im.width * im.height > MAX_SEGMENT_PIXELS:
-                raise ValueError(f"{path}: {im.width}×{im.height} pixels is above the limit of {MAX_SEGMENT_PIXELS:,} "
-                                 f"(4096×4096); shrink it first")
-            if im.mode in ('I;16', 'I;16L', 'I;16B', 'I;16N', 'I', 'F'):   # 16-bit (or wider) grey: scaled, not clipped at 255
-                a = np.asarray(im, dtype=np.float32)
-                a = a / (65535. if im.mode.startswith('I;16') or (im.mode == 'I' and a.max() > 255) else 255. if im.mode == 'I' else 1.)
-                return torch.from_numpy(np.clip(a, 0, 1)).expand(3, *a.shape).clone()
-            return torch.from_numpy(np.array(im.convert('RGB'))).permute(2, 0, 1).float().div(255)
-    except (UnidentifiedImageError, OSError, Image.DecompressionBombError) as e:
-        raise ValueError(f"{path}: not a readable image ({e.__class__.__name__})") from None
-    finally: Image.MAX_IMAGE_PIXELS = limit
 
 def _output_stems(paths: list[Path]) -> list[str]:
     "A distinct output name per input: its stem, plus its extension and then its parent folders where stems collide."
@@ -62,7 +42,7 @@ def segment_files(checkpoint: Path | str, images: list, out: Path | str, device=
     out.mkdir(parents=True, exist_ok=True); written, skipped = [], []
     paths = list(map(Path, images))
     for p, stem in zip(paths, _output_stems(paths)):
-        try: x = _read_image(p)[None].to(device)
+        try: x = read_image(p, MAX_SEGMENT_PIXELS)[None].to(device)
         except (OSError, ValueError) as e:
             log(f"skipping {e}"); skipped.append(p); continue
         r = method.cfg.res

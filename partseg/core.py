@@ -13,7 +13,8 @@ import torch
 
 # %% auto 0
 __all__ = ['DEFAULT_RANGES', 'PROFILES', 'check_choice', 'seed_everything', 'step_seed', 'get_device', 'ConfigBase',
-           'project_root', 'runs_dir', 'figures_dir', 'git_info', 'provenance', 'save_json', 'load_json']
+           'project_root', 'runs_dir', 'figures_dir', 'find_weights', 'git_info', 'provenance', 'save_json',
+           'load_json']
 
 # %% ../nbs/00_core.ipynb 5
 def check_choice(arg: str, # the argument's name, as the user wrote it
@@ -157,6 +158,21 @@ def runs_dir() -> Path: return project_root()/'runs'
 def figures_dir() -> Path: return project_root()/'figures'
 
 # %% ../nbs/00_core.ipynb 21
+def find_weights(what: str,       # the network, for errors, e.g. 'VGG19'
+                 filename: str,   # torchvision's weights file name in the torch hub cache
+                 env: str,        # the environment variable that may name the file
+                 path: str | os.PathLike | None = None, # an explicit file (first choice)
+                 must_exist: bool = True) -> tuple[Path | None, str | None]: # False: an explicit or env path is returned unchecked
+    "The weights file to use and where it came from: `path` ('argument'), `$env` ('env:…'), the torch hub cache, or `(None, None)`."
+    for p, source in ((path, 'argument'), (os.environ.get(env) or None, f'env:{env}')):
+        if p is None: continue
+        p = Path(p).expanduser()
+        if must_exist and not p.is_file(): raise FileNotFoundError(f"{what} weights ({source}) not found: {p}")
+        return p, source
+    p = Path(torch.hub.get_dir()) / 'checkpoints' / filename
+    return (p, 'torch-hub-cache') if p.is_file() else (None, None)
+
+# %% ../nbs/00_core.ipynb 24
 def git_info(path: Path | None = None) -> dict:
     "The git commit of the checkout at `path` (default: the project root) and whether it is dirty."
     path = Path(path or project_root())
@@ -181,7 +197,7 @@ def provenance(device: torch.device | str | None = None) -> dict:
     return dict(git=git_info(), versions=vers, python=platform.python_version(), platform=platform.platform(),
                 device=dev, time=time.strftime('%Y-%m-%dT%H:%M:%S%z'))
 
-# %% ../nbs/00_core.ipynb 24
+# %% ../nbs/00_core.ipynb 27
 def _jsonable(o):
     if isinstance(o, torch.Tensor): return o.item() if o.numel() == 1 else o.tolist()
     if isinstance(o, (np.floating, np.integer)): return o.item()

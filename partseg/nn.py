@@ -48,11 +48,16 @@ def act_layer(act: str | None, # one of `ACTS` ('none' or None: identity)
 # %% ../nbs/04_nn.ipynb 12
 COORDS = ('pixel', 'unit', 'norm')
 
-def coord_grid(H: int, W: int, # the map's size
+def coord_grid(H: int, W: int, # the map's size (without the margin)
                coords: str = 'norm', # 'pixel' (0..W-1), 'unit' ([0, 1]) or 'norm' ([-1, 1]); ends on pixel centres
-               device=None, dtype=torch.float32) -> torch.Tensor:
-    "The `(H, W, 2)` `(x, y)` coordinates of every pixel (a 1-pixel axis sits at 0)."
+               device=None, dtype=torch.float32,
+               margin: int | None = None) -> torch.Tensor: # 'norm' only: m more pixels beyond each side, the grid's step continued (GANSeg eq. 12)
+    "The `(H, W, 2)` `(x, y)` coordinates of every pixel (a 1-pixel axis sits at 0); `(H+2m, W+2m, 2)` with a margin."
     check_choice('coords', coords, COORDS)
+    if margin is not None:
+        if coords != 'norm' or min(H, W) < 2 or margin < 0: raise ValueError(f"a margin needs coords='norm', sides >= 2 and margin >= 0, got {coords!r}, {H}×{W}, margin={margin}")
+        y, x = torch.meshgrid(*[-1 + 2 / (n - 1) * torch.arange(-margin, n + margin, device=device, dtype=dtype) for n in (H, W)], indexing='ij')
+        return torch.stack([x, y], -1)
     def axis(n):
         if coords == 'pixel' or n == 1: return torch.arange(n, device=device, dtype=dtype)
         return torch.linspace(0. if coords == 'unit' else -1., 1., n, device=device, dtype=dtype)

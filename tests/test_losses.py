@@ -1,6 +1,9 @@
 "Quick integration checks of partseg.losses (the notebook nbs/05_losses.ipynb holds the detailed ones)."
 import os, warnings, torch
 import partseg.losses as L
+from partseg.methods.liu2021 import ArcFace, liu2021_fg_loss, liu2021_bg_loss
+from partseg.methods.braun2020 import gmrf_loss, entropy_loss
+from partseg.methods.ganseg2022 import area_loss
 
 
 def test_perceptual_fallback_and_state_dict(tmp_path, monkeypatch):
@@ -28,9 +31,9 @@ def test_weights_file_env(tmp_path, monkeypatch):
 
 def test_losses_compose_and_backprop():
     logits = torch.randn(2, 5, 16, 16, requires_grad=True); maps = logits.softmax(1)
-    head = L.ArcFace(8, 4)
-    total = (L.liu2021_fg_loss(maps) + L.liu2021_bg_loss(maps) + head(torch.randn(2, 4, 8))
-             + L.gmrf_loss(logits, reduce='mean') + L.entropy_loss(maps, reduce='mean')
-             + L.area_loss(maps[:, 1:], torch.full((2, 4), 30.)) + L.concentration_loss(maps[:, 1:]))
+    head = ArcFace(8, 4)
+    total = (liu2021_fg_loss(maps) + liu2021_bg_loss(maps) + head(torch.randn(2, 4, 8))
+             + gmrf_loss(logits, reduce='mean') + entropy_loss(maps, reduce='mean')
+             + area_loss(maps[:, 1:], torch.full((2, 4), 30.)) + L.concentration_loss(maps[:, 1:]))
     total.backward()
     assert torch.isfinite(total) and logits.grad.abs().sum() > 0

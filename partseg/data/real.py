@@ -4,7 +4,8 @@
 
 # %% ../../nbs/03a_data.real.ipynb 2
 from __future__ import annotations
-import csv, os, warnings
+import csv, math, os, warnings
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 import numpy as np
@@ -15,16 +16,16 @@ from fastcore.basics import patch
 from ..core import check_choice
 
 # %% auto 0
-__all__ = ['CUB_PARTS', 'CUB_LAYOUT', 'CELEBA_LAYOUT', 'MAFL_LANDMARKS', 'FLOWERS_LAYOUT', 'AFLW_LAYOUT', 'VOC_CLASSES',
-           'LIU2021_VOC', 'VOC_LAYOUT', 'PERSON_PARTS', 'DENSEPOSE_GROUP', 'DEEPFASHION_LAYOUT', 'PENN_JOINTS',
-           'PENN_LAYOUT', 'MOTION_LAYOUT', 'MOTION_SETS', 'REAL_DATASETS', 'DataNotFound', 'data_root', 'read_table',
-           'check_indices', 'load_rgb', 'load_image', 'raise_missing', 'square_box', 'square_crop', 'crop_points',
-           'resize_with_points', 'CUB', 'make_cub_fixture', 'CelebA', 'make_celeba_fixture', 'flowers_foreground',
-           'Flowers', 'make_flowers_fixture', 'AFLW', 'make_aflw_fixture', 'VOC', 'make_voc_fixture',
-           'read_part_labels', 'DeepFashion', 'make_deepfashion_fixture', 'PennAction', 'make_penn_fixture',
-           'LandmarkPickleWarning', 'landmark_csv_header', 'read_landmarks_csv', 'write_landmarks_csv',
-           'landmarks_pkl_to_csv', 'read_landmarks', 'MotionVideos', 'make_motion_fixture', 'RealWorld', 'real_root',
-           'real_available', 'real_world']
+__all__ = ['WIDE_GREY_MODES', 'CUB_PARTS', 'CUB_LAYOUT', 'CELEBA_LAYOUT', 'MAFL_LANDMARKS', 'FLOWERS_LAYOUT', 'AFLW_LAYOUT',
+           'VOC_CLASSES', 'LIU2021_VOC', 'VOC_LAYOUT', 'PERSON_PARTS', 'DENSEPOSE_GROUP', 'DEEPFASHION_LAYOUT',
+           'PENN_JOINTS', 'PENN_LAYOUT', 'MOTION_LAYOUT', 'MOTION_SETS', 'REAL_DATASETS', 'DataNotFound', 'data_root',
+           'read_table', 'check_indices', 'raise_missing', 'open_image', 'pil_to_tensor', 'read_image', 'load_rgb',
+           'square_box', 'square_crop', 'crop_points', 'resize_with_points', 'CUB', 'make_cub_fixture', 'CelebA',
+           'make_celeba_fixture', 'flowers_foreground', 'Flowers', 'make_flowers_fixture', 'AFLW', 'make_aflw_fixture',
+           'VOC', 'make_voc_fixture', 'read_part_labels', 'DeepFashion', 'make_deepfashion_fixture', 'PennAction',
+           'make_penn_fixture', 'LandmarkPickleWarning', 'landmark_csv_header', 'read_landmarks_csv',
+           'write_landmarks_csv', 'landmarks_pkl_to_csv', 'read_landmarks', 'MotionVideos', 'make_motion_fixture',
+           'RealWorld', 'real_root', 'real_available', 'real_world']
 
 # %% ../../nbs/03a_data.real.ipynb 5
 class DataNotFound(FileNotFoundError):
@@ -68,23 +69,55 @@ def check_indices(idx, n: int, what: str) -> list[int]:
     if bad: raise IndexError(f"{what} has {n} images; indices out of range: {bad[:5]}")
     return idx
 
-def load_rgb(path: Path) -> Image.Image:
-    "An image file as RGB; a missing or unreadable file is an error naming it."
-    path = Path(path)
-    if not path.is_file(): raise DataNotFound(f"missing image: {path}")
-    try:
-        with Image.open(path) as im: return im.convert('RGB')
-    except (UnidentifiedImageError, OSError) as e: raise ValueError(f"unreadable image {path}: {e}") from e
-
-def load_image(path: Path) -> torch.Tensor:
-    "An image file as a (3, H, W) float tensor in [0, 1] (`load_rgb`'s checks)."
-    return torch.from_numpy(np.asarray(load_rgb(path), dtype=np.float32) / 255).permute(2, 0, 1)
-
 def raise_missing(miss: list, what: str, layout: str) -> None:
     "`DataNotFound` naming how many `what` are missing and the first few of `miss`, with the expected layout (nothing when `miss` is empty)."
     if miss: raise DataNotFound(f"{len(miss)} {what} missing, e.g. {', '.join(map(str, miss[:3]))}. Expected layout:\n{layout}")
 
+# %% ../../nbs/03a_data.real.ipynb 10
+WIDE_GREY_MODES = ('I;16', 'I;16L', 'I;16B', 'I;16N', 'I', 'F')   # PIL modes of 16-bit (or wider) grey images
+
+@contextmanager
+def open_image(path: str | os.PathLike, # the image file
+               max_pixels: int | None = None): # refuse larger images (checked on the header, before decoding); None: PIL's own bomb check
+    "Open an image file lazily (PIL reads the header only); a missing, oversized or unreadable file is a one-line error naming it."
+    path = Path(path)
+    if path.is_dir(): raise IsADirectoryError(f"{path}: is a directory, expected an image file")
+    if not path.is_file(): raise DataNotFound(f"{path}: no such file")
+    limit = Image.MAX_IMAGE_PIXELS
+    if max_pixels is not None: Image.MAX_IMAGE_PIXELS = None   # PIL's own bomb check is replaced by `max_pixels`
+    try:
+        with Image.open(path) as im:
+            if max_pixels is not None and im.width * im.height > max_pixels:
+                raise ValueError(f"{path}: {im.width}×{im.height} pixels is above the limit of {max_pixels:,} "
+                                 f"({math.isqrt(max_pixels)}×{math.isqrt(max_pixels)}); shrink it first")
+            yield im
+    except (UnidentifiedImageError, OSError, Image.DecompressionBombError) as e:
+        raise ValueError(f"{path}: not a readable image ({e.__class__.__name__})") from None
+    finally: Image.MAX_IMAGE_PIXELS = limit
+
 # %% ../../nbs/03a_data.real.ipynb 11
+def pil_to_tensor(im: Image.Image) -> torch.Tensor:
+    "A PIL image as a float `(C, H, W)` tensor in [0, 1]: 8-bit channels / 255, 16-bit (or wider) grey scaled, not clipped at 255."
+    a = np.asarray(im, dtype=np.float32)
+    if im.mode in WIDE_GREY_MODES:
+        a = np.clip(a / (65535. if im.mode.startswith('I;16') or (im.mode == 'I' and a.max() > 255) else 255. if im.mode == 'I' else 1.), 0, 1)
+    else: a = a / 255
+    return torch.from_numpy(a[..., None] if a.ndim == 2 else a).permute(2, 0, 1)
+
+# %% ../../nbs/03a_data.real.ipynb 12
+def read_image(path: str | os.PathLike, # the image file: 8- or 16-bit, grey, palette, RGB or RGBA
+               max_pixels: int | None = None) -> torch.Tensor: # refuse larger images before decoding (see `open_image`)
+    "An image file as a float `(3, H, W)` tensor in [0, 1] (grey repeated over the channels); one-line errors naming the file."
+    with open_image(path, max_pixels) as im:
+        x = pil_to_tensor(im if im.mode in WIDE_GREY_MODES else im.convert('RGB'))
+    return x.expand(3, -1, -1).clone() if x.shape[0] == 1 else x
+
+# %% ../../nbs/03a_data.real.ipynb 13
+def load_rgb(path: str | os.PathLike) -> Image.Image:
+    "An image file as a PIL RGB image (for PIL-side crops and masks), with `open_image`'s checks."
+    with open_image(path) as im: return im.convert('RGB')
+
+# %% ../../nbs/03a_data.real.ipynb 17
 def square_box(box, margin: float = 1.0) -> tuple:
     "(x0, y0, side) of the square centred on `box` = (x, y, w, h), side = max(w, h) × margin."
     x, y, w, h = map(float, box)
@@ -115,7 +148,7 @@ def resize_with_points(x: torch.Tensor,       # (C,H,W) image
     y = F.interpolate(x[None].float(), size=(res, res), mode='bilinear', align_corners=False, antialias=True)[0]
     return y, points.float() * torch.tensor([res / W, res / H])
 
-# %% ../../nbs/03a_data.real.ipynb 15
+# %% ../../nbs/03a_data.real.ipynb 21
 CUB_PARTS = ('back', 'beak', 'belly', 'breast', 'crown', 'forehead', 'left eye', 'left leg', 'left wing', 'nape',
              'right eye', 'right leg', 'right wing', 'tail', 'throat')
 CUB_LAYOUT = """CUB_200_2011/
@@ -168,7 +201,7 @@ class CUB:
         if self.masks: miss += [self._mask_path(i) for i in self.ids if not self._mask_path(i).is_file()]
         raise_missing(miss, f'file(s) of CUB split {self.split!r}', CUB_LAYOUT)
 
-# %% ../../nbs/03a_data.real.ipynb 17
+# %% ../../nbs/03a_data.real.ipynb 23
 @patch
 def sample(self: CUB, idx, split: str | None = None) -> dict:
     "A batch (docs/design.md §2) of the images `idx` (positions in this split)."
@@ -177,10 +210,10 @@ def sample(self: CUB, idx, split: str | None = None) -> dict:
     out = {k: [] for k in ('image', 'fg', 'keypoints', 'visible', 'identity', 'bbox', 'box_wh')}
     for j in idx:
         i = self.ids[j]; box = self.boxes[i]
-        x = load_image(self.root / 'images' / self.files[i])
+        x = read_image(self.root / 'images' / self.files[i])
         out['image'].append(square_crop(x, box, self.res, self.margin).clamp(0, 1))
         if self.masks:
-            m = torch.from_numpy(np.asarray(Image.open(self._mask_path(i)).convert('L'), dtype=np.float32) / 255)[None]
+            with open_image(self._mask_path(i)) as mi: m = pil_to_tensor(mi.convert('L'))
             if m.shape[-2:] != x.shape[-2:]: raise ValueError(f"{self._mask_path(i)}: mask {tuple(m.shape[-2:])} ≠ image {tuple(x.shape[-2:])}")
             out['fg'].append(square_crop(m, box, self.res, self.margin)[0] >= 0.5)
         loc = torch.from_numpy(self.locs.get(i, np.full((15, 3), np.nan))).float()
@@ -193,7 +226,7 @@ def sample(self: CUB, idx, split: str | None = None) -> dict:
     if 'fg' in b: b['parts'] = b['fg'].long()
     return b
 
-# %% ../../nbs/03a_data.real.ipynb 19
+# %% ../../nbs/03a_data.real.ipynb 25
 def make_cub_fixture(root: str | os.PathLike, # where to write CUB_200_2011/
                      n: int = 4, size=(48, 64)) -> Path:
     "Write a tiny CUB_200_2011 tree (n images, classes 1 and 2, alternating train/test) for tests and demos."
@@ -215,7 +248,7 @@ def make_cub_fixture(root: str | os.PathLike, # where to write CUB_200_2011/
     (r / 'parts' / 'parts.txt').write_text('\n'.join(f'{i} {p}' for i, p in enumerate(CUB_PARTS, 1)) + '\n')
     return r
 
-# %% ../../nbs/03a_data.real.ipynb 22
+# %% ../../nbs/03a_data.real.ipynb 28
 CELEBA_LAYOUT = """celeba/
   Img/img_align_celeba/<file>.jpg (aligned) or Img/img_celeba/<file>.jpg (wild)
   Anno/list_landmarks_align_celeba.txt or Anno/list_landmarks_celeba.txt; Anno/list_bbox_celeba.txt (wild)
@@ -282,7 +315,7 @@ class CelebA:
         miss = [self.img_dir / f for fs in self.splits.values() for f in fs if not (self.img_dir / f).is_file()]
         raise_missing(miss, 'CelebA image(s)', CELEBA_LAYOUT)
 
-# %% ../../nbs/03a_data.real.ipynb 23
+# %% ../../nbs/03a_data.real.ipynb 29
 @patch
 def sample(self: CelebA, idx, split: str = 'train') -> dict:
     "A batch (docs/design.md §2): `image` (B,3,res,res), `keypoints` (B,5,2) in pixels of the output, `visible`."
@@ -290,7 +323,7 @@ def sample(self: CelebA, idx, split: str = 'train') -> dict:
     idx = check_indices(idx, len(files), f"CelebA {self.setting} {split}")
     ims, kps = [], []
     for i in idx:
-        f = files[i]; x = load_image(self.img_dir / f)
+        f = files[i]; x = read_image(self.img_dir / f)
         lm = torch.from_numpy(self.landmarks[f].reshape(5, 2)).float() + 0.5       # pixel index → continuous coordinate
         H, W = x.shape[-2:]
         if self.setting == 'aligned':
@@ -302,7 +335,7 @@ def sample(self: CelebA, idx, split: str = 'train') -> dict:
     kp = torch.stack(kps)
     return dict(image=torch.stack(ims).clamp(0, 1), keypoints=kp, visible=torch.ones(kp.shape[:2], dtype=torch.bool))
 
-# %% ../../nbs/03a_data.real.ipynb 24
+# %% ../../nbs/03a_data.real.ipynb 30
 def make_celeba_fixture(root: str | os.PathLike, n: int = 6) -> Path:
     "Write a tiny celeba/ tree (n aligned 36×44 and wild 80×60 images, MAFL lists) for tests and demos."
     r = Path(root) / 'celeba'
@@ -323,7 +356,7 @@ def make_celeba_fixture(root: str | os.PathLike, n: int = 6) -> Path:
     (r / 'MAFL/training.txt').write_text('\n'.join(names[:2]) + '\n'); (r / 'MAFL/testing.txt').write_text('\n'.join(names[2:4]) + '\n')
     return r
 
-# %% ../../nbs/03a_data.real.ipynb 27
+# %% ../../nbs/03a_data.real.ipynb 33
 FLOWERS_LAYOUT = """flowers102/
   jpg/image_<00001>.jpg, segmim/segmim_<00001>.jpg
   setid.mat (trnid, valid, tstid), imagelabels.mat (labels)"""
@@ -332,7 +365,7 @@ def flowers_foreground(seg: np.ndarray) -> np.ndarray:
     "GANSeg's foreground rule on a (H,W,3) uint8 segmentation image: not (R = 0 or G = 0 or B = 254)."
     return ~((seg[..., 0] == 0) | (seg[..., 1] == 0) | (seg[..., 2] == 254))
 
-# %% ../../nbs/03a_data.real.ipynb 28
+# %% ../../nbs/03a_data.real.ipynb 34
 def _loadmat(path: Path, keys: tuple, layout: str = FLOWERS_LAYOUT, flat: bool = True) -> dict:
     "Arrays `keys` of a MATLAB file (flattened to int64 when `flat`); a missing file, unreadable file or key is named."
     from scipy.io import loadmat
@@ -343,7 +376,7 @@ def _loadmat(path: Path, keys: tuple, layout: str = FLOWERS_LAYOUT, flat: bool =
     if miss: raise ValueError(f"{path} lacks {miss} (expected {keys})")
     return {k: np.asarray(m[k]).ravel().astype(np.int64) if flat else m[k] for k in keys}
 
-# %% ../../nbs/03a_data.real.ipynb 29
+# %% ../../nbs/03a_data.real.ipynb 35
 class Flowers:
     "Oxford Flowers 102 with foreground masks; GANSeg's swapped split by default."
     name = 'flowers'
@@ -376,7 +409,7 @@ class Flowers:
         miss = [p for i in self.ids for p in self._paths(i) if not p.is_file()]
         raise_missing(miss, 'Flowers file(s)', FLOWERS_LAYOUT)
 
-# %% ../../nbs/03a_data.real.ipynb 30
+# %% ../../nbs/03a_data.real.ipynb 36
 @patch
 def sample(self: Flowers, idx, split: str | None = None) -> dict:
     "A batch (docs/design.md §2): `image`, `fg`, `parts` (foreground = 1), `identity` (the class)."
@@ -385,7 +418,7 @@ def sample(self: Flowers, idx, split: str | None = None) -> dict:
     ims, fgs = [], []
     for j in idx:
         pi, ps = self._paths(self.ids[j])
-        x = load_image(pi)
+        x = read_image(pi)
         fg = torch.from_numpy(flowers_foreground(np.asarray(load_rgb(ps)))).float()[None]
         if fg.shape[-2:] != x.shape[-2:]: raise ValueError(f"{ps}: segmentation {tuple(fg.shape[-2:])} ≠ image {tuple(x.shape[-2:])}")
         H, W = x.shape[-2:]; s = min(H, W); box = ((W - s) / 2, (H - s) / 2, s, s)
@@ -393,7 +426,7 @@ def sample(self: Flowers, idx, split: str | None = None) -> dict:
     fg = torch.stack(fgs)
     return dict(image=torch.stack(ims), fg=fg, parts=fg.long(), identity=torch.tensor([int(self.labels[self.ids[j] - 1]) for j in idx]))
 
-# %% ../../nbs/03a_data.real.ipynb 31
+# %% ../../nbs/03a_data.real.ipynb 37
 def make_flowers_fixture(root: str | os.PathLike, n: int = 5) -> Path:
     "Write a tiny flowers102 tree (n 30×40 images, blue-background segmentations, setid/imagelabels .mat)."
     from scipy.io import savemat
@@ -406,7 +439,7 @@ def make_flowers_fixture(root: str | os.PathLike, n: int = 5) -> Path:
     savemat(r / 'imagelabels.mat', dict(labels=np.array([[7, 7, 8, 8, 9]])))
     return r
 
-# %% ../../nbs/03a_data.real.ipynb 34
+# %% ../../nbs/03a_data.real.ipynb 40
 AFLW_LAYOUT = """aflw/   (Thewlis et al.'s AFLW subset, as IMM reads it)
   aflw_train_images.txt, aflw_test_images.txt      one crop path per line, relative to output/
   aflw_train_keypoints.mat, aflw_test_keypoints.mat  gt: (N, 5, 2) landmarks, pixel (x, y); hw: (N, 2) crop height, width
@@ -451,7 +484,7 @@ def sample(self: AFLW, idx, split: str = 'train') -> dict:
     ims, kps = [], []
     for i in idx:
         p = self.root / 'output' / files[i]
-        x = load_image(p)
+        x = read_image(p)
         if tuple(x.shape[-2:]) != tuple(self.hw[split][i].astype(int)):
             raise ValueError(f"{p}: the crop is {tuple(x.shape[-2:])} but hw in aflw_*_keypoints.mat says {tuple(self.hw[split][i].astype(int))}")
         y, kp = resize_with_points(x, torch.from_numpy(self.gt[split][i]).float() + 0.5, self.res)   # pixel index → continuous
@@ -459,7 +492,7 @@ def sample(self: AFLW, idx, split: str = 'train') -> dict:
     kp = torch.stack(kps)
     return dict(image=torch.stack(ims).clamp(0, 1), keypoints=kp, visible=torch.ones(kp.shape[:2], dtype=torch.bool))
 
-# %% ../../nbs/03a_data.real.ipynb 35
+# %% ../../nbs/03a_data.real.ipynb 41
 def make_aflw_fixture(root: str | os.PathLike, n_train: int = 3, n_test: int = 2) -> Path:
     "Write a tiny aflw tree (40×50 crops in two sub-directories, the two lists and .mat files) for tests and demos."
     from scipy.io import savemat
@@ -473,7 +506,7 @@ def make_aflw_fixture(root: str | os.PathLike, n_train: int = 3, n_test: int = 2
         savemat(r / f'aflw_{s}_keypoints.mat', dict(gt=gt, hw=np.tile([[40, 50]], (n, 1))))
     return r
 
-# %% ../../nbs/03a_data.real.ipynb 38
+# %% ../../nbs/03a_data.real.ipynb 44
 VOC_CLASSES = ('aeroplane', 'bicycle', 'bird', 'boat', 'bottle', 'bus', 'car', 'cat', 'chair', 'cow', 'diningtable', 'dog',
                'horse', 'motorbike', 'person', 'pottedplant', 'sheep', 'sofa', 'train', 'tvmonitor')
 LIU2021_VOC = {'sheep': 'sheep', 'bus': 'bus', 'motor': 'motorbike', 'horse': 'horse', 'cow': 'cow', 'aero': 'aeroplane', 'car': 'car'}
@@ -498,7 +531,7 @@ def _voc_objects(path: Path) -> tuple:
         raise ValueError(f"{path}: not a VOC annotation (size/width/height and object/name/bndbox expected): {e}") from e
     return wh, objs
 
-# %% ../../nbs/03a_data.real.ipynb 39
+# %% ../../nbs/03a_data.real.ipynb 45
 class VOC:
     "One PASCAL VOC category as instance box crops with instance foreground masks (liu2021 Table 5's protocol)."
     name = 'voc'
@@ -541,7 +574,7 @@ class VOC:
         miss = [p for i, _, _ in self.items for p in self._paths(i) if not p.is_file()]
         raise_missing(miss, 'VOC file(s)', VOC_LAYOUT)
 
-# %% ../../nbs/03a_data.real.ipynb 40
+# %% ../../nbs/03a_data.real.ipynb 46
 def _index_png(path: Path) -> np.ndarray:
     "The palette indices of a VOC mask PNG (mode 'P' or 'L'); an RGB mask is an error naming the file."
     if not path.is_file(): raise DataNotFound(f"missing mask {path}")
@@ -549,7 +582,7 @@ def _index_png(path: Path) -> np.ndarray:
         if im.mode not in ('P', 'L'): raise ValueError(f"{path}: expected a palette (index) PNG as VOC ships, got mode {im.mode}")
         return np.asarray(im)
 
-# %% ../../nbs/03a_data.real.ipynb 41
+# %% ../../nbs/03a_data.real.ipynb 47
 @patch
 def sample(self: VOC, idx, split: str = 'train') -> dict:
     "A batch (docs/design.md §2): `image`, `fg` (the instance), `parts` (= fg), `fg_class` (every pixel of the category), `void`."
@@ -558,7 +591,7 @@ def sample(self: VOC, idx, split: str = 'train') -> dict:
     out = {k: [] for k in ('image', 'fg', 'fg_class', 'void', 'bbox')}
     for j in idx:
         i, k, box = self.items[j]; pi, po, pc = self._paths(i)
-        x = load_image(pi)
+        x = read_image(pi)
         obj, sem = _index_png(po), _index_png(pc)
         if obj.shape != tuple(x.shape[-2:]) or sem.shape != obj.shape: raise ValueError(f"{po}: masks {obj.shape} / {sem.shape} ≠ image {tuple(x.shape[-2:])}")
         inst = obj == k
@@ -570,7 +603,7 @@ def sample(self: VOC, idx, split: str = 'train') -> dict:
     b['parts'] = b['fg'].long()
     return b
 
-# %% ../../nbs/03a_data.real.ipynb 42
+# %% ../../nbs/03a_data.real.ipynb 48
 def make_voc_fixture(root: str | os.PathLike) -> Path:
     "Write a tiny VOC2012 tree: 3 images (a large horse; a truncated horse; a small horse beside a large cow)."
     r = Path(root) / 'VOC2012'
@@ -593,7 +626,7 @@ def make_voc_fixture(root: str | os.PathLike) -> Path:
     (r / 'ImageSets/Segmentation/trainval.txt').write_text('\n'.join(specs) + '\n')
     return r
 
-# %% ../../nbs/03a_data.real.ipynb 45
+# %% ../../nbs/03a_data.real.ipynb 51
 PERSON_PARTS = ('background', 'arms', 'feet', 'head', 'legs', 'torso')   # braun2020 Table 1's columns, in its order
 DENSEPOSE_GROUP = np.array([0, 5, 5, 1, 1, 2, 2] + [4] * 8 + [1] * 8 + [3, 3], np.int64)   # DensePose I (0–24) → PERSON_PARTS index
 
@@ -605,7 +638,7 @@ def read_part_labels(path: Path, kind: str = 'densepose') -> np.ndarray:
     if m.max() >= hi: raise ValueError(f"{path}: label {m.max()} ≥ {hi} ({kind} labels expected: {'DensePose I 0–24' if kind == 'densepose' else '0–5'})")
     return DENSEPOSE_GROUP[m] if kind == 'densepose' else m
 
-# %% ../../nbs/03a_data.real.ipynb 48
+# %% ../../nbs/03a_data.real.ipynb 54
 DEEPFASHION_LAYOUT = """deepfashion/   (DeepFashion In-shop Clothes Retrieval Benchmark)
   img/<MEN|WOMEN>/<category>/id_<8 digits>/<NN>_<k>_<view>.jpg   (view: front, side, back, full, flat, additional)
   Eval/list_eval_partition.txt   a count line, a header line, then '<img/...jpg> <item_id> <train|query|gallery>'
@@ -659,13 +692,13 @@ class DeepFashion:
             self._pairs[split] = [(i, j) for ks in by.values() for i in ks for j in ks if i != j]
         return self._pairs[split]
 
-# %% ../../nbs/03a_data.real.ipynb 49
+# %% ../../nbs/03a_data.real.ipynb 55
 def _square_resize(x: torch.Tensor, res: int, mode: str = 'bilinear', padding: str = 'border') -> torch.Tensor:
     "The square around the whole image or label map (C,H,W), resized to res: DeepFashion's 256×176 keeps head and feet."
     H, W = x.shape[-2:]; s = max(H, W)
     return square_crop(x, ((W - s) / 2, (H - s) / 2, s, s), res, mode=mode, padding=padding)
 
-# %% ../../nbs/03a_data.real.ipynb 50
+# %% ../../nbs/03a_data.real.ipynb 56
 @patch
 def sample(self: DeepFashion, idx, split: str = 'train') -> dict:
     "A batch (docs/design.md §2): `image` (the whole image, its side bands the edge pixels repeated), `identity` (the item), and `parts`/`fg` with part labels."
@@ -674,7 +707,7 @@ def sample(self: DeepFashion, idx, split: str = 'train') -> dict:
     ims, parts = [], []
     for i in idx:
         f = items[i][0]
-        x = load_image(self.root / f)
+        x = read_image(self.root / f)
         ims.append(_square_resize(x, self.res).clamp(0, 1))
         if self.part_labels:
             m = read_part_labels(self._part_path(f), self.part_labels)
@@ -684,7 +717,7 @@ def sample(self: DeepFashion, idx, split: str = 'train') -> dict:
     if parts: b['parts'] = torch.stack(parts); b['fg'] = b['parts'] > 0
     return b
 
-# %% ../../nbs/03a_data.real.ipynb 51
+# %% ../../nbs/03a_data.real.ipynb 57
 @patch
 def pairs(self: DeepFashion, idx, split: str = 'train') -> dict:
     "Pair batch (`image`, `image2`, …) of the `item_pairs(split)` at positions `idx`."
@@ -694,7 +727,7 @@ def pairs(self: DeepFashion, idx, split: str = 'train') -> dict:
     a = self.sample([pairs[k][0] for k in idx], split); b = self.sample([pairs[k][1] for k in idx], split)
     return {**a, **{k + '2': v for k, v in b.items()}}
 
-# %% ../../nbs/03a_data.real.ipynb 52
+# %% ../../nbs/03a_data.real.ipynb 58
 def make_deepfashion_fixture(root: str | os.PathLike) -> Path:
     "Write a tiny deepfashion tree: 2 train items (2 and 1 full-body images, and one front view), 1 query, 1 gallery image; DensePose labels."
     r = Path(root) / 'deepfashion'; (r / 'Eval').mkdir(parents=True, exist_ok=True)
@@ -710,7 +743,7 @@ def make_deepfashion_fixture(root: str | os.PathLike) -> Path:
     (r / 'Eval' / 'list_eval_partition.txt').write_text(f'{len(lines)}\nimage_name item_id evaluation_status\n' + '\n'.join(lines) + '\n')
     return r
 
-# %% ../../nbs/03a_data.real.ipynb 55
+# %% ../../nbs/03a_data.real.ipynb 61
 PENN_JOINTS = ('head', 'left shoulder', 'right shoulder', 'left elbow', 'right elbow', 'left wrist', 'right wrist',
                'left hip', 'right hip', 'left knee', 'right knee', 'left ankle', 'right ankle')
 PENN_LAYOUT = """Penn_Action/
@@ -769,12 +802,12 @@ class PennAction:
         if self.part_labels: miss += [self._part_path(*vt) for vt in fs if not self._part_path(*vt).is_file()]
         raise_missing(miss, 'Penn Action file(s)', PENN_LAYOUT)
 
-# %% ../../nbs/03a_data.real.ipynb 56
+# %% ../../nbs/03a_data.real.ipynb 62
 def _penn_batch(self: PennAction, frames: list) -> dict:
     out = {k: [] for k in ('image', 'keypoints', 'visible', 'parts', 'bbox', 'box_wh')}
     for v, t in frames:
         lab = self.labels[v]; x0, y0, x1, y1 = lab['bbox'][t]; box = (x0, y0, x1 - x0, y1 - y0)
-        x = load_image(self._frame(v, t))
+        x = read_image(self._frame(v, t))
         out['image'].append(square_crop(x, box, self.res, self.margin, padding='border').clamp(0, 1))
         vis = torch.from_numpy(lab['vis'][t])
         kp = crop_points(torch.from_numpy(lab['kp'][t]).float() + 0.5, box, self.res, self.margin) - 0.5
@@ -789,14 +822,14 @@ def _penn_batch(self: PennAction, frames: list) -> dict:
     if 'parts' in b: b['fg'] = b['parts'] > 0
     return b
 
-# %% ../../nbs/03a_data.real.ipynb 57
+# %% ../../nbs/03a_data.real.ipynb 63
 @patch
 def sample(self: PennAction, idx, split: str = 'train') -> dict:
     "A batch (docs/design.md §2) of frames `idx` of `split`: `image`, `keypoints` (NaN where invisible), `visible`, `bbox`, and `parts`/`fg` with labels."
     frames = self.frames[check_choice('split', split, ('train', 'calib', 'test'))]
     return _penn_batch(self, [frames[i] for i in check_indices(idx, len(frames), f"Penn Action {split}")])
 
-# %% ../../nbs/03a_data.real.ipynb 58
+# %% ../../nbs/03a_data.real.ipynb 64
 @patch
 def frame_pairs(self: PennAction, idx, split: str = 'train',
                 generator: torch.Generator | None = None, # draws the second frame; None: the video's middle frame
@@ -813,7 +846,7 @@ def frame_pairs(self: PennAction, idx, split: str = 'train',
     a, b = _penn_batch(self, first), _penn_batch(self, second)
     return {**a, **{k + '2': x for k, x in b.items()}}
 
-# %% ../../nbs/03a_data.real.ipynb 59
+# %% ../../nbs/03a_data.real.ipynb 65
 def make_penn_fixture(root: str | os.PathLike) -> Path:
     "Write a tiny Penn_Action tree: 3 videos of 3 frames (one train, two test; the last with a bbox row missing)."
     from scipy.io import savemat
@@ -830,7 +863,7 @@ def make_penn_fixture(root: str | os.PathLike) -> Path:
                                                  train=np.array([[tr]]), nframes=np.array([[3]])))
     return r
 
-# %% ../../nbs/03a_data.real.ipynb 63
+# %% ../../nbs/03a_data.real.ipynb 69
 class LandmarkPickleWarning(UserWarning):
     "A landmark file was read from a pickle (no CSV beside it): unpickling can run arbitrary code; convert it once with `landmarks_pkl_to_csv`."
 
@@ -885,7 +918,7 @@ def write_landmarks_csv(path: str | os.PathLike,  # the CSV to write (an existin
     finally: tmp.unlink(missing_ok=True)
     return path
 
-# %% ../../nbs/03a_data.real.ipynb 65
+# %% ../../nbs/03a_data.real.ipynb 71
 def _read_landmarks_pkl(path: Path) -> tuple:
     "(file names, (N, K, 2) float64 array) of a motion-co-segmentation landmark pickle, in file order. Unpickles: a trusted file only."
     import pandas as pd
@@ -922,7 +955,7 @@ def read_landmarks(stem: str | os.PathLike,  # the landmark file without its suf
     order = sorted(range(len(files)), key=files.__getitem__)
     return path, [files[i] for i in order], v[order]
 
-# %% ../../nbs/03a_data.real.ipynb 67
+# %% ../../nbs/03a_data.real.ipynb 73
 MOTION_LAYOUT = """{name}/   (first-order-motion layout; {prefix} = 'taichi' or 'vox')
   train/<video>/<frame>.png  or  train/<video>.png (square frames side by side)   the training videos
   test/<video>/...                                                              the test videos
@@ -997,7 +1030,7 @@ class MotionVideos:
             im = load_rgb(self._frame_files(video)[t])
         else:
             im = load_rgb(video); H = im.size[1]; im = im.crop((t * H, 0, (t + 1) * H, H))
-        x = torch.from_numpy(np.asarray(im, dtype=np.float32) / 255).permute(2, 0, 1)
+        x = pil_to_tensor(im)
         return F.interpolate(x[None], size=(self.res, self.res), mode='bilinear', align_corners=False, antialias=True)[0].clamp(0, 1)
 
 @patch
@@ -1010,7 +1043,7 @@ def sample(self: MotionVideos, idx, split: str = 'train') -> dict:
         return dict(image=torch.stack([self.frame(v, self.n_frames(v) // 2) for v in vs]))
     files, lm = self.lm[split]; ims, kps = [], []
     for i in idx:
-        x = load_image(files[i])
+        x = read_image(files[i])
         p = torch.from_numpy(lm[i]).float(); miss = (p == -1).any(-1)
         y, kp = resize_with_points(x, p + 0.5, self.res)
         ims.append(y.clamp(0, 1)); kps.append(torch.where(miss[:, None], torch.full_like(kp, float('nan')), kp - 0.5))
@@ -1034,7 +1067,7 @@ def frame_pairs(self: MotionVideos, idx, split: str = 'train',
     return dict(image=torch.stack([self.frame(v, t[0]) for v, t in zip(vs, ts)]), image2=torch.stack([self.frame(v, t[1]) for v, t in zip(vs, ts)]),
                 t=torch.tensor([t[0] for t in ts]), t2=torch.tensor([t[1] for t in ts]))
 
-# %% ../../nbs/03a_data.real.ipynb 68
+# %% ../../nbs/03a_data.real.ipynb 74
 def make_motion_fixture(root: str | os.PathLike, name: str = 'taichi',
                         landmarks: str = 'csv') -> Path:   # the landmark files to write: 'csv', 'pkl' (motion-co-segmentation's form) or 'both'
     "Write a tiny first-order-motion tree: a 3-frame directory video and a 4-frame strip (16 px frames), 3 + 2 landmark frames."
@@ -1056,7 +1089,7 @@ def make_motion_fixture(root: str | os.PathLike, name: str = 'taichi',
             pd.DataFrame(dict(file_name=names, value=vals)).to_pickle(stem.with_suffix('.pkl'))
     return r
 
-# %% ../../nbs/03a_data.real.ipynb 71
+# %% ../../nbs/03a_data.real.ipynb 77
 class RealWorld:
     "A real data set behind the worlds' interface: `sample`/`n` for train, calib and test, `frame_pairs` where it has pairs."
     def __init__(self, key: str, splits: dict):   # {split: (loader, the loader's split name, or None for a one-split loader)}

@@ -11,6 +11,7 @@ import torch.nn.functional as F
 from sklearn.cluster import kmeans_plusplus
 from fastcore.basics import patch
 from . import Method, MethodConfig, register
+from ..nn import coord_grid
 
 # %% auto 0
 __all__ = ['grid_shape', 'GridConfig', 'Grid', 'Center', 'pixel_features', 'border_mask', 'ColorClustersConfig', 'ColorClusters']
@@ -39,7 +40,7 @@ class Grid(Method):
     def segment(self, images: torch.Tensor) -> torch.Tensor:
         B, _, H, W = images.shape
         r, c = grid_shape(self.n_parts)
-        ys, xs = torch.meshgrid(torch.linspace(0, 1, H, device=images.device), torch.linspace(0, 1, W, device=images.device), indexing='ij')
+        xs, ys = coord_grid(H, W, 'unit', images.device).unbind(-1)
         e, lo = self.cfg.extent, 0.5 - self.cfg.extent / 2
         # distance to each cell's centre in units of the cell's half-size (1 on the cell's border)
         cy = lo + (torch.arange(r, device=images.device) + 0.5) * e / r
@@ -65,7 +66,7 @@ def pixel_features(images: torch.Tensor, # (B,3,H,W) in [0,1]
                   ) -> torch.Tensor:
     "Per-pixel features `(B, H*W, 5)`: colour then weighted position in [0, 1]."
     B, _, H, W = images.shape
-    ys, xs = torch.meshgrid(torch.linspace(0, 1, H, device=images.device), torch.linspace(0, 1, W, device=images.device), indexing='ij')
+    xs, ys = coord_grid(H, W, 'unit', images.device).unbind(-1)
     pos = torch.stack([xs, ys]).expand(B, -1, -1, -1) * pos_weight
     return torch.cat([images, pos], 1).flatten(2).transpose(1, 2)
 

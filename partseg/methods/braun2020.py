@@ -14,14 +14,15 @@ from fastcore.basics import patch
 from ..evaluation import register_metric
 from ..core import check_choice
 from ..nn import ResBlock, CoordConv, SkipResBlock, init_weights
-from ..losses import gaussian_kl, gmrf_loss, entropy_loss, PerceptualLoss
+from ..losses import gaussian_kl, PerceptualLoss, _check_dim
 from ..mi import MIConfig, MIRegularizer, GAMMA_RULES
 from ..data.pairs import PairConfig, n_video_pairs
 from . import Method, MethodConfig, register
 
 # %% auto 0
 __all__ = ['ABLATIONS', 'DISENTANGLEMENT', 'PCK_ALPHAS', 'he_init', 'PartEncoder', 'PartDecoder', 'Hourglass', 'Braun2020Config',
-           'Braun2020', 'swap_pck', 'braun_transfer', 'braun2020_metrics', 'group_parts', 'transfer_widget']
+           'Braun2020', 'gmrf_loss', 'entropy_loss', 'swap_pck', 'braun_transfer', 'braun2020_metrics', 'group_parts',
+           'transfer_widget']
 
 # %% ../../nbs/21_methods.braun2020.ipynb 6
 def _res(ch: int, coord: bool = False) -> ResBlock:
@@ -257,6 +258,24 @@ def transfer(self: Braun2020, shape_images, appearance_images,
     return self.generate(alphas, ps)
 
 # %% ../../nbs/21_methods.braun2020.ipynb 34
+def gmrf_loss(logits: torch.Tensor, # (B,N,H,W) part logits l
+              reduce: str = 'sum') -> torch.Tensor: # 'sum' over parts and pixels (eq. 9) or 'mean'
+    "braun2020 eq. 9: Σ_i Σ_{u,v} ‖∇ l_i(u, v)‖² with forward differences, mean over the batch."
+    _check_dim('logits', logits, 4, '(B,N,H,W)'); check_choice('reduce', reduce, ('sum', 'mean'))
+    dx = logits[..., :, 1:] - logits[..., :, :-1]; dy = logits[..., 1:, :] - logits[..., :-1, :]
+    per = dx.pow(2).flatten(1).sum(1) + dy.pow(2).flatten(1).sum(1)
+    return (per if reduce == 'sum' else per / logits[0].numel()).mean()
+
+# %% ../../nbs/21_methods.braun2020.ipynb 36
+def entropy_loss(probs: torch.Tensor, # (B,N,H,W) part probabilities (sum to 1 over `dim`)
+                 dim: int = 1, reduce: str = 'sum', eps: float = 1e-8) -> torch.Tensor:
+    "braun2020 eq. 10: the entropy −Σ_i p_i log p_i of every pixel's part distribution, summed (or averaged) over pixels, mean over the batch."
+    check_choice('reduce', reduce, ('sum', 'mean'))
+    h = -(probs * probs.clamp_min(eps).log()).sum(dim)
+    h = h.reshape(h.shape[0], -1) if h.dim() else h.reshape(1, 1)   # (B, pixels)
+    return (h.sum(1) if reduce == 'sum' else h.mean(1)).mean()
+
+# %% ../../nbs/21_methods.braun2020.ipynb 39
 @patch
 def rec_loss(self: Braun2020, pred, target) -> torch.Tensor:
     "L_rec (eq. 13): Σ (x − x̂)² per image, plus `rec_perceptual` × H·W × the VGG19 perceptual loss."
@@ -271,7 +290,7 @@ def configure_optimizers(self: Braun2020) -> dict:
     self.opts = {'model': torch.optim.Adam(model, lr=self.cfg.lr), 'mi': self.mi.configure_optimizer()}
     return self.opts
 
-# %% ../../nbs/21_methods.braun2020.ipynb 35
+# %% ../../nbs/21_methods.braun2020.ipynb 40
 @patch
 def training_step(self: Braun2020, batch: dict, step: int) -> dict:
     "One step of §3: T, T′; then the model on L_rec + γ KL + L_MI + λ_GMRF GMRF + λ_H H; then γ and λ."
@@ -300,7 +319,7 @@ def training_step(self: Braun2020, batch: dict, step: int) -> dict:
     out.update(self.mi.update(st['I_T'], st['I_T2'], step))                    # 3.
     return out
 
-# %% ../../nbs/21_methods.braun2020.ipynb 41
+# %% ../../nbs/21_methods.braun2020.ipynb 46
 PCK_ALPHAS = (0.025, 0.05, 0.1)   # braun2020 Table 3
 
 @torch.no_grad()
@@ -326,12 +345,12 @@ def swap_pck(transfer,            # callable (shape_images, appearance_images, s
     H, W = gen.shape[-2:]
     return {f'pck@{a:g}': pck(pred, gt, alpha=a, ref='diag', image_size=(H, W))['pck'] for a in alphas} | dict(n=n)
 
-# %% ../../nbs/21_methods.braun2020.ipynb 43
+# %% ../../nbs/21_methods.braun2020.ipynb 48
 def braun_transfer(model: Braun2020):
     "`swap_pck`'s transfer for a braun2020 model: every part's appearance swapped (Table 3)."
     return lambda s, a, kp: model.transfer(s, a)
 
-# %% ../../nbs/21_methods.braun2020.ipynb 46
+# %% ../../nbs/21_methods.braun2020.ipynb 51
 @patch
 @torch.no_grad()
 def diagnostics(self: Braun2020, world, n: int = 256, device='cpu', batch_size: int = 64) -> dict:
@@ -368,13 +387,13 @@ def evaluate_world(self: Braun2020, world, n_calib: int = 256, n_test: int = 256
     m = evaluate(self, world, n_calib=n_calib, n_test=n_test, device=device)
     return {**m, **self.diagnostics(world, n_test, device), 'gamma': float(self.mi.gamma), 'lam': float(self.mi.lam)}
 
-# %% ../../nbs/21_methods.braun2020.ipynb 48
+# %% ../../nbs/21_methods.braun2020.ipynb 53
 @register_metric(name='braun2020')
 def braun2020_metrics(method: Braun2020, world, *, n_calib: int, n_test: int, device=None, **_) -> dict:
     "`evaluate_world` as the metric a run of braun2020 reports (`Braun2020.metrics`)."
     return method.evaluate_world(world, n_calib=n_calib, n_test=n_test, device=device)
 
-# %% ../../nbs/21_methods.braun2020.ipynb 52
+# %% ../../nbs/21_methods.braun2020.ipynb 57
 def group_parts(mapping: list, # group name per channel of `segment` (channel 0 = the empty background), e.g. a run's `part_mapping`
                 groups) -> list[int]: # group names whose parts to select
     "Part indices (0 … N−1, as `transfer` takes them) that the calibration mapped to any of `groups`."

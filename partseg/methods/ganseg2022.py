@@ -10,29 +10,19 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 from fastcore.basics import patch
-from ..core import check_choice
+from ..core import check_choice, find_weights
 from . import Method, MethodConfig, register
 from ..nn import SPADEResBlock, AdaINConvBlock, UNet, coord_grid, init_weights
-from ..losses import ganseg_concentration_loss, area_loss, ganseg_target_area, map_centroids
+from ..losses import _check_dim, concentration_loss, map_centroids
 
 # %% auto 0
-__all__ = ['SEGMENTERS', 'INCEPTION_FILE', 'margin_grid', 'up_crop', 'crop_margin', 'mlp', 'part_scale', 'PointGenerator',
-           'part_heatmaps', 'OffsetEncoding', 'GANSegGenerator', 'shifted_masks', 'DBlock', 'Discriminator',
-           'gan_losses', 'gradient_penalty', 'UNetSegmenter', 'build_segmenter', 'seg_loss', 'Ganseg2022Config',
-           'Ganseg2022', 'show_generated', 'frechet_distance', 'pixel_features', 'find_inception_weights',
-           'load_inception', 'inception_features', 'generation_distance']
+__all__ = ['SEGMENTERS', 'INCEPTION_FILE', 'up_crop', 'crop_margin', 'mlp', 'part_scale', 'PointGenerator', 'part_heatmaps',
+           'OffsetEncoding', 'GANSegGenerator', 'shifted_masks', 'DBlock', 'Discriminator', 'gan_losses',
+           'gradient_penalty', 'ganseg_concentration_loss', 'area_loss', 'ganseg_target_area', 'UNetSegmenter',
+           'build_segmenter', 'seg_loss', 'Ganseg2022Config', 'Ganseg2022', 'show_generated', 'frechet_distance',
+           'pixel_features', 'find_inception_weights', 'load_inception', 'inception_features', 'generation_distance']
 
 # %% ../../nbs/15_methods.ganseg2022.ipynb 6
-def margin_grid(side: int,   # r, the inner side in pixels
-                margin: int, # m, pixels of margin on each side
-                device=None, dtype=torch.float32) -> torch.Tensor:
-    "`(r+2m, r+2m, 2)` `(x, y)` coordinates: the inner pixels on [−1, 1] (pixel centres), the margin beyond (eq. 12)."
-    if side < 2 or margin < 0: raise ValueError(f"margin_grid needs side >= 2 and margin >= 0, got side={side}, margin={margin}")
-    step = 2 / (side - 1)
-    a = -1 + step * torch.arange(-margin, side + margin, device=device, dtype=dtype)
-    y, x = torch.meshgrid(a, a, indexing='ij')
-    return torch.stack([x, y], -1)
-
 def up_crop(x: torch.Tensor, # (B,C,r+2m,r+2m) features with margin m
             margin: int) -> torch.Tensor:
     "2× (bilinear) upsampling, then crop the margin back from 2m to m: `(B,C,2r+2m,2r+2m)` (eq. 12)."
@@ -80,7 +70,7 @@ class PointGenerator(nn.Module):
 # %% ../../nbs/15_methods.ganseg2022.ipynb 15
 def part_heatmaps(centres: torch.Tensor, # (B,K,2) part locations x_k
                   sigma: torch.Tensor,   # (B,K) part scales σ_k
-                  grid: torch.Tensor,    # (h,w,2) pixel coordinates (e.g. `margin_grid`)
+                  grid: torch.Tensor,    # (h,w,2) pixel coordinates (e.g. `coord_grid(r, r, margin=m)`)
                   kind: str = 'gaussian', # 'gaussian' (eq. 4) or 'linear' (the official code's falloff)
                  ) -> torch.Tensor:
     "`(B,K,h,w)` heatmaps H_k(p): exp(−‖p − x_k‖²/σ_k²), or clamp(1 − ‖p − x_k‖/σ_k, 0)."
@@ -163,7 +153,7 @@ class GANSegGenerator(nn.Module):
         emb, centres, sigma = lv1['emb'], lv1['centres'], lv1['sigma']
         if self.fixed_sigma > 0: sigma = torch.full_like(sigma, self.fixed_sigma)
         m, dev, dt = self.margin, emb.device, emb.dtype
-        grids = {r: margin_grid(r, m, dev, dt) for r in set(self.res)}
+        grids = {r: coord_grid(r, r, 'norm', dev, dt, margin=m) for r in set(self.res)}
         heat = {r: part_heatmaps(centres, sigma, g, self.heatmap) for r, g in grids.items()}   # once per resolution
         w_bg = self.mlp_bg(noise['z_bg'])
         B, R = len(emb), self.res[-1]
@@ -256,6 +246,30 @@ def gradient_penalty(D: nn.Module, real: torch.Tensor, kind: str = 'r1') -> torc
     return n2.mean() / 2 if kind == 'r1' else (n2.clamp_min(1e-12).sqrt() - 1).pow(2).mean()
 
 # %% ../../nbs/15_methods.ganseg2022.ipynb 31
+def ganseg_concentration_loss(part_maps: torch.Tensor, # (B,K,H,W) foreground masks M_k (no background channel)
+                              centers: torch.Tensor,   # (B,K,2) generated part locations x_k, in `coords` units
+                              coords: str = 'norm', reduce: str = 'sum', eps: float = 1e-6) -> torch.Tensor:
+    "GANSeg eq. 16: Σ_k Σ_p M_k(p) / Σ_p' M_k(p') · ‖p − x_k‖², mean over the batch."
+    return concentration_loss(part_maps, centers, coords, norm='sum', reduce=reduce, eps=eps)
+
+# %% ../../nbs/15_methods.ganseg2022.ipynb 33
+def area_loss(part_maps: torch.Tensor, # (B,K,H,W) foreground masks M_k
+              target: torch.Tensor,    # (B,K) target areas in pixels of `part_maps`, or (B,K,H,W) heatmaps H_k (summed)
+              reduce: str = 'sum') -> torch.Tensor:
+    "GANSeg eq. 17: Σ_k max(0, A_k − Σ_p M_k(p)), the area missing below each part's target, mean over the batch."
+    _check_dim('part_maps', part_maps, 4, '(B,K,H,W)'); check_choice('reduce', reduce, ('mean', 'sum'))
+    if target.dim() == 4: target = target.sum((-2, -1))
+    if tuple(target.shape) != tuple(part_maps.shape[:2]): raise ValueError(f"target must be (B,K) = {tuple(part_maps.shape[:2])} or (B,K,H,W), got {tuple(target.shape)}")
+    per_part = (target - part_maps.sum((-2, -1))).clamp(min=0)
+    return (per_part.sum(1) if reduce == 'sum' else per_part.mean(1)).mean()
+
+# %% ../../nbs/15_methods.ganseg2022.ipynb 35
+def ganseg_target_area(tau: torch.Tensor, # (B,K) part scale τ in [-1, 1] units
+                       size: int) -> torch.Tensor: # the masks' side in pixels (the code: 128)
+    "The official code's target area of eq. 17, π (τ · size/2)² pixels."
+    return math.pi * (tau * size / 2) ** 2
+
+# %% ../../nbs/15_methods.ganseg2022.ipynb 38
 SEGMENTERS = ('deeplabv3_resnet50', 'deeplabv3_mobilenet_v3_large', 'unet')
 
 class UNetSegmenter(nn.Module):
@@ -288,7 +302,7 @@ def seg_loss(logits: torch.Tensor, # (B,C,H,W)
     dice = 1 - ((2 * inter + eps) / (tot + eps)).mean()
     return 0.5 * ce + 0.5 * dice
 
-# %% ../../nbs/15_methods.ganseg2022.ipynb 34
+# %% ../../nbs/15_methods.ganseg2022.ipynb 41
 @dataclass
 class Ganseg2022Config(MethodConfig):
     "Hyperparameters of ganseg2022; defaults are the paper's and, where it is silent, its official code's."
@@ -340,7 +354,7 @@ class Ganseg2022Config(MethodConfig):
     @property
     def lambda_con(self) -> float: return self.c_con * self.n_parts
 
-# %% ../../nbs/15_methods.ganseg2022.ipynb 35
+# %% ../../nbs/15_methods.ganseg2022.ipynb 42
 @register
 class Ganseg2022(Method):
     "ganseg2022: the hierarchical generator, its discriminator and the segmenter trained on generated pairs."
@@ -371,7 +385,7 @@ class Ganseg2022(Method):
                      'seg': torch.optim.Adam(self.seg.parameters(), lr=c.seg_lr, betas=tuple(c.seg_betas))}
         return self.opts
 
-# %% ../../nbs/15_methods.ganseg2022.ipynb 37
+# %% ../../nbs/15_methods.ganseg2022.ipynb 44
 def _mask_losses(self: Ganseg2022, out: dict) -> tuple[torch.Tensor, torch.Tensor]:
     "L_con (eq. 16) and L_area (eq. 17) of a generator output, on the inner (cropped) part masks, 'norm' units."
     c = self.cfg
@@ -385,7 +399,7 @@ def _mask_losses(self: Ganseg2022, out: dict) -> tuple[torch.Tensor, torch.Tenso
         else: area = area_loss(M, ganseg_target_area(out['sigma_used'], M.shape[-1]))
     return con, area
 
-# %% ../../nbs/15_methods.ganseg2022.ipynb 38
+# %% ../../nbs/15_methods.ganseg2022.ipynb 45
 @patch
 def training_step(self: Ganseg2022, batch: dict, step: int) -> dict:
     "One GAN step (D then G) for `step < gan_steps`, else one segmenter step; returns the logged scalars."
@@ -409,7 +423,7 @@ def training_step(self: Ganseg2022, batch: dict, step: int) -> dict:
     return dict(loss=g_loss.detach(), d_loss=d_loss.detach(), gp=gp.detach(), g_gan=g_gan.detach(), con=con.detach(),
                 area=area.detach(), fg_share=1 - out['masks'][:, 0].mean().detach())
 
-# %% ../../nbs/15_methods.ganseg2022.ipynb 39
+# %% ../../nbs/15_methods.ganseg2022.ipynb 46
 @patch
 def generate(self: Ganseg2022, n: int, generator: torch.Generator | None = None) -> dict:
     "n generated samples from G in eval mode, without gradients (images in [0, 1], masks channel 0 background)."
@@ -418,7 +432,7 @@ def generate(self: Ganseg2022, n: int, generator: torch.Generator | None = None)
         with torch.no_grad(): return self.G(self.G.sample_noise(n, generator))
     finally: self.G.train(was)
 
-# %% ../../nbs/15_methods.ganseg2022.ipynb 40
+# %% ../../nbs/15_methods.ganseg2022.ipynb 47
 @patch
 def segmenter_step(self: Ganseg2022, n: int) -> dict:
     "One segmenter update on n fresh generated pairs (hard labels = argmax of the generated masks)."
@@ -429,7 +443,7 @@ def segmenter_step(self: Ganseg2022, n: int) -> dict:
     self.opts['seg'].zero_grad(set_to_none=True); loss.backward(); self.opts['seg'].step()
     return dict(loss=loss.detach(), seg_loss=loss.detach())
 
-# %% ../../nbs/15_methods.ganseg2022.ipynb 41
+# %% ../../nbs/15_methods.ganseg2022.ipynb 48
 @patch
 def segment(self: Ganseg2022, images: torch.Tensor) -> torch.Tensor:
     "Part probabilities `(B,K+1,H,W)` of the segmenter, channel 0 background."
@@ -440,7 +454,7 @@ def segment(self: Ganseg2022, images: torch.Tensor) -> torch.Tensor:
     p = self.seg(x * 2 - 1).softmax(1)
     return F.interpolate(p, size=images.shape[-2:], mode='bilinear', align_corners=False) if p.shape[-2:] != images.shape[-2:] else p
 
-# %% ../../nbs/15_methods.ganseg2022.ipynb 46
+# %% ../../nbs/15_methods.ganseg2022.ipynb 53
 def show_generated(method: Ganseg2022, n: int = 8, seed: int = 0, size: float = 1.6):
     "A figure of n generated samples: image, image with part locations, mask labels, masks over the image."
     from partseg.viz import show_grid, overlay
@@ -451,7 +465,7 @@ def show_generated(method: Ganseg2022, n: int = 8, seed: int = 0, size: float = 
                      titles=['generated', 'part locations', 'masks', 'overlay'], keypoints=[None, px, None, None],
                      n=method.n_parts + 1, size=size)
 
-# %% ../../nbs/15_methods.ganseg2022.ipynb 49
+# %% ../../nbs/15_methods.ganseg2022.ipynb 56
 def frechet_distance(a, # (N,D) features of one image set
                      b, # (M,D) features of the other
                      ) -> float:
@@ -475,13 +489,8 @@ def pixel_features(images: torch.Tensor, side: int = 8) -> torch.Tensor:
 INCEPTION_FILE = 'inception_v3_google-0cc3c7bd.pth'   # torchvision's ImageNet weights, as named in the torch hub cache
 
 def find_inception_weights(path=None):
-    "The Inception-v3 weights to use: `path`, else `$PARTSEG_INCEPTION`, else the torch hub cache's file, else None (nothing is downloaded)."
-    import os
-    from pathlib import Path
-    if path: return Path(path)
-    if os.environ.get('PARTSEG_INCEPTION'): return Path(os.environ['PARTSEG_INCEPTION'])
-    p = Path(torch.hub.get_dir()) / 'checkpoints' / INCEPTION_FILE
-    return p if p.is_file() else None
+    "`partseg.core.find_weights` for Inception-v3: `path`, `$PARTSEG_INCEPTION`, the torch hub cache's file, else None (nothing is downloaded)."
+    return find_weights('Inception-v3', INCEPTION_FILE, 'PARTSEG_INCEPTION', path or None, must_exist=False)[0]
 
 def load_inception(weights) -> nn.Module:
     "torchvision's Inception-v3 with the state dict at `weights` (a local file), returning pool features (fc removed)."

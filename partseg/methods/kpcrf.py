@@ -12,6 +12,7 @@ import torch
 from fastcore.basics import patch
 from ..evaluation import register_metric
 from ..core import check_choice
+from ..nn import coord_grid
 from . import Method, MethodConfig, register
 from ..metrics import fit_part_mapping, calibrated_part_iou
 from ..data.worlds import group_lut
@@ -21,11 +22,6 @@ __all__ = ['keypoint_heatmaps', 'gaussian_unaries', 'crf_refine', 'KeypointCRFCo
            'crf_sigma_sweep', 'keypoint_crf']
 
 # %% ../../nbs/20_methods.kpcrf.ipynb 6
-def _pixel_grid(H: int, W: int, device=None, dtype=torch.float32):
-    "Pixel coordinates `(x, y)`, pixel i at i (the convention of `partseg.metrics.part_centers`), `(H, W)` each."
-    ys, xs = torch.meshgrid(torch.arange(H, device=device, dtype=dtype), torch.arange(W, device=device, dtype=dtype), indexing='ij')
-    return xs, ys
-
 def keypoint_heatmaps(keypoints: torch.Tensor, # (B,K,2) pixel (x, y); NaN = missing (its map is 0)
                       H: int, W: int,          # image size
                       sigma: float,            # the Gaussian's width, in `sigma_unit`
@@ -37,7 +33,7 @@ def keypoint_heatmaps(keypoints: torch.Tensor, # (B,K,2) pixel (x, y); NaN = mis
     if not sigma > 0: raise ValueError(f"sigma must be > 0; got {sigma}")
     check_choice('sigma_unit', sigma_unit, ('var_norm', 'side'))
     kp = kp.float()
-    xs, ys = _pixel_grid(H, W, kp.device)
+    xs, ys = coord_grid(H, W, 'pixel', kp.device).unbind(-1)   # pixel i at i (the convention of `partseg.metrics.part_centers`)
     if sigma_unit == 'var_norm':   # [-1, 1] coordinates: pixel 0 -> -1, pixel W-1 -> 1
         sx, sy = 2 / max(W - 1, 1), 2 / max(H - 1, 1)
         d2 = ((xs - kp[..., 0, None, None]) * sx) ** 2 + ((ys - kp[..., 1, None, None]) * sy) ** 2

@@ -8,14 +8,16 @@ from dataclasses import dataclass
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
+import math
 from fastcore.basics import patch
 from ..core import check_choice
 from . import Method, MethodConfig, register
-from ..nn import truncated_resnet, conv_norm_act, add_coords, init_weights
-from ..losses import PerceptualLoss, ArcFace, liu2021_fg_loss, liu2021_bg_loss
+from ..nn import truncated_resnet, conv_norm_act, add_coords, init_weights, coord_grid
+from ..losses import PerceptualLoss, _check_dim, concentration_loss
 
 # %% auto 0
-__all__ = ['LOSS_WEIGHTS', 'squeeze', 'expand', 'Decoder', 'Liu2021Config', 'Liu2021']
+__all__ = ['LOSS_WEIGHTS', 'squeeze', 'expand', 'Decoder', 'Liu2021Config', 'ArcFace', 'boundary_distance', 'liu2021_fg_loss',
+           'liu2021_bg_loss', 'Liu2021']
 
 # %% ../../nbs/12_methods.liu2021.ipynb 6
 def squeeze(S: torch.Tensor, # (B,K+1,H,W) part maps (non-negative)
@@ -90,6 +92,70 @@ class Liu2021Config(MethodConfig):
                               decoder_width=128, fg_reduce='sum')}
 
 # %% ../../nbs/12_methods.liu2021.ipynb 20
+class ArcFace(nn.Module):
+    "Additive angular margin classifier (liu2021 eq. 6): part features → part index, cross-entropy on s·cos(θ + m·[true class])."
+    def __init__(self, in_features: int, # L, the part feature size
+                 n_classes: int,          # K, the number of foreground parts
+                 s: float = 20.,          # radius scale (liu2021: 20)
+                 m: float = 0.5,          # additive angular margin in radians (liu2021: 0.5)
+                 easy_margin: bool = False): # True: no margin where cos θ < 0 (ArcFace's option)
+        super().__init__()
+        self.in_features, self.n_classes, self.s, self.m, self.easy_margin = in_features, n_classes, s, m, easy_margin
+        self.weight = nn.Parameter(torch.empty(n_classes, in_features)); nn.init.xavier_uniform_(self.weight)
+
+    def cosine(self, features: torch.Tensor) -> torch.Tensor:
+        "cos θ between every feature (N,L) and every class basis W_j: (N, K)."
+        return F.normalize(features, dim=-1) @ F.normalize(self.weight, dim=-1).t()
+
+    def logits(self, features: torch.Tensor, labels: torch.Tensor) -> torch.Tensor:
+        "s · cos(θ + m) for the true class, s · cos θ for the others: (N, K)."
+        cos = self.cosine(features).clamp(-1 + 1e-7, 1 - 1e-7)
+        phi = cos * math.cos(self.m) - (1 - cos ** 2).sqrt() * math.sin(self.m)
+        phi = torch.where(cos > 0, phi, cos) if self.easy_margin else torch.where(cos > math.cos(math.pi - self.m), phi, cos - math.sin(math.pi - self.m) * self.m)
+        return self.s * torch.where(F.one_hot(labels, self.n_classes).bool(), phi, cos)
+
+    def forward(self, features: torch.Tensor, # (B,K,L) part features, part k labelled k; or (N,L) with `labels`
+                labels: torch.Tensor | None = None) -> torch.Tensor: # (N,) class indices for 2-D `features`
+        "Mean ArcFace cross-entropy over all part features."
+        if features.dim() == 3:
+            B, K, L = features.shape
+            if K != self.n_classes: raise ValueError(f"features has {K} parts, the ArcFace head {self.n_classes} classes")
+            labels = torch.arange(K, device=features.device).expand(B, K).reshape(-1) if labels is None else labels.reshape(-1)
+            features = features.reshape(B * K, L)
+        elif features.dim() != 2 or labels is None:
+            raise ValueError(f"features must be (B,K,L), or (N,L) together with labels (N,); got {tuple(features.shape)}")
+        if features.shape[-1] != self.in_features: raise ValueError(f"features have size {features.shape[-1]}, the ArcFace head expects {self.in_features}")
+        return F.cross_entropy(self.logits(features, labels), labels)
+
+# %% ../../nbs/12_methods.liu2021.ipynb 24
+def boundary_distance(H: int, W: int, coords: str = 'unit', device=None, dtype=torch.float32) -> torch.Tensor:
+    "`(H, W)` distance h = min(u, W−u, v, H−v) of every pixel to the nearest image border (liu2021 eq. 11)."
+    g = coord_grid(H, W, coords, device, dtype)
+    hi = g.reshape(-1, 2).amax(0); lo = g.reshape(-1, 2).amin(0)
+    return torch.minimum(g - lo, hi - g).amin(-1)
+
+# %% ../../nbs/12_methods.liu2021.ipynb 26
+def liu2021_fg_loss(maps: torch.Tensor, # (B,K+1,H,W) part probabilities, channel 0 background
+                    coords: str = 'unit', centre: str = 'centroid', # 'centroid' (code) or 'eq8' (literal eq. 8)
+                    reduce: str = 'mean', # over parts: 'mean' (eq. 7's 1/K) or 'sum' (the official code)
+                    eps: float = 1e-6) -> torch.Tensor:
+    "liu2021 eq. 7–9: mean (paper) or sum (code) over the K foreground parts of Σ_p ‖p − c_k‖² S_k / z_k, z_k = min(Σ S_k, 1)."
+    _check_dim('maps', maps, 4, '(B,K+1,H,W)'); check_choice('centre', centre, ('centroid', 'eq8'))
+    fg = maps[:, 1:]; centers = None
+    if centre == 'eq8':
+        z = fg.sum((-2, -1)).clamp(max=1) + eps
+        centers = torch.einsum('bkhw,hwd->bkd', fg, coord_grid(*fg.shape[-2:], coords, fg.device, fg.dtype)) / z[..., None]
+    return concentration_loss(fg, centers, coords, norm='min1', reduce=reduce, eps=eps)
+
+# %% ../../nbs/12_methods.liu2021.ipynb 28
+def liu2021_bg_loss(maps: torch.Tensor, # (B,K+1,H,W) part probabilities, channel 0 background
+                    coords: str = 'unit', eps: float = 1e-6) -> torch.Tensor:
+    "liu2021 eq. 10–11: background mass weighted by its squared distance to the image border, over z_0 = min(Σ S_0, 1)."
+    _check_dim('maps', maps, 4, '(B,K+1,H,W)')
+    bg = maps[:, 0]; h = boundary_distance(*bg.shape[-2:], coords, bg.device, bg.dtype)
+    return ((h ** 2 * bg).sum((-2, -1)) / (bg.sum((-2, -1)).clamp(max=1) + eps)).mean()
+
+# %% ../../nbs/12_methods.liu2021.ipynb 31
 @register
 class Liu2021(Method):
     "liu2021: part encoder E_s, appearance encoder E_a, squeeze-and-expand bottleneck, decoder D (eq. 1–4)."
@@ -117,19 +183,19 @@ class Liu2021(Method):
         params = [p for p in self.parameters() if p.requires_grad]
         return {'main': torch.optim.Adam(params, lr=self.cfg.lr, betas=tuple(self.cfg.betas), weight_decay=self.cfg.weight_decay)}
 
-# %% ../../nbs/12_methods.liu2021.ipynb 22
+# %% ../../nbs/12_methods.liu2021.ipynb 33
 @patch
 def encode_shape(self: Liu2021, images: torch.Tensor) -> torch.Tensor:
     "Part maps S = softmax(E_s(x)) `(B,K+1,H/4,W/4)`, channel 0 background (eq. 1)."
     return self.part_head(self.shape_encoder(images * 2 - 1)).softmax(1)
 
-# %% ../../nbs/12_methods.liu2021.ipynb 23
+# %% ../../nbs/12_methods.liu2021.ipynb 34
 @patch
 def encode_appearance(self: Liu2021, images: torch.Tensor) -> torch.Tensor:
     "Appearance features A = E_a(x) `(B,L,H/4,W/4)` (eq. 1)."
     return self.appearance_encoder(images * 2 - 1)
 
-# %% ../../nbs/12_methods.liu2021.ipynb 24
+# %% ../../nbs/12_methods.liu2021.ipynb 35
 @patch
 def transfer(self: Liu2021, appearance_images: torch.Tensor,  # (B,3,H,W) (or B = 1) whose appearance is kept
              shape_images: torch.Tensor,                      # (B,3,H,W) (or B = 1) whose part maps are used
@@ -140,13 +206,13 @@ def transfer(self: Liu2021, appearance_images: torch.Tensor,  # (B,3,H,W) (or B 
     B = max(len(Fk), len(S))
     return self.decoder(expand(Fk.expand(B, -1, -1), S.expand(B, -1, -1, -1)))
 
-# %% ../../nbs/12_methods.liu2021.ipynb 25
+# %% ../../nbs/12_methods.liu2021.ipynb 36
 @patch
 def segment(self: Liu2021, images: torch.Tensor) -> torch.Tensor:
     "Part probabilities `(B,K+1,H,W)` at the images' resolution, channel 0 background."
     return F.interpolate(self.encode_shape(images), size=images.shape[-2:], mode='bilinear', align_corners=False)
 
-# %% ../../nbs/12_methods.liu2021.ipynb 28
+# %% ../../nbs/12_methods.liu2021.ipynb 39
 @patch
 def training_step(self: Liu2021, batch: dict, step: int) -> dict:
     "Losses of one step on a TPS pair batch (`image`, `image2`): 'loss' (eq. 12) and the weighted terms."

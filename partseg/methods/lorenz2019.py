@@ -9,6 +9,7 @@ from dataclasses import dataclass
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
+from kornia.geometry.subpix import spatial_softmax2d
 from fastcore.basics import patch
 import kornia.enhance as KE
 from ..core import check_choice
@@ -18,16 +19,10 @@ from ..losses import PerceptualLoss
 from ..data.pairs import PairConfig, points_to_first
 
 # %% auto 0
-__all__ = ['LORENZ2019_PAIR', 'spatial_softmax', 'part_moments', 'render_parts', 'part_probabilities', 'paint_appearance',
-           'random_color', 'Lorenz2019Config', 'PartDecoder', 'Lorenz2019']
+__all__ = ['LORENZ2019_PAIR', 'part_moments', 'render_parts', 'part_probabilities', 'paint_appearance', 'random_color',
+           'Lorenz2019Config', 'PartDecoder', 'Lorenz2019']
 
 # %% ../../nbs/18_methods.lorenz2019.ipynb 6
-def spatial_softmax(logits: torch.Tensor # (B,K,H,W) part logits
-                   ) -> torch.Tensor:
-    "Each part map normalised over its pixels: σ_i = softmax_u(logits_i), `(B,K,H,W)`."
-    if logits.dim() != 4: raise ValueError(f"logits must be (B,K,H,W), got {tuple(logits.shape)}")
-    return logits.flatten(2).softmax(-1).view_as(logits)
-
 def part_moments(maps: torch.Tensor,       # (B,K,H,W) non-negative maps (normalised here over pixels)
                  grid: torch.Tensor | None = None, # (B,H*W,2) or (H,W,2) coordinates of each pixel; default coord_grid 'norm'
                  eps: float = 1e-8):
@@ -186,7 +181,7 @@ class Lorenz2019(Method):
 @patch
 def part_maps(self: Lorenz2019, images):
     "σ = spatial softmax of E_σ, `(B,K,H/2,W/2)`."
-    return spatial_softmax(self.cfg.logit_scale * self.shape_stream(images * 2 - 1))
+    return spatial_softmax2d(self.cfg.logit_scale * self.shape_stream(images * 2 - 1))
 
 # %% ../../nbs/18_methods.lorenz2019.ipynb 27
 @patch

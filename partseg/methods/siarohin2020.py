@@ -17,12 +17,13 @@ from kornia.geometry.transform import warp_points_tps
 from ..core import check_choice
 from . import Method, MethodConfig, register
 from ..nn import UNet, SameBlock2d, DownBlock2d, UpBlock2d, ResBlock
-from ..losses import PerceptualLoss, keypoint_equivariance, affine_equivariance, transform_jacobian
+from ..losses import PerceptualLoss, _check_dim, apply_transform, transform_jacobian
 from ..data.pairs import PairConfig, random_tps, apply_tps
 
 # %% auto 0
 __all__ = ['ABLATIONS', 'downsample', 'SegmentationModule', 'part_flows', 'soft_flow', 'background_visibility',
-           'ReconstructionModule', 'Siarohin2020Config', 'Siarohin2020', 'load_segmentation_weights', 'segments_of']
+           'ReconstructionModule', 'Siarohin2020Config', 'Siarohin2020', 'load_segmentation_weights',
+           'keypoint_equivariance', 'affine_equivariance', 'segments_of']
 
 # %% ../../nbs/13_methods.siarohin2020.ipynb 6
 def downsample(x: torch.Tensor, # (B,C,H,W) images
@@ -285,6 +286,28 @@ def reconstruct(self: Siarohin2020, source: torch.Tensor, target: torch.Tensor, 
     return self.gen.decode(xi)
 
 # %% ../../nbs/13_methods.siarohin2020.ipynb 38
+def keypoint_equivariance(p_tgt: torch.Tensor, # (B,K,2) part centres predicted on the target frame X
+                          p_T: torch.Tensor,   # (B,K,2) part centres predicted on the transformed frame Y(z) = X(T(z))
+                          transform,           # T, maps Y's coordinates to X's: (B,3,3) matrix or callable
+                         ) -> torch.Tensor:
+    "siarohin2020 / FOMM shift equivariance: mean |p_tgt − T(p_T)|."
+    _check_dim('p_tgt', p_tgt, 3, '(B,K,2)'); _check_dim('p_T', p_T, 3, '(B,K,2)')
+    if p_tgt.shape != p_T.shape: raise ValueError(f"p_tgt {tuple(p_tgt.shape)} and p_T {tuple(p_T.shape)} differ")
+    return (p_tgt - apply_transform(transform, p_T)).abs().mean()
+
+# %% ../../nbs/13_methods.siarohin2020.ipynb 40
+def affine_equivariance(A_tgt: torch.Tensor,    # (B,K,2,2) part affines predicted on X
+                        A_T: torch.Tensor,      # (B,K,2,2) part affines predicted on Y
+                        jacobian: torch.Tensor, # (B,K,2,2) J_T at p_T (`transform_jacobian(transform, p_T)`)
+                       ) -> torch.Tensor:
+    "siarohin2020 / FOMM affine equivariance: mean |I − A_tgt⁻¹ J_T A_T|."
+    for n, a in (('A_tgt', A_tgt), ('A_T', A_T), ('jacobian', jacobian)):
+        _check_dim(n, a, 4, '(B,K,2,2)')
+        if a.shape[-2:] != (2, 2) or a.shape != A_tgt.shape: raise ValueError(f"{n} must be (B,K,2,2) like A_tgt {tuple(A_tgt.shape)}, got {tuple(a.shape)}")
+    eye = torch.eye(2, device=A_tgt.device, dtype=A_tgt.dtype)
+    return (eye - torch.linalg.inv(A_tgt) @ (jacobian @ A_T)).abs().mean()
+
+# %% ../../nbs/13_methods.siarohin2020.ipynb 44
 @patch
 def training_step(self: Siarohin2020, batch: dict, step: int) -> dict:
     "Losses of one step on a video pair batch: 'loss' = rec + eq_shift + eq_affine, and `fg` (logged)."
@@ -313,7 +336,7 @@ def training_step(self: Siarohin2020, batch: dict, step: int) -> dict:
     out['fg'] = mo['tgt']['segments'][:, 1:].sum(1).mean().detach()
     return out
 
-# %% ../../nbs/13_methods.siarohin2020.ipynb 42
+# %% ../../nbs/13_methods.siarohin2020.ipynb 48
 @patch
 def part_swap(self: Siarohin2020, source: torch.Tensor,  # (1 or B,3,H,W) the image whose parts are pasted in
               target: torch.Tensor,                      # (B,3,H,W) the frames to edit (e.g. a clip)
@@ -335,7 +358,7 @@ def part_swap(self: Siarohin2020, source: torch.Tensor,  # (1 or B,3,H,W) the im
     M = F.interpolate(Y[:, parts].sum(1, keepdim=True), size=xi_t.shape[-2:], mode='bilinear', align_corners=False)
     return self.gen.decode((1 - M) * xi_t + M * xi_s)
 
-# %% ../../nbs/13_methods.siarohin2020.ipynb 45
+# %% ../../nbs/13_methods.siarohin2020.ipynb 51
 def segments_of(model: Method, images: torch.Tensor, # (B,3,H,W)
                 gt_parts: torch.Tensor,               # (B,H,W) GT part labels of `images`
                 gt_ids,                               # the GT labels of interest
