@@ -22,10 +22,7 @@ def register_metric(fn: Callable | None = None, *, name: str | None = None):
 
 # %% ../nbs/06b_evaluation.ipynb 6
 def get_metric(name: str) -> Callable:
-    "The metric registered as `name` (every method module is imported first when it is not yet known); an unknown name lists the known ones."
-    if name not in METRICS:
-        from partseg.methods import available_methods
-        available_methods()   # method modules register the metrics they bring
+    "The metric registered as `name` (a method module registers its own when imported); an unknown name lists the known ones."
     return METRICS[check_choice('metric', name, sorted(METRICS))]
 
 def calc_metrics(names, method, world, **options) -> dict:

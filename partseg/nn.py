@@ -13,8 +13,8 @@ from .core import check_choice
 
 # %% auto 0
 __all__ = ['NORMS', 'ACTS', 'COORDS', 'RESNET_LAYERS', 'params_without_grad', 'norm_layer', 'act_layer', 'coord_grid',
-           'add_coords', 'CoordConv', 'conv_norm_act', 'conv_bn_relu', 'ResBlock', 'SkipResBlock', 'SPADE',
-           'SPADEResBlock', 'AdaIN', 'AdaINConvBlock', 'DownBlock2d', 'UpBlock2d', 'SameBlock2d', 'UNet',
+           'add_coords', 'gaussian_heatmaps', 'CoordConv', 'conv_norm_act', 'conv_bn_relu', 'ResBlock', 'SkipResBlock',
+           'SPADE', 'SPADEResBlock', 'AdaIN', 'AdaINConvBlock', 'DownBlock2d', 'UpBlock2d', 'SameBlock2d', 'UNet',
            'TruncatedResNet', 'truncated_resnet', 'init_weights']
 
 # %% ../nbs/04_nn.ipynb 6
@@ -70,7 +70,22 @@ def add_coords(x: torch.Tensor # (B,C,H,W) features
     B, _, H, W = x.shape
     return torch.cat([x, coord_grid(H, W, 'norm', x.device, x.dtype).permute(2, 0, 1)[None].expand(B, -1, -1, -1)], 1)
 
-# %% ../nbs/04_nn.ipynb 14
+# %% ../nbs/04_nn.ipynb 15
+def gaussian_heatmaps(centres: torch.Tensor, # (B,K,2) (x, y) centres, in the grid's coordinates
+                      grid: torch.Tensor,    # (H,W,2) (x, y) of every pixel (`coord_grid`, any units)
+                      var,                   # the variance σ²: a number, or (B,K) per centre
+                      axis_scale: tuple | None = None, # multiply the x and y offsets first (a grid in other units)
+                      missing_zero: bool = False,      # a NaN centre gives an all-zero map (else NaN)
+                     ) -> torch.Tensor:
+    "Isotropic Gaussians of peak 1, exp(−‖(p − c_k)·a‖² / (2σ²)) at every pixel p: `(B,K,H,W)`."
+    if centres.dim() != 3 or centres.shape[-1] != 2: raise ValueError(f"centres must be (B,K,2), got {tuple(centres.shape)}")
+    d = grid[None, None] - centres[:, :, None, None]            # (B,K,H,W,2)
+    if axis_scale is not None: d = d * d.new_tensor(axis_scale)
+    v = var[..., None, None] if torch.is_tensor(var) else var
+    g = torch.exp(-d.pow(2).sum(-1) / (2 * v))
+    return torch.nan_to_num(g, nan=0.) if missing_zero else g
+
+# %% ../nbs/04_nn.ipynb 17
 class CoordConv(nn.Conv2d):
     "A `Conv2d` that sees two extra input channels: the normalised (x, y) pixel coordinates."
     def __init__(self, in_channels: int, out_channels: int, kernel_size=3, **kwargs):
@@ -79,7 +94,7 @@ class CoordConv(nn.Conv2d):
         self.in_features = in_channels  # channels the caller passes (without the coordinates)
     def forward(self, x): return super().forward(add_coords(x))
 
-# %% ../nbs/04_nn.ipynb 17
+# %% ../nbs/04_nn.ipynb 20
 def conv_norm_act(in_ch: int, out_ch: int, # input and output channels
                   kernel: int = 3, stride: int = 1,
                   norm: str | None = 'batch', # see `NORMS`
@@ -101,7 +116,7 @@ def conv_bn_relu(in_ch: int, out_ch: int, kernel: int = 3, stride: int = 1, **kw
     "`conv_norm_act` with batch norm and ReLU."
     return conv_norm_act(in_ch, out_ch, kernel, stride, norm='batch', act='relu', **kwargs)
 
-# %% ../nbs/04_nn.ipynb 20
+# %% ../nbs/04_nn.ipynb 23
 class ResBlock(nn.Module):
     "Residual block of `n_convs` 3×3 convs with norm and activation, pre- or post-activation."
     def __init__(self, in_ch: int,           # input channels
@@ -135,7 +150,7 @@ class ResBlock(nn.Module):
         y = self.body(x) + self.shortcut(x)
         return y if self.preact else self.act(y)
 
-# %% ../nbs/04_nn.ipynb 23
+# %% ../nbs/04_nn.ipynb 26
 class SkipResBlock(nn.Module):
     "Residual block with an incoming skip (braun2020 eq. 16–18): `y = conv([a(x), conv1x1(a(skip))]) + x`."
     def __init__(self, ch: int,              # channels of `x` and of the output
@@ -150,7 +165,7 @@ class SkipResBlock(nn.Module):
     def forward(self, x, skip):
         return self.conv(torch.cat([self.act(x), self.proj(self.act(skip))], 1)) + x
 
-# %% ../nbs/04_nn.ipynb 26
+# %% ../nbs/04_nn.ipynb 29
 class SPADE(nn.Module):
     "Spatially-adaptive normalisation: parameter-free norm of `x`, per-pixel scale and shift from a condition map."
     def __init__(self, ch: int,          # channels of the normalised features
@@ -174,7 +189,7 @@ class SPADE(nn.Module):
         h = self.shared(cond)
         return (1 + self.gamma(h)) * self.norm(x) + self.beta(h)
 
-# %% ../nbs/04_nn.ipynb 29
+# %% ../nbs/04_nn.ipynb 32
 class SPADEResBlock(nn.Module):
     "SPADE ResBlock: 2 × (SPADE, LeakyReLU, conv3×3) plus a (learned when channels change) shortcut."
     def __init__(self, in_ch: int, out_ch: int, # feature channels in and out
@@ -200,7 +215,7 @@ class SPADEResBlock(nn.Module):
         h = self.conv0(self.act(self.norm0(x, cond)))
         return s + self.conv1(self.act(self.norm1(h, cond)))
 
-# %% ../nbs/04_nn.ipynb 32
+# %% ../nbs/04_nn.ipynb 35
 class AdaIN(nn.Module):
     "Adaptive instance normalisation: parameter-free norm of `x`, per-channel scale and shift from a style vector."
     def __init__(self, ch: int,        # channels of the normalised features
@@ -228,7 +243,7 @@ class AdaINConvBlock(nn.Module):
     def forward(self, x, style):
         return self.conv1(self.act(self.norm1(self.conv0(self.act(self.norm0(x, style))), style)))
 
-# %% ../nbs/04_nn.ipynb 35
+# %% ../nbs/04_nn.ipynb 38
 class DownBlock2d(nn.Sequential):
     "conv–norm–act then 2×2 average pooling: halves the spatial size."
     def __init__(self, in_ch: int, out_ch: int, kernel: int = 3, norm: str | None = 'batch', act: str | None = 'relu'):
@@ -245,7 +260,7 @@ class SameBlock2d(nn.Sequential):
     def __init__(self, in_ch: int, out_ch: int, kernel: int = 7, norm: str | None = 'batch', act: str | None = 'relu'):
         super().__init__(*conv_norm_act(in_ch, out_ch, kernel, norm=norm, act=act))
 
-# %% ../nbs/04_nn.ipynb 40
+# %% ../nbs/04_nn.ipynb 43
 class UNet(nn.Module):
     "U-Net (hourglass) of siarohin2020's segmentation module; `out_channels` = `block_expansion + in_channels`."
     def __init__(self, in_channels: int = 3,  # image channels
@@ -272,7 +287,7 @@ class UNet(nn.Module):
         for u in self.up: h = torch.cat([u(h), skips.pop()], 1)
         return h
 
-# %% ../nbs/04_nn.ipynb 43
+# %% ../nbs/04_nn.ipynb 46
 RESNET_LAYERS = ('layer1', 'layer2', 'layer3', 'layer4')
 
 class TruncatedResNet(nn.Sequential):
@@ -307,7 +322,7 @@ def truncated_resnet(name: str = 'resnet18',  # 'resnet18', 'resnet34' or 'resne
     m.stride = 2 * (2 if maxpool else 1) * (2 if n >= 2 else 1) * (layer3_stride if n >= 3 else 1) * (2 if n >= 4 else 1)
     return m
 
-# %% ../nbs/04_nn.ipynb 49
+# %% ../nbs/04_nn.ipynb 52
 def init_weights(module: nn.Module, # applied to every Conv/ConvTranspose/Linear inside
                  scheme: str = 'normal', # 'normal' (N(0, std²)), 'kaiming' (He normal) or 'xavier' (Glorot uniform)
                  std: float = 0.01,      # standard deviation for 'normal'

@@ -13,7 +13,7 @@ import torch.nn.functional as F
 from fastcore.basics import patch
 from ..evaluation import register_metric
 from ..core import check_choice
-from ..nn import ResBlock, NORMS
+from ..nn import ResBlock, NORMS, coord_grid, gaussian_heatmaps
 from ..losses import gaussian_kl, PerceptualLoss, mi_classifier_loss, mi_estimate, shuffle_pairs
 from ..mi import MIConfig, MIRegularizer, PairClassifier, GAMMA_RULES
 from ..data.pairs import PairConfig, n_video_pairs
@@ -71,11 +71,7 @@ def keypoint_heatmaps(kp: torch.Tensor, # (B,J,2) pixel coordinates (x, y), NaN 
                       res: int, sigma: float = 0.02) -> torch.Tensor: # image side; σ as a fraction of it
     "Gaussian heatmaps (B,J,res,res) of keypoints in [0, 1]; a missing (NaN) keypoint gives an empty map."
     if kp.dim() != 3 or kp.shape[-1] != 2: raise ValueError(f"keypoints must be (B,J,2); got {tuple(kp.shape)}")
-    g = torch.arange(res, device=kp.device, dtype=torch.float32)
-    ok = torch.isfinite(kp).all(-1)
-    k = torch.nan_to_num(kp.float(), nan=-1e4)
-    d2 = (g.view(1, 1, 1, -1) - k[..., 0, None, None]) ** 2 + (g.view(1, 1, -1, 1) - k[..., 1, None, None]) ** 2
-    return torch.exp(-d2 / (2 * (sigma * res) ** 2)) * ok[..., None, None]
+    return gaussian_heatmaps(kp.float(), coord_grid(res, res, 'pixel', kp.device), (sigma * res) ** 2, missing_zero=True)
 
 # %% ../../nbs/14_methods.esser2019.ipynb 11
 VARIANTS = {  # esser2019 Table 1 rows, Fig. 7's bvae and Table 2's pose-supervised bound -> config overrides

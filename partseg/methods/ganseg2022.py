@@ -12,7 +12,7 @@ import torch.nn.functional as F
 from fastcore.basics import patch
 from ..core import check_choice, find_weights
 from . import Method, MethodConfig, register
-from ..nn import SPADEResBlock, AdaINConvBlock, UNet, coord_grid, init_weights
+from ..nn import SPADEResBlock, AdaINConvBlock, UNet, coord_grid, init_weights, gaussian_heatmaps
 from ..losses import _check_dim, concentration_loss, map_centroids
 
 # %% auto 0
@@ -74,9 +74,9 @@ def part_heatmaps(centres: torch.Tensor, # (B,K,2) part locations x_k
                   kind: str = 'gaussian', # 'gaussian' (eq. 4) or 'linear' (the official code's falloff)
                  ) -> torch.Tensor:
     "`(B,K,h,w)` heatmaps H_k(p): exp(−‖p − x_k‖²/σ_k²), or clamp(1 − ‖p − x_k‖/σ_k, 0)."
+    if kind == 'gaussian': return gaussian_heatmaps(centres, grid, sigma.clamp_min(1e-6) ** 2 / 2)   # exp(−d²/σ²): variance σ²/2
     d2 = ((grid[None, None] - centres[:, :, None, None]) ** 2).sum(-1)
     s = sigma[..., None, None].clamp_min(1e-6)
-    if kind == 'gaussian': return torch.exp(-d2 / s ** 2)
     if kind == 'linear': return (1 - d2.clamp_min(1e-12).sqrt() / s).clamp_min(0)
     raise ValueError(f"heatmap kind must be 'gaussian' or 'linear', got {kind!r}")
 

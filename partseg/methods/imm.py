@@ -14,7 +14,8 @@ from kornia.geometry.conversions import denormalize_pixel_coordinates
 from fastcore.basics import patch
 from ..core import check_choice
 from . import Method, MethodConfig, register
-from ..nn import conv_norm_act, coord_grid
+import partseg.methods.kpcrf   # registers the `keypoint_crf` metric these keypoint models report
+from ..nn import conv_norm_act, coord_grid, gaussian_heatmaps
 from ..losses import PerceptualLoss
 from ..data.pairs import PairConfig
 
@@ -29,9 +30,7 @@ def render_gaussians(mu: torch.Tensor,   # (B,K,2) normalised (x, y) centres in 
     "IMM §3.1 heatmaps exp(−‖u − μ_k‖²/(2σ²)) on the normalised grid, `(B,K,H,W)`, peak 1."
     if mu.dim() != 3 or mu.shape[-1] != 2: raise ValueError(f"mu must be (B,K,2), got {tuple(mu.shape)}")
     if sigma <= 0: raise ValueError(f"sigma must be positive, got {sigma}")
-    g = coord_grid(*size, 'norm', mu.device, mu.dtype)                       # (H,W,2) x, y
-    d2 = (g[None, None] - mu[:, :, None, None]).pow(2).sum(-1)               # (B,K,H,W)
-    return torch.exp(-d2 / (2 * sigma ** 2))
+    return gaussian_heatmaps(mu, coord_grid(*size, 'norm', mu.device, mu.dtype), sigma ** 2)
 
 def gaussian_pyramid(mu: torch.Tensor, sizes, sigma: float = 0.1) -> dict:
     "`render_gaussians` at every side in `sizes` (square maps): `{side: (B,K,side,side)}`."

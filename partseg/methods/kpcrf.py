@@ -12,7 +12,7 @@ import torch
 from fastcore.basics import patch
 from ..evaluation import register_metric
 from ..core import check_choice
-from ..nn import coord_grid
+from ..nn import coord_grid, gaussian_heatmaps
 from . import Method, MethodConfig, register
 from ..metrics import fit_part_mapping, calibrated_part_iou
 from ..data.worlds import group_lut
@@ -32,16 +32,10 @@ def keypoint_heatmaps(keypoints: torch.Tensor, # (B,K,2) pixel (x, y); NaN = mis
     if kp.ndim != 3 or kp.shape[-1] != 2: raise ValueError(f"keypoints must be (B, K, 2) pixel (x, y); got {tuple(kp.shape)}")
     if not sigma > 0: raise ValueError(f"sigma must be > 0; got {sigma}")
     check_choice('sigma_unit', sigma_unit, ('var_norm', 'side'))
-    kp = kp.float()
-    xs, ys = coord_grid(H, W, 'pixel', kp.device).unbind(-1)   # pixel i at i (the convention of `partseg.metrics.part_centers`)
-    if sigma_unit == 'var_norm':   # [-1, 1] coordinates: pixel 0 -> -1, pixel W-1 -> 1
-        sx, sy = 2 / max(W - 1, 1), 2 / max(H - 1, 1)
-        d2 = ((xs - kp[..., 0, None, None]) * sx) ** 2 + ((ys - kp[..., 1, None, None]) * sy) ** 2
-        g = torch.exp(-d2 / (2 * sigma))
-    else:
-        std = sigma * max(H, W)
-        g = torch.exp(-((xs - kp[..., 0, None, None]) ** 2 + (ys - kp[..., 1, None, None]) ** 2) / (2 * std ** 2))
-    return torch.nan_to_num(g, nan=0.)
+    kp, grid = kp.float(), coord_grid(H, W, 'pixel', kp.device)   # pixel i at i (the convention of `partseg.metrics.part_centers`)
+    if sigma_unit == 'var_norm':   # σ is a variance in [-1, 1] coordinates: offsets scaled by 2/(side − 1)
+        return gaussian_heatmaps(kp, grid, sigma, axis_scale=(2 / max(W - 1, 1), 2 / max(H - 1, 1)), missing_zero=True)
+    return gaussian_heatmaps(kp, grid, (sigma * max(H, W)) ** 2, missing_zero=True)
 
 # %% ../../nbs/20_methods.kpcrf.ipynb 9
 def gaussian_unaries(keypoints: torch.Tensor, # (B,K,2) pixel (x, y); NaN = missing

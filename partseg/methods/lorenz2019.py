@@ -14,6 +14,7 @@ from fastcore.basics import patch
 import kornia.enhance as KE
 from ..core import check_choice
 from . import Method, MethodConfig, register
+import partseg.methods.kpcrf   # registers the `keypoint_crf` metric these keypoint models report
 from ..nn import UNet, UpBlock2d, conv_norm_act, coord_grid
 from ..losses import PerceptualLoss
 from ..data.pairs import PairConfig, points_to_first
