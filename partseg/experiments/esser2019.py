@@ -16,9 +16,9 @@ ESSER_VARIANTS = ('variational', 'adversarial', 'equal', 'fixed', 'adaptive', 'b
 ESSER_WORLD = {}  # world overrides of every esser2019 experiment (none: see above)
 ESSER_REAL = {'deepfashion': ('variational', 'adversarial', 'equal', 'fixed', 'adaptive')}   # real-only runs: Table 1's rows
 
-# %% ../../nbs/14a_experiments.esser2019.ipynb 6
+# %% ../../nbs/14a_experiments.esser2019.ipynb 7
 def register():
-    "Register every variant on puppets, the full model on faces and birds, and the real-only rows (no real mapping: see above)."
+    "Register every variant on puppets, the full model on faces and birds, and the real-only DeepFashion rows."
     common = dict(paper='esser2019', method='esser2019', world_overrides=ESSER_WORLD, seeds=(0,))
     for v in ESSER_VARIANTS:
         ov = dict(VARIANTS[v], **(dict(n_keypoints=len(WORLDS['puppets'].keypoint_names)) if v == 'posesup' else {}))
