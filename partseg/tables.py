@@ -16,7 +16,8 @@ from .runs import run_dir, is_finished
 # %% auto 0
 __all__ = ['artifact_path', 'collect', 'summarize', 'missing_runs', 'missing_text', 'fmt_pm', 'md_table', 'synthetic_fallbacks',
            'write_table', 'is_real_run', 'split_real', 'real_keys', 'add_real_column', 'table_numbers', 'fmt_num',
-           'claim', 'verdict', 'tally', 'missing_note', 'with_missing', 'for_table', 'figure_page', 'write_report']
+           'claim', 'verdict', 'tally', 'missing_note', 'with_missing', 'for_table', 'missing_among', 'figure_page',
+           'write_report']
 
 # %% ../nbs/09c_tables.ipynb 5
 def artifact_path(paper: str, artifact: str, profile: str, ext: str) -> Path:
@@ -213,7 +214,12 @@ def for_table(runs: pd.DataFrame, table: str) -> pd.DataFrame:
     "The rows of `runs` (with a `tables` column, the experiments' `tags['tables']`) that feed `table` ('<paper>/<artifact>')."
     return runs[runs.tables.map(lambda ts: table in ts)]
 
-# %% ../nbs/09c_tables.ipynb 27
+# %% ../nbs/09c_tables.ipynb 25
+def missing_among(runs: pd.DataFrame, methods, profile: str) -> str:
+    "'' when the runs of `methods` in `runs` (a `collect` frame) have all finished; else the sentence naming the missing ones."
+    return missing_text(runs[runs.method.isin(methods)], profile, 'runs of this comparison')
+
+# %% ../nbs/09c_tables.ipynb 29
 def figure_page(paper: str, name: str, profile: str, title: str,
                 data: str,        # what the runs trained on, for the header (`data_of_runs`)
                 finding: str, used: list, # the finding; the runs (keys) the picture shows
@@ -231,7 +237,7 @@ def figure_page(paper: str, name: str, profile: str, title: str,
                  + (f"\n![{name}]({p.with_suffix('.png').name})\n" + extra if used and picture else ''))
     return p
 
-# %% ../nbs/09c_tables.ipynb 30
+# %% ../nbs/09c_tables.ipynb 32
 def write_report(root: Path | None = None) -> Path:
     "Rebuild `figures/REPORT.md` from the artifacts present in `figures/`."
     root = Path(root or figures_dir()); lines = ['# partseg — reproduction report', '',
