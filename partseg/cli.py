@@ -11,7 +11,7 @@ from .core import PROFILES, check_choice, get_device
 from .methods import get_method, available_methods
 from .train import load_method
 from .registry import REGISTRY, Experiment, register_experiment, get_experiment, real_key
-from .runs import run_dir, run_experiment, evaluate_run
+from .runs import run_dir, run_experiment, evaluate_run, health_warning
 from .batch import RunFailed, run_with_notebook, reproduce
 from .data.real import read_image
 
@@ -161,6 +161,7 @@ def _cmd_train(a) -> int:
     if a.no_notebook: m = run_experiment(exp.key, a.profile, a.seed, a.force, a.device, ckpt_every=a.ckpt_every)
     else: m = run_with_notebook(exp.key, a.profile, a.seed, a.force, a.device)
     print(f"run directory: {run_dir(exp.key, a.profile, a.seed)}")
+    if (w := health_warning(m)): print(w, file=sys.stderr)
     print(json.dumps({k: v for k, v in m.items() if isinstance(v, (int, float, str))}, indent=1))
     return 0
 

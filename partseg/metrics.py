@@ -16,8 +16,8 @@ from .data.worlds import group_lut
 
 # %% auto 0
 __all__ = ['PROTOCOLS', 'WORLD_NORM', 'INVISIBLE_MISSING', 'part_centers', 'landmark_errors', 'landmark_regression', 'fg_iou',
-           'confusion_per_image', 'fit_part_mapping', 'calibrated_part_iou', 'hungarian_part_iou', 'pck', 'bbox_wh',
-           'evaluate']
+           'confusion_per_image', 'fit_part_mapping', 'calibrated_part_iou', 'hungarian_part_iou', 'pck',
+           'layout_agreement', 'parts_used', 'label_noise', 'foreground_share', 'bbox_wh', 'evaluate']
 
 # %% ../nbs/06_metrics.ipynb 5
 def _np(x, dtype=np.float64) -> np.ndarray:
@@ -274,6 +274,45 @@ def pck(pred_kp,             # (N, J, 2) predicted keypoints
     return dict(pck=float(ok.sum() / n) if n else float('nan'), per_keypoint=np.where(known.sum(0) > 0, per, np.nan), n=int(n))
 
 # %% ../nbs/06_metrics.ipynb 42
+def layout_agreement(labels: torch.Tensor # (N,H,W) integer label maps of N images of one world
+                    ) -> float:
+    "Share of pixels whose label equals that pixel's most common label over the N images (1.0: one layout for every image)."
+    labels = torch.as_tensor(labels)
+    _check_ndim('labels', labels, (3,), '(N, H, W) label maps')
+    return float((labels == labels.mode(0).values).float().mean())
+
+# %% ../nbs/06_metrics.ipynb 44
+def parts_used(labels: torch.Tensor,   # (N,H,W) integer label maps
+               n_labels: int,          # labels 0 … n_labels − 1 are counted
+               min_share: float = 0.01, # a label is used when it covers at least this share of the image
+               skip: Sequence[int] = (), # labels not counted (e.g. (0,) for a background channel)
+              ) -> torch.Tensor:
+    "Per image `(N,)`: how many labels cover at least `min_share` of it."
+    share = F.one_hot(torch.as_tensor(labels), n_labels).float().mean((1, 2))
+    if len(skip): share[:, list(skip)] = 0
+    return (share >= min_share).float().sum(1)
+
+def label_noise(labels: torch.Tensor) -> torch.Tensor:
+    "Per image `(N,)`: the mean share of pixels whose label differs from their right and from their lower neighbour."
+    lab = torch.as_tensor(labels)
+    return ((lab[:, :, 1:] != lab[:, :, :-1]).float().mean((1, 2)) + (lab[:, 1:] != lab[:, :-1]).float().mean((1, 2))) / 2
+
+def foreground_share(labels: torch.Tensor, background: int = 0) -> torch.Tensor:
+    "Per image `(N,)`: the share of pixels not labelled `background`."
+    return (torch.as_tensor(labels) != background).float().mean((1, 2))
+
+# %% ../nbs/06_metrics.ipynb 46
+def _health(method, world, tst: dict, n_pred: int) -> dict:
+    "`evaluate`'s 'health' entries from the collected test labels: layout agreement, parts used and foreground share, beside the GT's."
+    lab, bg = torch.as_tensor(tst['labels']), getattr(method, 'has_background', True)
+    out = {'health/layout_agreement': layout_agreement(lab),
+           'health/parts_used': float(parts_used(lab, n_pred, skip=(0,) if bg else ()).mean())}
+    if 'parts' in tst: out['health/parts_used_gt'] = float(parts_used(torch.as_tensor(tst['parts']), len(world.part_names), skip=(0,)).mean())
+    if bg: out['health/fg_share'] = float(foreground_share(lab).mean())   # a method without a background label has no such share
+    if 'fg' in tst: out['health/fg_share_gt'] = float(torch.as_tensor(tst['fg']).float().mean())
+    return out
+
+# %% ../nbs/06_metrics.ipynb 48
 def bbox_wh(fg) -> np.ndarray:
     "Width and height `(N, 2)` of each foreground mask's bounding box (in pixels, at least 1)."
     m = np.asarray(torch.as_tensor(fg).cpu()).astype(bool)
@@ -282,7 +321,7 @@ def bbox_wh(fg) -> np.ndarray:
         return np.where(a.any(1), last - first + 1, 1)
     return np.stack([extent(m.any(1)), extent(m.any(2))], -1).astype(np.float64)
 
-# %% ../nbs/06_metrics.ipynb 44
+# %% ../nbs/06_metrics.ipynb 50
 @torch.no_grad()
 def _collect(method, world, n: int, split: str, batch_size: int, device, need_maps: set) -> dict:
     "Segment `n` images of `split` in batches; keep hard labels, the requested centres and the GT."
@@ -301,7 +340,7 @@ def _collect(method, world, n: int, split: str, batch_size: int, device, need_ma
             if k in b: out[k].append(torch.as_tensor(b[k]).cpu())
     return {k: torch.cat(v).numpy() for k, v in out.items() if v}
 
-# %% ../nbs/06_metrics.ipynb 45
+# %% ../nbs/06_metrics.ipynb 51
 def _module_device(method) -> torch.device:
     "The method's `device`, else that of its first parameter or buffer, else the CPU."
     if isinstance(getattr(method, 'device', None), torch.device): return method.device
@@ -335,7 +374,7 @@ def evaluate(method,                  # a Method: `segment(images) -> (B, K+1, H
              seed: int = 0,           # seeds torch/numpy before segmenting (for stochastic `segment`)
             ) -> dict:
     "Every metric of `method` on `world` as a flat, JSON-ready dict (see the list above)."
-    for m in metrics: check_choice('metrics', m, ('landmarks', 'fg_iou', 'part_iou', 'hungarian'))
+    for m in metrics: check_choice('metrics', m, ('landmarks', 'fg_iou', 'part_iou', 'hungarian', 'health'))
     check_choice('protocol', protocol, PROTOCOLS)
     for p in also_protocols: check_choice('also_protocols', p, PROTOCOLS)
     if n_calib < 1 or n_test < 1: raise ValueError(f"n_calib and n_test must be >= 1; got {n_calib}, {n_test}")
@@ -383,4 +422,5 @@ def evaluate(method,                  # a Method: `segment(images) -> (B, K+1, H
         res['part_mapping'] = [names[i] for i in mapping]
     if 'hungarian' in metrics and 'parts' in tst:
         res['part_iou_hungarian'] = hungarian_part_iou(tst['labels'], tst['parts'], n_pred, len(world.part_names))['mean']
+    if 'health' in metrics: res.update(_health(method, world, tst, n_pred))
     return res

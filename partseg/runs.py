@@ -14,10 +14,10 @@ from .evaluation import calc_metrics
 from .registry import WORLD_SEED, Experiment, get_experiment, real_key
 
 # %% auto 0
-__all__ = ['EVAL_SIZES', 'run_dir', 'data_label', 'make_world', 'not_runnable', 'build', 'evaluate_method', 'clear_run',
-           'configured_steps', 'is_finished', 'stale_fields', 'stale_text', 'warn_if_stale', 'preflight',
-           'run_experiment', 'run_world', 'evaluate_run', 'trained_world', 'take_images', 'data_of_runs',
-           'finished_method']
+__all__ = ['EVAL_SIZES', 'LAYOUT_WARN', 'run_dir', 'data_label', 'make_world', 'not_runnable', 'build', 'evaluate_method',
+           'health_warning', 'clear_run', 'configured_steps', 'is_finished', 'stale_fields', 'stale_text',
+           'warn_if_stale', 'preflight', 'run_experiment', 'run_world', 'evaluate_run', 'trained_world', 'take_images',
+           'data_of_runs', 'finished_method']
 
 # %% ../nbs/09a_runs.ipynb 6
 EVAL_SIZES = {'smoke': dict(n_calib=16, n_test=16), 'quick': dict(n_calib=256, n_test=256),
@@ -83,7 +83,17 @@ def evaluate_method(method, world, profile: str, device=None,
     m = calc_metrics(method.metrics, method, world, device=device, protocols=tuple(protocols), crf_sigmas=tuple(crf_sigmas), **n)
     return {**m, 'eval_seconds': round(time.time() - t0, 2)}
 
-# %% ../nbs/09a_runs.ipynb 15
+# %% ../nbs/09a_runs.ipynb 13
+LAYOUT_WARN = 0.95   # layout agreement at or above this: the output (nearly) ignores the image
+
+def health_warning(metrics: dict) -> str | None:
+    "One line naming the measure when a run's output does not follow the image (`health/layout_agreement` ≥ `LAYOUT_WARN`), else None."
+    a = metrics.get('health/layout_agreement')
+    if a is None or not a >= LAYOUT_WARN: return None
+    return (f"warning: layout agreement {a:.3f} ≥ {LAYOUT_WARN}: the run labels (nearly) the same pixels the same way in every "
+            "test image, i.e. its parts do not follow the image (expected of the trivial baselines `grid` and `center` only)")
+
+# %% ../nbs/09a_runs.ipynb 17
 def clear_run(d: Path) -> None:
     "Delete a run's checkpoint, logs, config and metrics (the executed notebook is overwritten by the next run)."
     for f in ('ckpt.pt', 'stats.jsonl', 'metrics.json', 'metrics.partial.json', 'config.json'): (d/f).unlink(missing_ok=True)
@@ -117,7 +127,7 @@ def warn_if_stale(d: Path, cfg) -> None:
         warnings.warn(f"{d} is finished but was trained with another config ({stale_text(diff)}); its saved metrics are returned: "
                       f"pass force=True (--force) to retrain", stacklevel=3)
 
-# %% ../nbs/09a_runs.ipynb 19
+# %% ../nbs/09a_runs.ipynb 21
 def preflight(exp: Experiment, profile: str, device=None,
               world: bool = True, # also open the world (False where the caller builds it next, as `run_experiment` does)
              ) -> None:
@@ -127,7 +137,7 @@ def preflight(exp: Experiment, profile: str, device=None,
     get_method(exp.method).Config.check_overrides(exp.config(profile).to_dict())
     if world: make_world(exp, profile, 'cpu')
 
-# %% ../nbs/09a_runs.ipynb 20
+# %% ../nbs/09a_runs.ipynb 22
 def run_experiment(key: str, profile: str = 'quick', seed: int = 0,
                    force: bool = False, # retrain from scratch even if the run is finished
                    device=None, progress: bool = True, ckpt_every: int = 250) -> dict:
@@ -151,7 +161,7 @@ def run_experiment(key: str, profile: str = 'quick', seed: int = 0,
     save_json(metrics, d/'metrics.json')
     return metrics
 
-# %% ../nbs/09a_runs.ipynb 22
+# %% ../nbs/09a_runs.ipynb 24
 def run_world(path: Path | str, device=None):
     "The world a run directory trained on (its `config.json`): the real data set it recorded, found as when it ran, or its synthetic world."
     path = Path(path)
@@ -185,7 +195,7 @@ def evaluate_run(path: Path | str, device=None,
     elif write: save_json({**(load_json(path/'metrics.json') if (path/'metrics.json').exists() else {}), **m, 'steps': step}, path/'metrics.json')
     return m
 
-# %% ../nbs/09a_runs.ipynb 24
+# %% ../nbs/09a_runs.ipynb 26
 def trained_world(key: str, profile: str, seed: int = 0, device=None):
     "The world run `(key, profile, seed)` trained on (`run_world`) when it exists, else the one it would train on (`make_world`)."
     d = run_dir(key, profile, seed)
@@ -203,7 +213,7 @@ def data_of_runs(keys, profile: str, synthetic: str, seed: int = 0) -> str:
     real = sorted({d for d in ds if d.startswith('real:')})
     return synthetic if not real else ', '.join(f'`{d}`' for d in real) + (f' and {synthetic}' if len(real) < len(ds) else '')
 
-# %% ../nbs/09a_runs.ipynb 25
+# %% ../nbs/09a_runs.ipynb 27
 def finished_method(key: str, profile: str, seed: int = 0, map_location='cpu'):
     "The trained method of run `(key, profile, seed)`, in eval mode, when the run is finished (`is_finished`); else None."
     d = run_dir(key, profile, seed)

@@ -16,8 +16,8 @@ from .runs import run_dir, is_finished
 # %% auto 0
 __all__ = ['artifact_path', 'collect', 'summarize', 'missing_runs', 'missing_text', 'fmt_pm', 'md_table', 'synthetic_fallbacks',
            'write_table', 'is_real_run', 'split_real', 'real_keys', 'add_real_column', 'table_numbers', 'fmt_num',
-           'claim', 'verdict', 'tally', 'missing_note', 'with_missing', 'for_table', 'missing_among', 'figure_page',
-           'write_report']
+           'claim', 'verdict', 'tally', 'missing_note', 'with_missing', 'for_table', 'missing_among', 'judge',
+           'figure_page', 'write_report']
 
 # %% ../nbs/09c_tables.ipynb 5
 def artifact_path(paper: str, artifact: str, profile: str, ext: str) -> Path:
@@ -220,6 +220,23 @@ def missing_among(runs: pd.DataFrame, methods, profile: str) -> str:
     return missing_text(runs[runs.method.isin(methods)], profile, 'runs of this comparison')
 
 # %% ../nbs/09c_tables.ipynb 29
+def judge(ours, other,             # the samples behind each side (one per seed, or per test image); NaNs dropped
+          higher: bool = True,     # the claim's direction: mean(ours) > mean(other) (False: <)
+          level: float = 0.95, n_boot: int = 2000, seed: int = 0) -> dict:
+    "The claim `mean(ours) > mean(other)` (or <) judged by a bootstrap interval of the difference: 'holds', 'contradicted' or 'inconclusive'."
+    a, b = (np.asarray(x, dtype=float).ravel() for x in (ours, other))
+    a, b = a[np.isfinite(a)], b[np.isfinite(b)]
+    out = dict(verdict='inconclusive', diff=float(a.mean() - b.mean()) if len(a) and len(b) else float('nan'),
+               lo=float('nan'), hi=float('nan'), n=(len(a), len(b)))
+    if len(a) < 2 or len(b) < 2: return out
+    rng = np.random.default_rng(seed)
+    d = rng.choice(a, (n_boot, len(a))).mean(1) - rng.choice(b, (n_boot, len(b))).mean(1)
+    lo, hi = np.quantile(d, [(1 - level) / 2, (1 + level) / 2])
+    side_lo, side_hi = (lo, hi) if higher else (-hi, -lo)
+    out.update(lo=float(lo), hi=float(hi), verdict='holds' if side_lo > 0 else 'contradicted' if side_hi < 0 else 'inconclusive')
+    return out
+
+# %% ../nbs/09c_tables.ipynb 32
 def figure_page(paper: str, name: str, profile: str, title: str,
                 data: str,        # what the runs trained on, for the header (`data_of_runs`)
                 finding: str, used: list, # the finding; the runs (keys) the picture shows
@@ -237,7 +254,7 @@ def figure_page(paper: str, name: str, profile: str, title: str,
                  + (f"\n![{name}]({p.with_suffix('.png').name})\n" + extra if used and picture else ''))
     return p
 
-# %% ../nbs/09c_tables.ipynb 32
+# %% ../nbs/09c_tables.ipynb 35
 def write_report(root: Path | None = None) -> Path:
     "Rebuild `figures/REPORT.md` from the artifacts present in `figures/`."
     root = Path(root or figures_dir()); lines = ['# partseg — reproduction report', '',

@@ -12,6 +12,7 @@ import torch.nn as nn
 import torch.nn.functional as F
 from fastcore.basics import patch
 from ..evaluation import register_metric
+from ..metrics import layout_agreement, parts_used, label_noise
 from ..core import check_choice
 from ..nn import ResBlock, CoordConv, SkipResBlock, init_weights
 from ..losses import gaussian_kl, PerceptualLoss, _check_dim
@@ -368,16 +369,13 @@ def diagnostics(self: Braun2020, world, n: int = 256, device='cpu', batch_size: 
         x1, x2 = b['image'].to(device), b['image2'].to(device)
         mu, lv = self.encode_shape(torch.cat([x1, x2])); p = self.part_logits(mu).softmax(1)   # x1's half is `segment(x1)`
         lab = p[:len(x1)].argmax(1); labs.append(lab.cpu())
-        share = F.one_hot(lab, self.cfg.n_parts).float().mean((1, 2))
-        pu.append((share >= 0.01).float().sum(1).cpu())
-        ln.append((((lab[:, :, 1:] != lab[:, :, :-1]).float().mean((1, 2)) + (lab[:, 1:] != lab[:, :-1]).float().mean((1, 2))) / 2).cpu())
+        pu.append(parts_used(lab, self.cfg.n_parts).cpu()); ln.append(label_noise(lab).cpu())
         if n_pairs:
             xh = self.generate(self.part_appearances(x2, p[len(x1):]), p[:len(x1)])
             rec.append((xh - x1).pow(2).flatten(1).sum(1).cpu()); kl.append(torch.full((len(x1),), float(gaussian_kl(mu[:len(x1)], lv[:len(x1)]))))
     cat = lambda v: float(torch.cat(v).mean()) if v else float('nan')
-    labs = torch.cat(labs)
-    same = float((labs == labs.mode(0).values).float().mean())   # 1.0: the same segmentation for every image
-    return dict(parts_used=cat(pu), label_noise=cat(ln), rec_test=cat(rec), kl_test=cat(kl), layout_agreement=same, n_pairs_test=n_pairs)
+    return dict(parts_used=cat(pu), label_noise=cat(ln), rec_test=cat(rec), kl_test=cat(kl), layout_agreement=layout_agreement(torch.cat(labs)),
+                n_pairs_test=n_pairs)
 
 @patch
 def evaluate_world(self: Braun2020, world, n_calib: int = 256, n_test: int = 256, device=None) -> dict:
