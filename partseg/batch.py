@@ -91,11 +91,11 @@ def run_all(exps: list[Experiment], profile: str, jobs: int = 1, force: bool = F
     for why in skip.values(): log(f"  skipped: {why}")
     exps = [e for e in exps if e.key not in skip]
     todo = [(e.key, profile, s, force, device, notebook, max(1, (os.cpu_count() or 1) // jobs) if jobs > 1 else 0)
-            for e in exps for s in e.seeds if force or not is_finished(run_dir(e.key, profile, s))]
-    log(f"{len(todo)} run(s) to do, {sum(len(e.seeds) for e in exps) - len(todo)} already finished")
+            for e in exps for s in e.seeds_for(profile) if force or not is_finished(run_dir(e.key, profile, s))]
+    log(f"{len(todo)} run(s) to do, {sum(len(e.seeds_for(profile)) for e in exps) - len(todo)} already finished")
     if not force:
         for e in exps:
-            for s in e.seeds:
+            for s in e.seeds_for(profile):
                 d = run_dir(e.key, profile, s)
                 diff = stale_fields(d, e.config(profile)) if is_finished(d) else {}
                 if diff: log(f"  WARNING: {e.key} seed {s} is finished but was trained with another config ({stale_text(diff)}); "
@@ -109,9 +109,9 @@ def run_all(exps: list[Experiment], profile: str, jobs: int = 1, force: bool = F
 
 # %% ../nbs/09b_batch.ipynb 10
 def paper_notebooks(only: str | None = None) -> list[Path]:
-    "The `nbs/paper/*.ipynb` of the paper `only` (file names start with the paper key), or all."
-    nbs = sorted(p for p in (nbs_dir()/'paper').glob('*.ipynb') if not p.name.startswith('_'))
-    return [p for p in nbs if only is None or p.name.startswith(only.split('/')[0] + '_')]
+    "The `nbs/paper/*.ipynb` of the paper `only` (file names start with the paper key), or all; the cross-paper ones (`all_*`) always, last."
+    nbs = sorted(p for p in (nbs_dir()/'paper').glob('*.ipynb') if not p.name.startswith(('_', 'all_')))
+    return [p for p in nbs if only is None or p.name.startswith(only.split('/')[0] + '_')] + sorted((nbs_dir()/'paper').glob('all_*.ipynb'))
 
 def run_paper_notebooks(only: str | None, profile: str, log=print) -> list[tuple]:
     "Execute the paper notebooks with papermill; returns `(name, error or None)` per notebook."

@@ -172,7 +172,7 @@ def _cmd_list(a) -> int:
     else:
         for e in REGISTRY.values():
             wov = ' '.join(f'{k}={v}' for k, v in e.world_overrides.items())
-            print(f"{e.key:45s} {e.method:14s} {e.world:8s} {wov:18s} seeds {list(e.seeds)}")
+            print(f"{e.key:45s} {e.method:14s} {e.world:8s} {wov:18s} quick seeds {list(e.seeds_for('quick'))}")
     return 0
 
 # %% ../nbs/09d_cli.ipynb 12

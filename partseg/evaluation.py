@@ -36,6 +36,6 @@ def calc_metrics(names, method, world, **options) -> dict:
 def part_maps(method, world, *, n_calib: int, n_test: int, device=None,
               protocols=(), # landmark protocols besides partseg's (a paper's own): `landmark_err@<protocol>`
               **_) -> dict:
-    "`partseg.metrics.evaluate`: landmark regression, foreground IoU, part IoU (calibrated and Hungarian) and learning health from the part maps."
+    "`partseg.metrics.evaluate`: landmark regression, foreground IoU, part IoU (calibrated and Hungarian), learning health and the floors and ceilings (controls) from the part maps."
     return evaluate(method, world, device=device, also_protocols=tuple(protocols), n_calib=n_calib, n_test=n_test,
-                    metrics=('landmarks', 'fg_iou', 'part_iou', 'hungarian', 'health'))
+                    metrics=('landmarks', 'fg_iou', 'part_iou', 'hungarian', 'health', 'controls'))

@@ -11,13 +11,16 @@ import torch
 import torch.nn.functional as F
 from scipy.optimize import linear_sum_assignment
 from sklearn.linear_model import LinearRegression
+from functools import partial
 from .core import check_choice, seed_everything
 from .data.worlds import group_lut
+from .nn import grid_maps
 
 # %% auto 0
-__all__ = ['PROTOCOLS', 'WORLD_NORM', 'INVISIBLE_MISSING', 'part_centers', 'landmark_errors', 'landmark_regression', 'fg_iou',
-           'confusion_per_image', 'fit_part_mapping', 'calibrated_part_iou', 'hungarian_part_iou', 'pck',
-           'layout_agreement', 'parts_used', 'label_noise', 'foreground_share', 'bbox_wh', 'evaluate']
+__all__ = ['PROTOCOLS', 'WORLD_NORM', 'INVISIBLE_MISSING', 'PRESENT_MIN_PIXELS', 'GT_KEYS', 'CONTROL_KEYS', 'part_centers',
+           'landmark_errors', 'landmark_regression', 'fg_iou', 'confusion_per_image', 'fit_part_mapping',
+           'calibrated_part_iou', 'hungarian_part_iou', 'pck', 'layout_agreement', 'parts_used', 'label_noise',
+           'foreground_share', 'bbox_wh', 'evaluate']
 
 # %% ../nbs/06_metrics.ipynb 5
 def _np(x, dtype=np.float64) -> np.ndarray:
@@ -40,22 +43,24 @@ def _check_same(name_a: str, a, name_b: str, b, dims=None):
 def part_centers(maps,                 # (B, K+1, H, W) part probabilities, channel 0 background (tensor or array)
                  exclude_bg: bool = True, # drop channel 0 (GANSeg, siarohin2020); liu2021's code keeps it
                  mode: str = 'centroid',  # 'centroid' (paper eq., GANSeg, siarohin2020) or 'marginal_softmax' (liu2021 code)
-                 eps: float = 1e-6,       # added to each map's mass (siarohin2020's code)
+                 eps: float = 1e-6,       # the centroid's ε (siarohin2020's code: 1e-6)
+                 eps_mode: str = 'mass',  # 'mass': ε added to each map's mass (an empty map's centre is (0, 0)); 'pixel': to every pixel (siarohin2020's code: an empty map's centre is the image centre)
                 ) -> torch.Tensor:
     "Centre `(x, y)` in pixels of each part map: `(B, K, 2)` (or `(B, K+1, 2)` with `exclude_bg=False`)."
-    check_choice('mode', mode, ('centroid', 'marginal_softmax'))
+    check_choice('mode', mode, ('centroid', 'marginal_softmax')); check_choice('eps_mode', eps_mode, ('mass', 'pixel'))
     m = torch.as_tensor(maps)
     _check_ndim('maps', m, (4,), '(B, K+1, H, W) part maps')
     m = m.float()[:, 1:] if exclude_bg else m.float()
     H, W = m.shape[-2:]
     xs, ys = torch.arange(W, dtype=m.dtype, device=m.device), torch.arange(H, dtype=m.dtype, device=m.device)
+    if mode == 'centroid' and eps_mode == 'pixel': m, eps = m + eps, 0.
     px, py = m.sum(2), m.sum(3)  # marginals along x (B,C,W) and y (B,C,H)
     if mode == 'centroid':
         mass = m.sum((2, 3)) + eps
         return torch.stack([(px * xs).sum(-1) / mass, (py * ys).sum(-1) / mass], -1)
     return torch.stack([(px.softmax(-1) * xs).sum(-1), (py.softmax(-1) * ys).sum(-1)], -1)
 
-# %% ../nbs/06_metrics.ipynb 12
+# %% ../nbs/06_metrics.ipynb 13
 def _fit_predict(Xtr: np.ndarray, Ytr: np.ndarray, Xte: np.ndarray, bias: bool, standardize: bool) -> np.ndarray:
     "Per-column OLS from `Xtr` to `Ytr` (rows with NaN targets dropped per column), predicted at `Xte`."
     if standardize:
@@ -71,7 +76,7 @@ def _fit_predict(Xtr: np.ndarray, Ytr: np.ndarray, Xte: np.ndarray, bias: bool, 
         pred[:, c] = reg.predict(Xte) * sy + my
     return pred
 
-# %% ../nbs/06_metrics.ipynb 13
+# %% ../nbs/06_metrics.ipynb 14
 def landmark_errors(pred,            # (N, J, 2) predicted landmarks
                     gt,              # (N, J, 2) GT landmarks, NaN where missing (skipped)
                     norm: str | None = 'iod', # 'iod' (first two GT landmarks), 'bbox' (`bbox`), or None (pixels)
@@ -108,7 +113,7 @@ def landmark_errors(pred,            # (N, J, 2) predicted landmarks
             err = np.nansum(mae) if np.isfinite(mae).any() else np.nan
     return dict(error=float(err), per_landmark=per_lm, per_image=per_image, n=int(np.isfinite(per_image).sum()))
 
-# %% ../nbs/06_metrics.ipynb 17
+# %% ../nbs/06_metrics.ipynb 18
 def landmark_regression(X_train,  # (N, K, 2) or (N, D) part centres of the train / calibration split
                         Y_train,  # (N, J, 2) GT landmarks of the train split, NaN where missing
                         X_test,   # (M, K, 2) or (M, D) part centres of the test split
@@ -136,21 +141,21 @@ def landmark_regression(X_train,  # (N, K, 2) or (N, D) part centres of the trai
                 n_train=int(np.isfinite(Ytr).any((1, 2)).sum()), n_test=r['n'],
                 bias=bias, norm=norm, reduce=reduce, standardize=standardize)
 
-# %% ../nbs/06_metrics.ipynb 21
+# %% ../nbs/06_metrics.ipynb 22
 PROTOCOLS = {
-    'partseg':           dict(centers='centroid', exclude_bg=True, bias=True, standardize=False, norm='world', reduce='mean'),
-    'ganseg2022':        dict(centers='centroid', exclude_bg=True, bias=False, standardize=False, norm='iod', reduce='mean'),
-    'ganseg2022_taichi': dict(centers='centroid', exclude_bg=True, bias=True, standardize=False, norm=None, reduce='sum_mae'),
-    'siarohin2020':      dict(centers='centroid', exclude_bg=True, bias=True, standardize=False, norm=None, reduce='sum_mae'),
-    'liu2021':           dict(centers='marginal_softmax', exclude_bg=False, bias=False, standardize=False, norm='iod', reduce='mean'),
-    'liu2021_cub':       dict(centers='marginal_softmax', exclude_bg=False, bias=False, standardize=False, norm='bbox', reduce='mean'),
-    'scops':             dict(centers='centroid', exclude_bg=True, bias=False, standardize=True, norm='iod', reduce='mean'),
+    'partseg':           dict(centers='centroid', exclude_bg=True, bias=True, standardize=False, norm='world', reduce='mean', eps_mode='mass', fg='argmax'),
+    'ganseg2022':        dict(centers='centroid', exclude_bg=True, bias=False, standardize=False, norm='iod', reduce='mean', eps_mode='mass', fg='argmax'),
+    'ganseg2022_taichi': dict(centers='centroid', exclude_bg=True, bias=True, standardize=False, norm=None, reduce='sum_mae', eps_mode='mass', fg='argmax'),
+    'siarohin2020':      dict(centers='centroid', exclude_bg=True, bias=True, standardize=False, norm=None, reduce='sum_mae', eps_mode='pixel', fg='sum'),
+    'liu2021':           dict(centers='marginal_softmax', exclude_bg=False, bias=False, standardize=False, norm='iod', reduce='mean', eps_mode='mass', fg='argmax'),
+    'liu2021_cub':       dict(centers='marginal_softmax', exclude_bg=False, bias=False, standardize=False, norm='bbox', reduce='mean', eps_mode='mass', fg='argmax'),
+    'scops':             dict(centers='centroid', exclude_bg=True, bias=False, standardize=True, norm='iod', reduce='mean', eps_mode='mass', fg='argmax'),
 }
 WORLD_NORM = {'faces': 'iod', 'birds': 'bbox', 'puppets': 'bbox', 'celeba': 'iod', 'aflw': 'iod', 'cub': 'bbox',
               'pennaction': 'bbox'}  # norm='world': each world's (or real data set's) normaliser
 INVISIBLE_MISSING = ('birds', 'cub', 'pennaction', 'taichi', 'voxceleb')  # worlds / data sets whose invisible keypoints count as missing (no location given)
 
-# %% ../nbs/06_metrics.ipynb 24
+# %% ../nbs/06_metrics.ipynb 25
 def _labels(pred, name: str = 'pred') -> np.ndarray:
     "Hard labels `(B, H, W)` from labels or from `(B, C, H, W)` maps (argmax over channels)."
     if isinstance(pred, torch.Tensor): pred = pred.detach().cpu()
@@ -161,15 +166,22 @@ def _labels(pred, name: str = 'pred') -> np.ndarray:
 def fg_iou(pred,             # (B, H, W) labels (0 = background) / bool foreground, or (B, K+1, H, W) maps
            fg,               # (B, H, W) bool GT foreground
            eps: float = 1e-6,# added to each union (GANSeg's code)
+           fg_mode: str = 'argmax', # 'argmax': foreground = label != 0; 'sum': Σ_{k≥1} maps_k > 0.5 (siarohin2020's code; needs maps)
           ) -> dict:
-    "Foreground IoU per image, `I / (U + eps)` with foreground `= label != 0`, and its mean over images."
-    p, g = _labels(pred) != 0, np.asarray(torch.as_tensor(fg).cpu()).astype(bool)
+    "Foreground IoU per image, `I / (U + eps)`, with foreground `label != 0` (or the summed foreground maps > 0.5), and its mean over images."
+    check_choice('fg_mode', fg_mode, ('argmax', 'sum'))
+    if fg_mode == 'sum':
+        m = np.asarray(torch.as_tensor(pred).detach().cpu().float())
+        _check_ndim('pred', m, (4,), "(B, K+1, H, W) maps with fg_mode='sum'")
+        p = m[:, 1:].sum(1) > 0.5
+    else: p = _labels(pred) != 0
+    g = np.asarray(torch.as_tensor(fg).cpu()).astype(bool)
     _check_same('pred labels', p, 'fg', g)
     inter, union = (p & g).sum((1, 2)), (p | g).sum((1, 2))
     per_image = inter / (union + eps)
     return dict(mean=float(per_image.mean()), per_image=per_image)
 
-# %% ../nbs/06_metrics.ipynb 28
+# %% ../nbs/06_metrics.ipynb 30
 def confusion_per_image(pred, gt, n_pred: int, n_gt: int) -> np.ndarray:
     "Pixel counts `(N, n_pred, n_gt)`: entry `[n, p, g]` = pixels of image n predicted p with GT g."
     p, g = _labels(pred), _labels(gt, 'gt')
@@ -184,13 +196,15 @@ def _iou_from_confusion(C: np.ndarray) -> np.ndarray:
     union = C.sum(-1, keepdims=True) + C.sum(-2, keepdims=True) - C
     return np.where(union > 0, C / np.maximum(union, 1), 0.)
 
-# %% ../nbs/06_metrics.ipynb 30
+# %% ../nbs/06_metrics.ipynb 32
+PRESENT_MIN_PIXELS = 1   # a GT label is present in an image when it has more than this many pixels (braun2020's code)
+
 def fit_part_mapping(pred_labels,   # (N, H, W) predicted labels (or (N, C, H, W) maps) of the calibration split
                      gt_labels,     # (N, H, W) GT labels (parts or groups) of the calibration split
                      n_pred: int,   # number of predicted labels (K+1)
                      n_gt: int,     # number of GT labels (background 0 included)
                      map_background: bool = False, # map predicted label 0 too (braun2020); else 0 -> 0
-                     min_pixels: int = 1, # a GT label counts in an image when it has more than this many pixels
+                     min_pixels: int = PRESENT_MIN_PIXELS, # a GT label counts in an image when it has more than this many pixels
                     ) -> np.ndarray:
     "braun2020's many-to-one calibration: predicted label -> GT label with the best mean per-image IoU, `(n_pred,)`."
     C = confusion_per_image(pred_labels, gt_labels, n_pred, n_gt)
@@ -209,6 +223,7 @@ def calibrated_part_iou(pred_test,   # (N, H, W) predicted labels (or maps) of t
                         n_gt: int,   # number of GT labels (background 0 included)
                         group_names: Sequence[str] | None = None, # names of the n_gt labels, for `per_label`
                         absent: str = 'gt', # ignore a label in an image when absent from its GT ('gt') or from both ('union')
+                        min_pixels: int = PRESENT_MIN_PIXELS, # "present" = more than this many pixels, as in `fit_part_mapping`
                        ) -> dict:
     "Per-label IoU of the mapped prediction (per-image, absent ignored), and the mean over non-background labels."
     check_choice('absent', absent, ('gt', 'union'))
@@ -217,7 +232,8 @@ def calibrated_part_iou(pred_test,   # (N, H, W) predicted labels (or maps) of t
     C = confusion_per_image(mapped, gt_test, n_gt, n_gt)
     inter = np.diagonal(C, axis1=1, axis2=2)                    # (N, G)
     union = C.sum(2) + C.sum(1) - inter
-    valid = C.sum(1) > 0 if absent == 'gt' else union > 0
+    valid = C.sum(1) > min_pixels
+    if absent == 'union': valid = valid | (C.sum(2) > min_pixels)
     per_image = np.where(valid, inter / np.maximum(union, 1), np.nan)
     with warnings.catch_warnings():
         warnings.simplefilter('ignore', RuntimeWarning)
@@ -228,7 +244,7 @@ def calibrated_part_iou(pred_test,   # (N, H, W) predicted labels (or maps) of t
     mean = float(np.nanmean(fgl)) if np.isfinite(fgl).any() else float('nan')
     return dict(mean=mean, per_label=dict(zip(names, map(float, per_label))), per_image=per_image)
 
-# %% ../nbs/06_metrics.ipynb 34
+# %% ../nbs/06_metrics.ipynb 37
 def hungarian_part_iou(pred,           # (N, H, W) predicted labels or (N, C, H, W) maps
                        gt,             # (N, H, W) GT labels
                        n_pred: int,    # number of predicted labels (K+1)
@@ -245,7 +261,7 @@ def hungarian_part_iou(pred,           # (N, H, W) predicted labels or (N, C, H,
     if not match_background: per_gt[0], match[0] = iou[0, 0], 0
     return dict(mean=float(per_gt[1:].mean()) if n_gt > 1 else float('nan'), per_label=per_gt, match=match)
 
-# %% ../nbs/06_metrics.ipynb 38
+# %% ../nbs/06_metrics.ipynb 41
 def pck(pred_kp,             # (N, J, 2) predicted keypoints
         gt_kp,               # (N, J, 2) GT keypoints, NaN where missing / invisible (skipped)
         alpha: float = 0.1,  # threshold as a fraction of the reference distance
@@ -273,7 +289,7 @@ def pck(pred_kp,             # (N, J, 2) predicted keypoints
     n, per = known.sum(), ok.sum(0) / np.maximum(known.sum(0), 1)
     return dict(pck=float(ok.sum() / n) if n else float('nan'), per_keypoint=np.where(known.sum(0) > 0, per, np.nan), n=int(n))
 
-# %% ../nbs/06_metrics.ipynb 42
+# %% ../nbs/06_metrics.ipynb 45
 def layout_agreement(labels: torch.Tensor # (N,H,W) integer label maps of N images of one world
                     ) -> float:
     "Share of pixels whose label equals that pixel's most common label over the N images (1.0: one layout for every image)."
@@ -281,7 +297,7 @@ def layout_agreement(labels: torch.Tensor # (N,H,W) integer label maps of N imag
     _check_ndim('labels', labels, (3,), '(N, H, W) label maps')
     return float((labels == labels.mode(0).values).float().mean())
 
-# %% ../nbs/06_metrics.ipynb 44
+# %% ../nbs/06_metrics.ipynb 47
 def parts_used(labels: torch.Tensor,   # (N,H,W) integer label maps
                n_labels: int,          # labels 0 … n_labels − 1 are counted
                min_share: float = 0.01, # a label is used when it covers at least this share of the image
@@ -301,7 +317,7 @@ def foreground_share(labels: torch.Tensor, background: int = 0) -> torch.Tensor:
     "Per image `(N,)`: the share of pixels not labelled `background`."
     return (torch.as_tensor(labels) != background).float().mean((1, 2))
 
-# %% ../nbs/06_metrics.ipynb 46
+# %% ../nbs/06_metrics.ipynb 49
 def _health(method, world, tst: dict, n_pred: int) -> dict:
     "`evaluate`'s 'health' entries from the collected test labels: layout agreement, parts used and foreground share, beside the GT's."
     lab, bg = torch.as_tensor(tst['labels']), getattr(method, 'has_background', True)
@@ -312,7 +328,7 @@ def _health(method, world, tst: dict, n_pred: int) -> dict:
     if 'fg' in tst: out['health/fg_share_gt'] = float(torch.as_tensor(tst['fg']).float().mean())
     return out
 
-# %% ../nbs/06_metrics.ipynb 48
+# %% ../nbs/06_metrics.ipynb 51
 def bbox_wh(fg) -> np.ndarray:
     "Width and height `(N, 2)` of each foreground mask's bounding box (in pixels, at least 1)."
     m = np.asarray(torch.as_tensor(fg).cpu()).astype(bool)
@@ -321,11 +337,13 @@ def bbox_wh(fg) -> np.ndarray:
         return np.where(a.any(1), last - first + 1, 1)
     return np.stack([extent(m.any(1)), extent(m.any(2))], -1).astype(np.float64)
 
-# %% ../nbs/06_metrics.ipynb 50
+# %% ../nbs/06_metrics.ipynb 53
+GT_KEYS = ('parts', 'fg', 'keypoints', 'visible', 'box_wh')   # what `_collect` keeps of each batch's ground truth
+
 @torch.no_grad()
-def _collect(method, world, n: int, split: str, batch_size: int, device, need_maps: set) -> dict:
-    "Segment `n` images of `split` in batches; keep hard labels, the requested centres and the GT."
-    out = {k: [] for k in ('labels', 'parts', 'fg', 'keypoints', 'visible', 'box_wh', *need_maps)}
+def _collect(method, world, n: int, split: str, batch_size: int, device, need_maps: set, fg_sum: bool = False) -> dict:
+    "Segment `n` images of `split` in batches; keep hard labels, the requested centres, the summed-foreground masks if asked, and the GT."
+    out = {k: [] for k in ('labels', *GT_KEYS, *need_maps, *(('fg_sum',) if fg_sum else ()))}
     for s in range(0, n, batch_size):
         b = world.sample(list(range(s, min(n, s + batch_size))), split)
         img = b['image'].to(device)
@@ -334,13 +352,14 @@ def _collect(method, world, n: int, split: str, batch_size: int, device, need_ma
             maps = F.interpolate(maps, size=img.shape[-2:], mode='bilinear', align_corners=False)
         out['labels'].append(maps.argmax(1).cpu())
         for key in need_maps:
-            mode, ex = key
-            out[key].append(part_centers(maps, exclude_bg=ex, mode=mode).cpu())
-        for k in ('parts', 'fg', 'keypoints', 'visible', 'box_wh'):
+            mode, ex, eps_mode = key
+            out[key].append(part_centers(maps, exclude_bg=ex, mode=mode, eps_mode=eps_mode).cpu())
+        if fg_sum: out['fg_sum'].append((maps[:, 1:].sum(1) > 0.5).cpu())
+        for k in GT_KEYS:
             if k in b: out[k].append(torch.as_tensor(b[k]).cpu())
     return {k: torch.cat(v).numpy() for k, v in out.items() if v}
 
-# %% ../nbs/06_metrics.ipynb 51
+# %% ../nbs/06_metrics.ipynb 54
 def _module_device(method) -> torch.device:
     "The method's `device`, else that of its first parameter or buffer, else the CPU."
     if isinstance(getattr(method, 'device', None), torch.device): return method.device
@@ -360,6 +379,90 @@ def _landmark_targets(d: dict, world_name: str, norm, invisible_missing: bool):
                            np.tile(np.array(d['labels'].shape[:0:-1], np.float64), (len(kp), 1)))
     return Y, kw
 
+def _center_key(protocol: str) -> tuple:
+    "Which centres `protocol` regresses from: `(mode, exclude_bg, eps_mode)` of `part_centers`."
+    Q = PROTOCOLS[protocol]
+    return Q['centers'], Q['exclude_bg'], Q['eps_mode']
+
+# %% ../nbs/06_metrics.ipynb 55
+def _score(cal: dict | None, tst: dict, world, n_pred: int, metrics, protocol: str, also_protocols, map_background: bool,
+           invisible_missing: bool, lm: bool) -> dict:
+    "The metrics of `evaluate` from collected labels, centres and ground truth (`_collect`'s dicts): the method's, or a control's."
+    res = {}
+    if lm:
+        def regress(name):   # the landmark regression of protocol `name` on the collected centres
+            Q = PROTOCOLS[name]
+            Ytr, _ = _landmark_targets(cal, world.name, Q['norm'], invisible_missing)
+            Yte, kw = _landmark_targets(tst, world.name, Q['norm'], invisible_missing)
+            k = _center_key(name)
+            return landmark_regression(cal[k], Ytr, tst[k], Yte, bias=Q['bias'], reduce=Q['reduce'], standardize=Q['standardize'], **kw)
+        r = regress(protocol)
+        res.update(landmark_err=r['error'], landmark_protocol=protocol, landmark_norm=str(r['norm']),
+                   landmark_bias=PROTOCOLS[protocol]['bias'], landmark_reduce=PROTOCOLS[protocol]['reduce'],
+                   landmark_invisible_missing=bool(invisible_missing))
+        for name, e in zip(world.keypoint_names, r['per_landmark']): res[f'landmark_err/{name}'] = float(e)
+        for p in also_protocols: res[f'landmark_err@{p}'] = regress(p)['error']
+        c = ('centroid', True, 'mass')
+        Ytr, _ = _landmark_targets(cal, world.name, None, invisible_missing)
+        Yte, _ = _landmark_targets(tst, world.name, None, invisible_missing)
+        res['landmark_mae_sum'] = landmark_regression(cal[c], Ytr, tst[c], Yte, bias=True, norm=None, reduce='sum_mae')['error']
+    # a real data set without foreground or part labels (CelebA, AFLW, Tai-Chi, VoxCeleb) has no such metric: left out, not faked
+    if 'fg_iou' in metrics and 'fg' in tst:
+        res['fg_iou'] = fg_iou(tst['labels'], tst['fg'])['mean']
+        for p in also_protocols:
+            if PROTOCOLS[p]['fg'] == 'sum': res[f'fg_iou@{p}'] = fg_iou(tst['fg_sum'], tst['fg'])['mean']
+    if 'part_iou' in metrics and 'parts' in tst and cal is not None and 'parts' in cal:
+        lut, names = group_lut(world).numpy(), list(world.groups)
+        mapping = fit_part_mapping(cal['labels'], lut[cal['parts']], n_pred, len(names), map_background=map_background)
+        r = calibrated_part_iou(tst['labels'], lut[tst['parts']], mapping, len(names), group_names=names)
+        res['part_iou_calibrated'] = r['mean']
+        res.update({f'part_iou/{k}': v for k, v in r['per_label'].items()})
+        res['part_mapping'] = [names[i] for i in mapping]
+    if 'hungarian' in metrics and 'parts' in tst:
+        res['part_iou_hungarian'] = hungarian_part_iou(tst['labels'], tst['parts'], n_pred, len(world.part_names))['mean']
+    return res
+
+# %% ../nbs/06_metrics.ipynb 56
+CONTROL_KEYS = ('landmark_err', 'landmark_mae_sum', 'fg_iou', 'part_iou_calibrated', 'part_iou_hungarian')  # and landmark_err@* / fg_iou@*
+
+def _is_control_key(k: str) -> bool: return k in CONTROL_KEYS or k.startswith(('landmark_err@', 'fg_iou@'))
+
+def _fixed_layout(d: dict, maps: torch.Tensor, need: set, fg_sum: bool) -> dict:
+    "`d` (a `_collect` dict) with the labels and centres of one fixed set of `maps` `(C, H, W)` in place of the method's, for every image."
+    N = len(d['labels'])
+    out = {k: v for k, v in d.items() if k in GT_KEYS}
+    out['labels'] = np.broadcast_to(maps.argmax(0).numpy(), (N, *maps.shape[-2:]))
+    for key in need:
+        out[key] = np.repeat(part_centers(maps[None], exclude_bg=key[1], mode=key[0], eps_mode=key[2]).numpy(), N, 0)
+    if fg_sum: out['fg_sum'] = np.broadcast_to((maps[1:].sum(0) > 0.5).numpy(), out['labels'].shape)
+    return out
+
+def _oracle_layout(d: dict, n_parts: int, need: set, fg_sum: bool, chunk: int = 128) -> dict:
+    "`d` with the ground-truth part map (one-hot, label 0 background) in place of the method's labels and centres."
+    out = {k: v for k, v in d.items() if k in GT_KEYS}
+    out['labels'] = d['parts']
+    for key in need:
+        out[key] = np.concatenate([part_centers(F.one_hot(torch.as_tensor(d['parts'][i:i + chunk]), n_parts).permute(0, 3, 1, 2).float(),
+                                                exclude_bg=key[1], mode=key[0], eps_mode=key[2]).numpy()
+                                   for i in range(0, len(d['parts']), chunk)])
+    if fg_sum: out['fg_sum'] = d['parts'] > 0
+    return out
+
+def _controls(cal: dict | None, tst: dict, world, n_parts: int, need: set, fg_sum: bool, score) -> dict:
+    "`control/<name>/<metric>` of the trivial floors (`grid` at the method's K, `center`) and of the ground-truth oracle, scored like the method."
+    H, W = tst['labels'].shape[-2:]
+    out = {}
+    layouts = {'grid': (lambda d: _fixed_layout(d, grid_maps(n_parts, H, W), need, fg_sum), n_parts + 1),
+               'center': (lambda d: _fixed_layout(d, grid_maps(1, H, W), need, fg_sum), 2)}
+    if 'parts' in tst and (cal is None or 'parts' in cal):
+        P = len(world.part_names)
+        layouts['oracle'] = (lambda d: _oracle_layout(d, P, need, fg_sum), P)
+    for name, (swap, n_pred) in layouts.items():
+        r = score(swap(cal) if cal is not None else None, swap(tst), n_pred=n_pred)
+        out.update({f'control/{name}/{k}': v for k, v in r.items() if _is_control_key(k)})
+    return out
+
+# %% ../nbs/06_metrics.ipynb 57
 def evaluate(method,                  # a Method: `segment(images) -> (B, K+1, H, W)`, `n_parts`
              world,                   # a World: `sample(idx, split)`, `groups`, `part_names`, `keypoint_names`
              n_calib: int = 256,      # images of the 'calib' split (regression fit, part mapping fit)
@@ -374,53 +477,29 @@ def evaluate(method,                  # a Method: `segment(images) -> (B, K+1, H
              seed: int = 0,           # seeds torch/numpy before segmenting (for stochastic `segment`)
             ) -> dict:
     "Every metric of `method` on `world` as a flat, JSON-ready dict (see the list above)."
-    for m in metrics: check_choice('metrics', m, ('landmarks', 'fg_iou', 'part_iou', 'hungarian', 'health'))
+    for m in metrics: check_choice('metrics', m, ('landmarks', 'fg_iou', 'part_iou', 'hungarian', 'health', 'controls'))
     check_choice('protocol', protocol, PROTOCOLS)
     for p in also_protocols: check_choice('also_protocols', p, PROTOCOLS)
     if n_calib < 1 or n_test < 1: raise ValueError(f"n_calib and n_test must be >= 1; got {n_calib}, {n_test}")
-    P = PROTOCOLS[protocol]
     if device is None: device = _module_device(method)
     n_pred = method.n_parts + 1
     if map_background is None: map_background = not getattr(method, 'has_background', True)
     if invisible_missing is None: invisible_missing = world.name in INVISIBLE_MISSING
     lm = 'landmarks' in metrics and getattr(world, 'n_keypoints', 0) > 0
-    need = {(PROTOCOLS[p]['centers'], PROTOCOLS[p]['exclude_bg']) for p in (protocol, *also_protocols)} | {('centroid', True)} if lm else set()
+    need = {_center_key(p) for p in (protocol, *also_protocols)} | {('centroid', True, 'mass')} if lm else set()
+    fg_sum = 'fg_iou' in metrics and any(PROTOCOLS[p]['fg'] == 'sum' for p in also_protocols)
     seed_everything(seed)
     was_training = getattr(method, 'training', False)
     if hasattr(method, 'eval'): method.eval()
     try:
-        cal = _collect(method, world, n_calib, 'calib', batch_size, device, need) if (lm or 'part_iou' in metrics) else None
-        tst = _collect(method, world, n_test, 'test', batch_size, device, need)
+        cal = _collect(method, world, n_calib, 'calib', batch_size, device, need, fg_sum) if (lm or 'part_iou' in metrics) else None
+        tst = _collect(method, world, n_test, 'test', batch_size, device, need, fg_sum)
     finally:
         if was_training: method.train()
-    res = dict(n_calib=n_calib, n_test=n_test, n_parts=method.n_parts, world=world.name)
-    if lm:
-        def regress(name):   # the landmark regression of protocol `name` on the collected centres
-            Q = PROTOCOLS[name]
-            Ytr, _ = _landmark_targets(cal, world.name, Q['norm'], invisible_missing)
-            Yte, kw = _landmark_targets(tst, world.name, Q['norm'], invisible_missing)
-            k = (Q['centers'], Q['exclude_bg'])
-            return landmark_regression(cal[k], Ytr, tst[k], Yte, bias=Q['bias'], reduce=Q['reduce'], standardize=Q['standardize'], **kw)
-        r = regress(protocol)
-        res.update(landmark_err=r['error'], landmark_protocol=protocol, landmark_norm=str(r['norm']),
-                   landmark_bias=P['bias'], landmark_reduce=P['reduce'],
-                   landmark_invisible_missing=bool(invisible_missing))
-        for name, e in zip(world.keypoint_names, r['per_landmark']): res[f'landmark_err/{name}'] = float(e)
-        for p in also_protocols: res[f'landmark_err@{p}'] = regress(p)['error']
-        c = ('centroid', True)
-        Ytr, _ = _landmark_targets(cal, world.name, None, invisible_missing)
-        Yte, _ = _landmark_targets(tst, world.name, None, invisible_missing)
-        res['landmark_mae_sum'] = landmark_regression(cal[c], Ytr, tst[c], Yte, bias=True, norm=None, reduce='sum_mae')['error']
-    # a real data set without foreground or part labels (CelebA, AFLW, Tai-Chi, VoxCeleb) has no such metric: left out, not faked
-    if 'fg_iou' in metrics and 'fg' in tst: res['fg_iou'] = fg_iou(tst['labels'], tst['fg'])['mean']
-    if 'part_iou' in metrics and 'parts' in tst and 'parts' in cal:
-        lut, names = group_lut(world).numpy(), list(world.groups)
-        mapping = fit_part_mapping(cal['labels'], lut[cal['parts']], n_pred, len(names), map_background=map_background)
-        r = calibrated_part_iou(tst['labels'], lut[tst['parts']], mapping, len(names), group_names=names)
-        res['part_iou_calibrated'] = r['mean']
-        res.update({f'part_iou/{k}': v for k, v in r['per_label'].items()})
-        res['part_mapping'] = [names[i] for i in mapping]
-    if 'hungarian' in metrics and 'parts' in tst:
-        res['part_iou_hungarian'] = hungarian_part_iou(tst['labels'], tst['parts'], n_pred, len(world.part_names))['mean']
+    score = partial(_score, world=world, metrics=metrics, protocol=protocol, also_protocols=tuple(also_protocols),
+                    invisible_missing=invisible_missing, lm=lm)
+    res = dict(n_calib=n_calib, n_test=n_test, n_parts=method.n_parts, world=world.name,
+               **score(cal, tst, n_pred=n_pred, map_background=map_background))
     if 'health' in metrics: res.update(_health(method, world, tst, n_pred))
+    if 'controls' in metrics: res.update(_controls(cal, tst, world, method.n_parts, need, fg_sum, partial(score, map_background=False)))
     return res

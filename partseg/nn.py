@@ -13,9 +13,9 @@ from .core import check_choice
 
 # %% auto 0
 __all__ = ['NORMS', 'ACTS', 'COORDS', 'RESNET_LAYERS', 'params_without_grad', 'norm_layer', 'act_layer', 'coord_grid',
-           'add_coords', 'gaussian_heatmaps', 'CoordConv', 'conv_norm_act', 'conv_bn_relu', 'ResBlock', 'SkipResBlock',
-           'SPADE', 'SPADEResBlock', 'AdaIN', 'AdaINConvBlock', 'DownBlock2d', 'UpBlock2d', 'SameBlock2d', 'UNet',
-           'TruncatedResNet', 'truncated_resnet', 'init_weights']
+           'add_coords', 'grid_shape', 'grid_maps', 'gaussian_heatmaps', 'CoordConv', 'conv_norm_act', 'conv_bn_relu',
+           'ResBlock', 'SkipResBlock', 'SPADE', 'SPADEResBlock', 'AdaIN', 'AdaINConvBlock', 'DownBlock2d', 'UpBlock2d',
+           'SameBlock2d', 'UNet', 'TruncatedResNet', 'truncated_resnet', 'init_weights']
 
 # %% ../nbs/04_nn.ipynb 6
 def params_without_grad(module: nn.Module # a module after a backward pass
@@ -71,6 +71,28 @@ def add_coords(x: torch.Tensor # (B,C,H,W) features
     return torch.cat([x, coord_grid(H, W, 'norm', x.device, x.dtype).permute(2, 0, 1)[None].expand(B, -1, -1, -1)], 1)
 
 # %% ../nbs/04_nn.ipynb 15
+def grid_shape(k: int) -> tuple[int, int]:
+    "Rows and columns of the most square grid with exactly `k` cells (a prime `k` gives one row)."
+    r = int(math.isqrt(k))
+    while k % r: r -= 1
+    return r, k // r
+
+def grid_maps(k: int, H: int, W: int, # parts, and the maps' size
+              extent: float = 0.7,    # side of the central square the grid covers, as a fraction of the image
+              softness: float = 0.05, # softmax temperature, in units of a cell's half-size
+              device=None) -> torch.Tensor:
+    "Soft maps `(k+1, H, W)` of `k` square blobs on a grid over the centre of the frame; channel 0 background."
+    r, c = grid_shape(k)
+    xs, ys = coord_grid(H, W, 'unit', device).unbind(-1)
+    lo = 0.5 - extent / 2
+    cy = lo + (torch.arange(r, device=device) + 0.5) * extent / r
+    cx = lo + (torch.arange(c, device=device) + 0.5) * extent / c
+    dy = (ys[None, None] - cy[:, None, None, None]) / (extent / r / 2)    # (r,1,H,W): 1 on a cell's border
+    dx = (xs[None, None] - cx[None, :, None, None]) / (extent / c / 2)    # (1,c,H,W)
+    d = torch.maximum(dy.abs(), dx.abs()).reshape(r * c, H, W)          # Chebyshev: square cells
+    return (torch.cat([torch.ones(1, H, W, device=device), 2 - d]) / softness).softmax(0)
+
+# %% ../nbs/04_nn.ipynb 18
 def gaussian_heatmaps(centres: torch.Tensor, # (B,K,2) (x, y) centres, in the grid's coordinates
                       grid: torch.Tensor,    # (H,W,2) (x, y) of every pixel (`coord_grid`, any units)
                       var,                   # the variance σ²: a number, or (B,K) per centre
@@ -85,7 +107,7 @@ def gaussian_heatmaps(centres: torch.Tensor, # (B,K,2) (x, y) centres, in the gr
     g = torch.exp(-d.pow(2).sum(-1) / (2 * v))
     return torch.nan_to_num(g, nan=0.) if missing_zero else g
 
-# %% ../nbs/04_nn.ipynb 17
+# %% ../nbs/04_nn.ipynb 20
 class CoordConv(nn.Conv2d):
     "A `Conv2d` that sees two extra input channels: the normalised (x, y) pixel coordinates."
     def __init__(self, in_channels: int, out_channels: int, kernel_size=3, **kwargs):
@@ -94,7 +116,7 @@ class CoordConv(nn.Conv2d):
         self.in_features = in_channels  # channels the caller passes (without the coordinates)
     def forward(self, x): return super().forward(add_coords(x))
 
-# %% ../nbs/04_nn.ipynb 20
+# %% ../nbs/04_nn.ipynb 23
 def conv_norm_act(in_ch: int, out_ch: int, # input and output channels
                   kernel: int = 3, stride: int = 1,
                   norm: str | None = 'batch', # see `NORMS`
@@ -116,7 +138,7 @@ def conv_bn_relu(in_ch: int, out_ch: int, kernel: int = 3, stride: int = 1, **kw
     "`conv_norm_act` with batch norm and ReLU."
     return conv_norm_act(in_ch, out_ch, kernel, stride, norm='batch', act='relu', **kwargs)
 
-# %% ../nbs/04_nn.ipynb 23
+# %% ../nbs/04_nn.ipynb 26
 class ResBlock(nn.Module):
     "Residual block of `n_convs` 3×3 convs with norm and activation, pre- or post-activation."
     def __init__(self, in_ch: int,           # input channels
@@ -150,7 +172,7 @@ class ResBlock(nn.Module):
         y = self.body(x) + self.shortcut(x)
         return y if self.preact else self.act(y)
 
-# %% ../nbs/04_nn.ipynb 26
+# %% ../nbs/04_nn.ipynb 29
 class SkipResBlock(nn.Module):
     "Residual block with an incoming skip (braun2020 eq. 16–18): `y = conv([a(x), conv1x1(a(skip))]) + x`."
     def __init__(self, ch: int,              # channels of `x` and of the output
@@ -165,7 +187,7 @@ class SkipResBlock(nn.Module):
     def forward(self, x, skip):
         return self.conv(torch.cat([self.act(x), self.proj(self.act(skip))], 1)) + x
 
-# %% ../nbs/04_nn.ipynb 29
+# %% ../nbs/04_nn.ipynb 32
 class SPADE(nn.Module):
     "Spatially-adaptive normalisation: parameter-free norm of `x`, per-pixel scale and shift from a condition map."
     def __init__(self, ch: int,          # channels of the normalised features
@@ -189,7 +211,7 @@ class SPADE(nn.Module):
         h = self.shared(cond)
         return (1 + self.gamma(h)) * self.norm(x) + self.beta(h)
 
-# %% ../nbs/04_nn.ipynb 32
+# %% ../nbs/04_nn.ipynb 35
 class SPADEResBlock(nn.Module):
     "SPADE ResBlock: 2 × (SPADE, LeakyReLU, conv3×3) plus a (learned when channels change) shortcut."
     def __init__(self, in_ch: int, out_ch: int, # feature channels in and out
@@ -215,7 +237,7 @@ class SPADEResBlock(nn.Module):
         h = self.conv0(self.act(self.norm0(x, cond)))
         return s + self.conv1(self.act(self.norm1(h, cond)))
 
-# %% ../nbs/04_nn.ipynb 35
+# %% ../nbs/04_nn.ipynb 38
 class AdaIN(nn.Module):
     "Adaptive instance normalisation: parameter-free norm of `x`, per-channel scale and shift from a style vector."
     def __init__(self, ch: int,        # channels of the normalised features
@@ -243,7 +265,7 @@ class AdaINConvBlock(nn.Module):
     def forward(self, x, style):
         return self.conv1(self.act(self.norm1(self.conv0(self.act(self.norm0(x, style))), style)))
 
-# %% ../nbs/04_nn.ipynb 38
+# %% ../nbs/04_nn.ipynb 41
 class DownBlock2d(nn.Sequential):
     "conv–norm–act then 2×2 average pooling: halves the spatial size."
     def __init__(self, in_ch: int, out_ch: int, kernel: int = 3, norm: str | None = 'batch', act: str | None = 'relu'):
@@ -260,7 +282,7 @@ class SameBlock2d(nn.Sequential):
     def __init__(self, in_ch: int, out_ch: int, kernel: int = 7, norm: str | None = 'batch', act: str | None = 'relu'):
         super().__init__(*conv_norm_act(in_ch, out_ch, kernel, norm=norm, act=act))
 
-# %% ../nbs/04_nn.ipynb 43
+# %% ../nbs/04_nn.ipynb 46
 class UNet(nn.Module):
     "U-Net (hourglass) of siarohin2020's segmentation module; `out_channels` = `block_expansion + in_channels`."
     def __init__(self, in_channels: int = 3,  # image channels
@@ -287,7 +309,7 @@ class UNet(nn.Module):
         for u in self.up: h = torch.cat([u(h), skips.pop()], 1)
         return h
 
-# %% ../nbs/04_nn.ipynb 46
+# %% ../nbs/04_nn.ipynb 49
 RESNET_LAYERS = ('layer1', 'layer2', 'layer3', 'layer4')
 
 class TruncatedResNet(nn.Sequential):
@@ -322,7 +344,7 @@ def truncated_resnet(name: str = 'resnet18',  # 'resnet18', 'resnet34' or 'resne
     m.stride = 2 * (2 if maxpool else 1) * (2 if n >= 2 else 1) * (layer3_stride if n >= 3 else 1) * (2 if n >= 4 else 1)
     return m
 
-# %% ../nbs/04_nn.ipynb 52
+# %% ../nbs/04_nn.ipynb 55
 def init_weights(module: nn.Module, # applied to every Conv/ConvTranspose/Linear inside
                  scheme: str = 'normal', # 'normal' (N(0, std²)), 'kaiming' (He normal) or 'xavier' (Glorot uniform)
                  std: float = 0.01,      # standard deviation for 'normal'

@@ -29,13 +29,18 @@ class Experiment:
     profile_overrides: dict = field(default_factory=dict)  # {profile: {field: value}} on top of `overrides`
     tags: dict = field(default_factory=dict)  # labels for the tables ('K', 'variant', 'species', ...): columns in `collect`
     protocols: tuple = ()    # landmark protocols besides `partseg` (the paper's own): metrics `landmark_err@<protocol>`
+    profile_seeds: dict = field(default_factory=dict)  # {profile: seeds} in place of `seeds` (e.g. one seed in `smoke` and `paper`)
+
+    def seeds_for(self, profile: str) -> tuple:
+        "The seeds a `profile` reproduction runs: `profile_seeds[profile]` when given, else `seeds`."
+        return tuple(self.profile_seeds.get(profile, self.seeds))
 
     def config(self, profile: str):
         "The method's config for `profile`, with this experiment's overrides."
         cls = get_method(self.method)
         return cls.Config.profile(profile, **{**self.overrides, **self.profile_overrides.get(profile, {})})
 
-# %% ../nbs/09_registry.ipynb 7
+# %% ../nbs/09_registry.ipynb 8
 @dataclass
 class Setting:
     "Where a paper's experiments train: a world with its overrides, and what the paper's tables read from it."
@@ -47,7 +52,7 @@ class Setting:
     protocol: str | None = None                          # the paper's own landmark protocol on it (None: ours only)
     real: str | None = None                              # the real data set it stands in for (partseg.data.real), None: none
 
-# %% ../nbs/09_registry.ipynb 10
+# %% ../nbs/09_registry.ipynb 11
 EXPERIMENT_MODULES = ('benchmark', 'liu2021', 'siarohin2020', 'esser2019', 'ganseg2022', 'baselines', 'braun2020')
 
 class ExperimentRegistry(dict):
@@ -71,7 +76,7 @@ class ExperimentRegistry(dict):
     def values(self): return dict.values(self.load())
     def items(self): return dict.items(self.load())
 
-# %% ../nbs/09_registry.ipynb 11
+# %% ../nbs/09_registry.ipynb 12
 REGISTRY: dict[str, Experiment] = ExperimentRegistry()
 
 def register_experiment(exp: Experiment) -> Experiment:
@@ -94,7 +99,7 @@ def select(only: str | None = None) -> list[Experiment]:
         raise ValueError(f"--only {only!r} matches no experiment; papers: {', '.join(sorted({e.paper for e in REGISTRY.values()}))}")
     return exps
 
-# %% ../nbs/09_registry.ipynb 13
+# %% ../nbs/09_registry.ipynb 14
 REAL_FOR: dict = {}   # (paper, world, sorted world overrides) -> real data set (a key of partseg.data.real.REAL_DATASETS)
 
 def register_real(paper: str, setting: Setting) -> None:
@@ -109,7 +114,7 @@ def real_key(exp: Experiment) -> str | None:
     if paper == 'baselines' and exp.tags.get('tables'): paper = exp.tags['tables'][0].split('/')[0]
     return REAL_FOR.get((paper, exp.world, tuple(sorted(exp.world_overrides.items()))))
 
-# %% ../nbs/09_registry.ipynb 16
+# %% ../nbs/09_registry.ipynb 17
 def feeding(table: str) -> list[Experiment]:
     "The registered experiments whose `tags['tables']` name `table` (`'<paper>/<artifact>'`)."
     return [e for e in REGISTRY.values() if table in e.tags.get('tables', ())]

@@ -12,12 +12,14 @@ import partseg
 from .core import PROFILES, check_choice, runs_dir, figures_dir, load_json
 from .registry import REGISTRY, Experiment, get_experiment, real_key
 from .runs import run_dir, is_finished
+from .controls import headroom
 
 # %% auto 0
-__all__ = ['artifact_path', 'collect', 'summarize', 'missing_runs', 'missing_text', 'fmt_pm', 'md_table', 'synthetic_fallbacks',
-           'write_table', 'is_real_run', 'split_real', 'real_keys', 'add_real_column', 'table_numbers', 'fmt_num',
-           'claim', 'verdict', 'tally', 'missing_note', 'with_missing', 'for_table', 'missing_among', 'judge',
-           'figure_page', 'write_report']
+__all__ = ['FLOORS', 'VERDICTS', 'artifact_path', 'collect', 'summarize', 'control_columns', 'add_headroom', 'missing_runs',
+           'missing_text', 'fmt_pm', 'md_table', 'synthetic_fallbacks', 'write_table', 'is_real_run', 'split_real',
+           'real_keys', 'add_real_column', 'table_numbers', 'fmt_num', 'claim', 'verdict', 'tally', 'missing_note',
+           'with_missing', 'for_table', 'missing_among', 'judge', 'check', 'claims_md', 'claims_sentence',
+           'write_claims', 'figure_page', 'claims_summary', 'write_report']
 
 # %% ../nbs/09c_tables.ipynb 5
 def artifact_path(paper: str, artifact: str, profile: str, ext: str) -> Path:
@@ -33,7 +35,7 @@ def collect(exps: list[Experiment], profile: str) -> pd.DataFrame:
     "One row per `(experiment, seed)`: the experiment's fields, `status`, the device it ran on, and every metric of its run."
     rows = []
     for e in exps:
-        for s in e.seeds:
+        for s in e.seeds_for(profile):
             d = run_dir(e.key, profile, s)
             m = load_json(d/'metrics.json') if is_finished(d) else {}   # an unfinished run's numbers are never a result
             dev = load_json(d/'config.json')['provenance']['device'] if m and (d/'config.json').exists() else None
@@ -55,7 +57,28 @@ def summarize(df: pd.DataFrame, by: list[str], metrics: list[str]) -> pd.DataFra
     out = g.mean().add_suffix('_mean').join(g.std(ddof=0).add_suffix('_std')).join(g.size().rename('n_seeds'))
     return out.reset_index()
 
-# %% ../nbs/09c_tables.ipynb 9
+# %% ../nbs/09c_tables.ipynb 10
+FLOORS = ('grid', 'center', 'copy')   # the trivial references: `control/<floor>/<metric>`
+
+def control_columns(df: pd.DataFrame, metric: str) -> list[str]:
+    "The `control/*/<metric>` columns of `df` (a `collect` frame): the floors and the oracle of `metric` that its runs measured."
+    return [c for c in (f'control/{k}/{metric}' for k in (*FLOORS, 'oracle')) if c in df]
+
+def add_headroom(df: pd.DataFrame, metric: str,
+                 higher: bool, # whether a higher `metric` is better (IoU: True, errors: False)
+                ) -> pd.DataFrame:
+    "`df` (runs or a `summarize` frame) with `floor/<metric>` (the best floor), `ceiling/<metric>` (the oracle) and `headroom/<metric>`."
+    sfx = '_mean' if f'{metric}_mean' in df else ''
+    out = df.copy()
+    floors = [c + sfx for c in (f'control/{k}/{metric}' for k in FLOORS) if c + sfx in df]
+    nan = pd.Series(np.nan, index=df.index)
+    floor = (df[floors].max(axis=1) if higher else df[floors].min(axis=1)) if floors else nan
+    ceiling = df[f'control/oracle/{metric}{sfx}'] if f'control/oracle/{metric}{sfx}' in df else nan
+    out[f'floor/{metric}'], out[f'ceiling/{metric}'] = floor, ceiling
+    out[f'headroom/{metric}'] = headroom(df[metric + sfx] if metric + sfx in df else nan, floor, ceiling)
+    return out
+
+# %% ../nbs/09c_tables.ipynb 12
 def missing_runs(df: pd.DataFrame) -> list[str]:
     "The runs of `df` (a `collect` frame) that have no finished result, as 'experiment seed s'."
     if not len(df) or 'status' not in df: return []
@@ -71,11 +94,14 @@ def missing_text(df: pd.DataFrame, profile: str | None = None, # the profile, to
     cmd = ' or '.join(f"`partseg reproduce{f' --profile {profile}' if profile else ''} --only {p}`" for p in papers)
     return f"{what[:1].upper() + what[1:]} are missing: {len(miss)} run(s) not finished ({', '.join(miss)}); train them with {cmd}."
 
-# %% ../nbs/09c_tables.ipynb 11
-def fmt_pm(mean: float, std: float, digits: int = 3) -> str:
-    "'mean ± std' (or '—' for a missing value)."
+# %% ../nbs/09c_tables.ipynb 14
+def fmt_pm(mean: float, std: float, digits: int = 3,
+           n: int | None = None, # the number of seeds behind the mean: shown as '(n=3)' when given
+          ) -> str:
+    "'mean ± std' (and '(n=…)' when `n` is given), or '—' for a missing value."
     if mean is None or (isinstance(mean, float) and math.isnan(mean)): return '—'
-    return f"{mean:.{digits}f} ± {std:.{digits}f}" if std is not None and not math.isnan(std) else f"{mean:.{digits}f}"
+    s = f"{mean:.{digits}f} ± {std:.{digits}f}" if std is not None and not math.isnan(std) else f"{mean:.{digits}f}"
+    return s + (f" (n={int(n)})" if n is not None and not (isinstance(n, float) and math.isnan(n)) else '')
 
 def md_table(df: pd.DataFrame) -> str:
     "A GitHub markdown table of `df` (all cells as strings)."
@@ -84,7 +110,7 @@ def md_table(df: pd.DataFrame) -> str:
     lines += ['| ' + ' | '.join(str(v) for v in row) + ' |' for row in df.itertuples(index=False)]
     return '\n'.join(lines)
 
-# %% ../nbs/09c_tables.ipynb 13
+# %% ../nbs/09c_tables.ipynb 16
 def synthetic_fallbacks(runs: pd.DataFrame, profile: str) -> dict:
     "`{'experiment seed s': real data set}` for the finished `paper` runs of `runs` that trained on a synthetic world in place of their real data set."
     if profile != 'paper' or not len(runs) or not {'experiment', 'data', 'status'} <= set(runs): return {}
@@ -94,10 +120,12 @@ def synthetic_fallbacks(runs: pd.DataFrame, profile: str) -> dict:
         if k and str(d).startswith('synthetic:'): out[f"{e} seed {s}"] = k
     return out
 
-# %% ../nbs/09c_tables.ipynb 15
+# %% ../nbs/09c_tables.ipynb 18
 def write_table(table: pd.DataFrame, numbers: pd.DataFrame, paper: str, artifact: str, profile: str,
-                title: str, data: str, notes: str = '', runs: pd.DataFrame | None = None) -> Path:
-    "Write `numbers` to `<artifact>.csv` and `table` as markdown to `<artifact>.md` under a provenance header."
+                title: str, data: str, notes: str = '', runs: pd.DataFrame | None = None,
+                claims: list[dict] | None = None, # the paper's claims checked on this table (rows of `check`): saved and shown under it
+               ) -> Path:
+    "Write `numbers` to `<artifact>.csv` and `table` as markdown to `<artifact>.md` under a provenance header (and its checked claims)."
     numbers.to_csv(artifact_path(paper, artifact, profile, 'csv'), index=False)
     devices = ', '.join(sorted(runs.device.dropna().unique())) if runs is not None and 'device' in runs else 'not recorded'
     ran_on = runs['data'].dropna().value_counts() if runs is not None and 'data' in runs else pd.Series(dtype=int)
@@ -113,10 +141,15 @@ def write_table(table: pd.DataFrame, numbers: pd.DataFrame, paper: str, artifact
             f"- rebuild: `partseg reproduce --profile {profile} --only {paper}` (runs what is missing, then this table)",
             f"- written {time.strftime('%Y-%m-%d')} from partseg {partseg.__version__}", '', '']
     p = artifact_path(paper, artifact, profile, 'md')
-    p.write_text('\n'.join(head) + md_table(table) + '\n' + (f"\n{notes.strip()}\n" if notes else ''))
+    said = ''
+    if claims is not None:
+        write_claims(claims, paper, artifact, profile)
+        said = (f"\nClaims of the paper checked here ({claims_sentence(claims)}; `tables.check`: the difference of the means with a "
+                f"bootstrap 95 % interval over seeds, `holds` when it excludes 0 on the paper's side):\n\n{claims_md(claims)}\n")
+    p.write_text('\n'.join(head) + md_table(table) + '\n' + said + (f"\n{notes.strip()}\n" if notes else ''))
     return p
 
-# %% ../nbs/09c_tables.ipynb 17
+# %% ../nbs/09c_tables.ipynb 20
 def is_real_run(df: pd.DataFrame) -> pd.Series:
     "True for the finished runs of `df` (a `collect` frame) that trained on a real data set."
     if 'data' not in df: return pd.Series(False, index=df.index)
@@ -176,7 +209,7 @@ def table_numbers(df: pd.DataFrame, by: list[str], metrics: list[str], profile: 
     S.insert(0, 'profile', profile)
     return S[['profile', 'data'] + [c for c in S.columns if c not in ('profile', 'data')]]
 
-# %% ../nbs/09c_tables.ipynb 20
+# %% ../nbs/09c_tables.ipynb 23
 def fmt_num(x: float, digits: int = 3) -> str:
     "`x` with `digits` decimals; '—' when it is missing (NaN or infinite)."
     return '—' if not np.isfinite(x) else f'{x:.{digits}f}'
@@ -189,7 +222,7 @@ def verdict(h: bool | None, unmeasured: str = 'not measured (run missing)') -> s
     "'holds', 'does not hold', or `unmeasured` for a `claim`'s result."
     return 'holds' if h is True else ('does not hold' if h is False else unmeasured)
 
-# %% ../nbs/09c_tables.ipynb 22
+# %% ../nbs/09c_tables.ipynb 25
 def tally(holds: pd.Series,         # one claim's result per row: True, False, or missing (None / NaN)
           names: list | None = None, # names of the claims that do not hold, listed after the count
          ) -> str:
@@ -199,7 +232,7 @@ def tally(holds: pd.Series,         # one claim's result per row: True, False, o
     failed = f", {n} {'does' if n == 1 else 'do'} not" + (f" ({', '.join(names)})" if names is not None else '') if n else ''
     return f"{h} of {len(holds)} hold" + failed + (f", {u} not measured" if u else '')
 
-# %% ../nbs/09c_tables.ipynb 24
+# %% ../nbs/09c_tables.ipynb 27
 def missing_note(runs: pd.DataFrame, profile: str, what: str = 'runs of this table',
                  done: str = 'Every run of this table is finished.', # what to say when none is missing
                 ) -> str:
@@ -214,29 +247,65 @@ def for_table(runs: pd.DataFrame, table: str) -> pd.DataFrame:
     "The rows of `runs` (with a `tables` column, the experiments' `tags['tables']`) that feed `table` ('<paper>/<artifact>')."
     return runs[runs.tables.map(lambda ts: table in ts)]
 
-# %% ../nbs/09c_tables.ipynb 25
+# %% ../nbs/09c_tables.ipynb 28
 def missing_among(runs: pd.DataFrame, methods, profile: str) -> str:
     "'' when the runs of `methods` in `runs` (a `collect` frame) have all finished; else the sentence naming the missing ones."
     return missing_text(runs[runs.method.isin(methods)], profile, 'runs of this comparison')
 
-# %% ../nbs/09c_tables.ipynb 29
-def judge(ours, other,             # the samples behind each side (one per seed, or per test image); NaNs dropped
+# %% ../nbs/09c_tables.ipynb 32
+def judge(ours, other,             # the samples behind each side (one per seed, or per test image); NaNs dropped. `other` may be
+                                   # a plain number: a reference without noise (a paper's value, a deterministic floor)
           higher: bool = True,     # the claim's direction: mean(ours) > mean(other) (False: <)
           level: float = 0.95, n_boot: int = 2000, seed: int = 0) -> dict:
     "The claim `mean(ours) > mean(other)` (or <) judged by a bootstrap interval of the difference: 'holds', 'contradicted' or 'inconclusive'."
+    fixed = np.ndim(other) == 0
     a, b = (np.asarray(x, dtype=float).ravel() for x in (ours, other))
     a, b = a[np.isfinite(a)], b[np.isfinite(b)]
     out = dict(verdict='inconclusive', diff=float(a.mean() - b.mean()) if len(a) and len(b) else float('nan'),
-               lo=float('nan'), hi=float('nan'), n=(len(a), len(b)))
-    if len(a) < 2 or len(b) < 2: return out
+               lo=float('nan'), hi=float('nan'), n=(len(a), 0 if fixed else len(b)))
+    if len(a) < 2 or len(b) < (1 if fixed else 2): return out
     rng = np.random.default_rng(seed)
-    d = rng.choice(a, (n_boot, len(a))).mean(1) - rng.choice(b, (n_boot, len(b))).mean(1)
+    d = rng.choice(a, (n_boot, len(a))).mean(1) - (b[0] if fixed else rng.choice(b, (n_boot, len(b))).mean(1))
     lo, hi = np.quantile(d, [(1 - level) / 2, (1 + level) / 2])
     side_lo, side_hi = (lo, hi) if higher else (-hi, -lo)
     out.update(lo=float(lo), hi=float(hi), verdict='holds' if side_lo > 0 else 'contradicted' if side_hi < 0 else 'inconclusive')
     return out
 
-# %% ../nbs/09c_tables.ipynb 32
+# %% ../nbs/09c_tables.ipynb 35
+VERDICTS = ('holds', 'contradicted', 'inconclusive')
+
+def check(claim: str,              # the claim, in words ('full beats affine-only on fg IoU')
+          ours, other,             # the samples of each side (per-seed values); `other` may be a plain number (no noise)
+          higher: bool = True,     # the paper's direction: ours > other (False: ours < other, e.g. errors)
+          paper: str = '',         # what the paper reports for it ('0.77 vs 0.62')
+         ) -> dict:
+    "One claim judged by `judge`: a row `claim, paper, verdict, diff, lo, hi, n_ours, n_other` for `write_table(claims=...)`."
+    r = judge(ours, other, higher)
+    return dict(claim=claim, paper=paper, verdict=r['verdict'], diff=r['diff'], lo=r['lo'], hi=r['hi'], n_ours=r['n'][0], n_other=r['n'][1])
+
+def claims_md(rows: list[dict], digits: int = 3) -> str:
+    "The checked claims as a markdown table: claim, the paper's numbers, ours (difference and 95 % interval), n, verdict."
+    if not rows: return ''
+    iv = lambda r: (f"{r['diff']:+.{digits}f} [{r['lo']:+.{digits}f}, {r['hi']:+.{digits}f}]" if np.isfinite(r['lo'])
+                    else (f"{r['diff']:+.{digits}f} (no interval)" if np.isfinite(r['diff']) else 'not measured'))
+    n = lambda r: f"{r['n_ours']} vs {r['n_other'] or 'fixed'}"
+    return md_table(pd.DataFrame({'claim': [r['claim'] for r in rows], 'the paper': [r.get('paper') or '—' for r in rows],
+                                  'ours: difference [95 % interval]': [iv(r) for r in rows], 'n (seeds)': [n(r) for r in rows],
+                                  'verdict': [f"**{r['verdict']}**" for r in rows]}))
+
+def claims_sentence(rows: list[dict]) -> str:
+    "'h of n claims hold, c contradicted, i inconclusive' for a `Finding:` line."
+    c = pd.Series([r['verdict'] for r in rows], dtype=object).value_counts()
+    return (f"{c.get('holds', 0)} of {len(rows)} claims hold, {c.get('contradicted', 0)} contradicted, "
+            f"{c.get('inconclusive', 0)} inconclusive (bootstrap 95 % over seeds)") if rows else 'no claim checked'
+
+def write_claims(rows: list[dict], paper: str, artifact: str, profile: str) -> Path:
+    "Save checked claims (rows of `check`) as `<artifact>.claims.csv` beside the artifact; `write_report` counts them."
+    p = artifact_path(paper, artifact, profile, 'claims.csv')
+    pd.DataFrame(rows, columns=['claim', 'paper', 'verdict', 'diff', 'lo', 'hi', 'n_ours', 'n_other']).to_csv(p, index=False)
+    return p
+
+# %% ../nbs/09c_tables.ipynb 38
 def figure_page(paper: str, name: str, profile: str, title: str,
                 data: str,        # what the runs trained on, for the header (`data_of_runs`)
                 finding: str, used: list, # the finding; the runs (keys) the picture shows
@@ -254,18 +323,40 @@ def figure_page(paper: str, name: str, profile: str, title: str,
                  + (f"\n![{name}]({p.with_suffix('.png').name})\n" + extra if used and picture else ''))
     return p
 
-# %% ../nbs/09c_tables.ipynb 35
+# %% ../nbs/09c_tables.ipynb 41
+def claims_summary(root: Path | None = None) -> pd.DataFrame:
+    "Per paper and profile: how many claims its notebooks checked (`*.claims.csv` under `root`) and how many hold, are contradicted, are inconclusive."
+    root = Path(root or figures_dir()); rows = []
+    for f in sorted(root.glob('*/*.claims.csv')):
+        c = pd.read_csv(f); v = c['verdict'].value_counts() if len(c) else pd.Series(dtype=int)
+        rows.append(dict(paper=f.parent.name, profile='paper' if f.name.endswith('.paper.claims.csv') else 'quick', checked=len(c),
+                         **{k: int(v.get(k, 0)) for k in VERDICTS}))
+    df = pd.DataFrame(rows, columns=['paper', 'profile', 'checked', *VERDICTS])
+    return df.groupby(['paper', 'profile'], as_index=False, sort=True).sum() if len(df) else df
+
 def write_report(root: Path | None = None) -> Path:
-    "Rebuild `figures/REPORT.md` from the artifacts present in `figures/`."
+    "Rebuild `figures/REPORT.md` from the artifacts present in `figures/`: the claims table first, then every artifact with its finding."
     root = Path(root or figures_dir()); lines = ['# partseg — reproduction report', '',
         'Every artifact in `figures/`, with what it shows. Rebuilt by `partseg reproduce`; numbers come from the runs named in each file.', '']
+    cs = claims_summary(root)
+    if len(cs):
+        lines += ["## The papers' claims on our runs", '',
+                  "Each claim a paper notebook checks is judged by one rule (`partseg.tables.check`): the difference of the means "
+                  "with a bootstrap 95 % interval over seeds; **holds** when the interval excludes 0 on the paper's side, "
+                  "**contradicted** when it excludes 0 on the other side, **inconclusive** otherwise — always with a single seed or "
+                  "a missing run. Synthetic-world runs: these speak to the methods, not to the papers' real-data numbers.", '',
+                  md_table(cs.rename(columns={'checked': 'claims checked'})), '']
+    if (root/'leaderboard.md').exists():
+        lines += ['## Leaderboard', '', '- [`leaderboard.md`](leaderboard.md) (leaderboard.csv, leaderboard.png) — every part-map method and '
+                  'baseline on every world it trains on, one protocol, with its health.', '']
     for d in sorted(p for p in root.iterdir() if p.is_dir()):
         lines += [f'## {d.name}', '']
         for md in sorted(d.glob('*.md')):
             txt = md.read_text().splitlines()
             title = txt[0].lstrip('# ').strip() if txt else md.stem
             finding = next((l.split(':', 1)[1].strip() for l in txt if l.startswith('Finding:')), '')
-            extra = sorted(p.name for p in d.iterdir() if p.stem == md.stem and p.suffix != '.md')
+            extra = sorted(p.name for p in d.iterdir() if p.name.startswith(md.stem + '.') and p.suffix != '.md'
+                           and (md.stem.endswith('.paper') or '.paper.' not in p.name))
             profile = 'paper' if md.stem.endswith('.paper') else 'quick'
             lines.append(f"- [`{d.name}/{md.name}`]({d.name}/{md.name}) ({', '.join(extra) or 'table'}; `{profile}` profile) — {title}."
                          + (f" {finding}" if finding else ''))

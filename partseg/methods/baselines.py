@@ -14,14 +14,10 @@ from . import Method, MethodConfig, register
 from ..nn import coord_grid
 
 # %% auto 0
-__all__ = ['grid_shape', 'GridConfig', 'Grid', 'Center', 'pixel_features', 'border_mask', 'ColorClustersConfig', 'ColorClusters']
+__all__ = ['GridConfig', 'Grid', 'Center', 'pixel_features', 'border_mask', 'ColorClustersConfig', 'ColorClusters']
 
 # %% ../../nbs/11_methods.baselines.ipynb 6
-def grid_shape(k: int) -> tuple[int, int]:
-    "Rows and columns of the most square grid with exactly `k` cells (a prime `k` gives one row)."
-    r = int(math.isqrt(k))
-    while k % r: r -= 1
-    return r, k // r
+from ..nn import grid_shape, grid_maps   # the grid's layout lives in partseg.nn: partseg.metrics scores every run against it
 
 # %% ../../nbs/11_methods.baselines.ipynb 8
 @dataclass
@@ -39,17 +35,8 @@ class Grid(Method):
 
     def segment(self, images: torch.Tensor) -> torch.Tensor:
         B, _, H, W = images.shape
-        r, c = grid_shape(self.n_parts)
-        xs, ys = coord_grid(H, W, 'unit', images.device).unbind(-1)
-        e, lo = self.cfg.extent, 0.5 - self.cfg.extent / 2
-        # distance to each cell's centre in units of the cell's half-size (1 on the cell's border)
-        cy = lo + (torch.arange(r, device=images.device) + 0.5) * e / r
-        cx = lo + (torch.arange(c, device=images.device) + 0.5) * e / c
-        dy = (ys[None, None] - cy[:, None, None, None]) / (e / r / 2)            # (r,1,H,W)
-        dx = (xs[None, None] - cx[None, :, None, None]) / (e / c / 2)            # (1,c,H,W)
-        d = torch.maximum(dy.abs(), dx.abs()).reshape(r * c, H, W)             # Chebyshev: square cells
-        logits = torch.cat([torch.ones(1, H, W, device=images.device), 2 - d]) / self.cfg.softness
-        return logits.softmax(0)[None].expand(B, -1, -1, -1).contiguous()
+        m = grid_maps(self.n_parts, H, W, self.cfg.extent, self.cfg.softness, images.device)
+        return m[None].expand(B, -1, -1, -1).contiguous()
 
 # %% ../../nbs/11_methods.baselines.ipynb 10
 @register
