@@ -15,11 +15,12 @@ from .runs import run_dir, is_finished
 from .controls import headroom
 
 # %% auto 0
-__all__ = ['FLOORS', 'VERDICTS', 'artifact_path', 'collect', 'summarize', 'control_columns', 'add_headroom', 'missing_runs',
-           'missing_text', 'fmt_pm', 'md_table', 'synthetic_fallbacks', 'write_table', 'is_real_run', 'split_real',
-           'real_keys', 'add_real_column', 'table_numbers', 'fmt_num', 'claim', 'verdict', 'tally', 'missing_note',
-           'with_missing', 'for_table', 'missing_among', 'judge', 'check', 'claims_md', 'claims_sentence',
-           'write_claims', 'figure_page', 'claims_summary', 'write_report']
+__all__ = ['FLOORS', 'VERDICTS', 'LEADERBOARD_METRICS', 'HEALTH_COLUMNS', 'MAIN_VARIANTS', 'artifact_path', 'collect',
+           'summarize', 'control_columns', 'add_headroom', 'missing_runs', 'missing_text', 'fmt_pm', 'md_table',
+           'synthetic_fallbacks', 'write_table', 'is_real_run', 'split_real', 'real_keys', 'add_real_column',
+           'table_numbers', 'fmt_num', 'claim', 'verdict', 'tally', 'missing_note', 'with_missing', 'for_table',
+           'missing_among', 'judge', 'check', 'claims_md', 'claims_sentence', 'write_claims', 'figure_page',
+           'world_label', 'leaderboard', 'leaderboard_path', 'claims_summary', 'write_report']
 
 # %% ../nbs/09c_tables.ipynb 5
 def artifact_path(paper: str, artifact: str, profile: str, ext: str) -> Path:
@@ -324,6 +325,42 @@ def figure_page(paper: str, name: str, profile: str, title: str,
     return p
 
 # %% ../nbs/09c_tables.ipynb 41
+LEADERBOARD_METRICS = {'landmark_err': False, 'fg_iou': True, 'part_iou_calibrated': True, 'part_iou_hungarian': True}  # metric: higher is better
+HEALTH_COLUMNS = ('health/layout_agreement', 'health/parts_used', 'health/parts_used_gt', 'health/fg_share', 'health/fg_share_gt',
+                  'health/shuffle_gap', 'health/shuffle_used')
+MAIN_VARIANTS = ('full', 'crf')   # a paper's main configuration (`tags['variant']`; untagged experiments count as main)
+
+def world_label(e: Experiment) -> str:
+    "The world an experiment trains on, for the leaderboard: 'faces (wild)', 'faces (aligned)', 'birds (species 0)', 'puppets'."
+    wo = e.world_overrides
+    if e.world == 'faces': return f"faces ({wo.get('placement', 'aligned')})"
+    if 'species' in wo: return f"{e.world} (species {', '.join(map(str, wo['species']))})"
+    return e.world + (f" ({wo['placement']})" if 'placement' in wo else '')
+
+def leaderboard(profile: str) -> pd.DataFrame:
+    "One row per main experiment with part-map metrics: mean ± std over its finished seeds of every leaderboard metric, controls, health and cost."
+    exps = [e for e in REGISTRY.values() if not e.tags.get('real_only') and e.tags.get('variant', 'full') in MAIN_VARIANTS
+            and (e.paper == 'benchmark' or e.method not in ('grid', 'center', 'colorclusters'))]
+    runs = collect(exps, profile)
+    ok = runs[runs.status == 'ok'].copy() if len(runs) else runs
+    if not len(ok): return pd.DataFrame()
+    have = [m for m in LEADERBOARD_METRICS if m in ok]
+    ok = ok[ok[have].notna().any(axis=1)] if have else ok.iloc[:0]   # runs without part maps (esser2019) are not ranked
+    if not len(ok): return pd.DataFrame()
+    ok['world_label'] = [world_label(REGISTRY[k]) for k in ok.experiment]
+    cols = [c for m in have for c in (m, *control_columns(ok, m))] + [c for c in (*HEALTH_COLUMNS, 'steps', 'train_seconds') if c in ok]
+    S = summarize(ok, ['experiment', 'paper', 'method', 'world_label', 'K'], cols)
+    S['device'] = [', '.join(sorted(ok.loc[ok.experiment == k, 'device'].dropna().unique())) for k in S.experiment]
+    for m in have: S = add_headroom(S, m, LEADERBOARD_METRICS[m])
+    return S.sort_values(['world_label', 'method', 'K']).reset_index(drop=True)
+
+def leaderboard_path(profile: str, ext: str) -> Path:
+    "`figures/leaderboard.<ext>` (`leaderboard.paper.<ext>` for the paper profile; under runs/smoke/figures for smoke)."
+    check_choice('profile', profile, PROFILES)
+    base = runs_dir()/'smoke'/'figures' if profile == 'smoke' else figures_dir(); base.mkdir(parents=True, exist_ok=True)
+    return base/f"leaderboard{'.paper' if profile == 'paper' else ''}.{ext}"
+
+# %% ../nbs/09c_tables.ipynb 44
 def claims_summary(root: Path | None = None) -> pd.DataFrame:
     "Per paper and profile: how many claims its notebooks checked (`*.claims.csv` under `root`) and how many hold, are contradicted, are inconclusive."
     root = Path(root or figures_dir()); rows = []
