@@ -12,11 +12,11 @@ import partseg
 from .core import PROFILES, check_choice, project_root, runs_dir, load_json
 from .registry import Experiment, get_experiment, select
 from .runs import (run_dir, is_finished, stale_fields, stale_text, warn_if_stale, not_runnable, preflight, clear_run,
-                          run_experiment)
+                          run_experiment, health_warning)
 from .tables import write_report
 
 # %% auto 0
-__all__ = ['nbs_dir', 'kernel_name', 'RunFailed', 'papermill_error', 'run_with_notebook', 'failure_line', 'run_all',
+__all__ = ['nbs_dir', 'kernel_name', 'RunFailed', 'papermill_error', 'run_with_notebook', 'run_health', 'failure_line', 'run_all',
            'paper_notebooks', 'run_paper_notebooks', 'reproduce']
 
 # %% ../nbs/09b_batch.ipynb 5
@@ -80,6 +80,12 @@ def _run_one(args):
     except RunFailed as e: return key, seed, e.error, time.time() - t0
     except Exception as e: return key, seed, f"{papermill_error(e)} (run directory: {run_dir(key, profile, seed)})", time.time() - t0
 
+def run_health(key: str, profile: str, seed: int) -> str | None:
+    "The finished run's `health_warning` (None when healthy, or for the trivial `grid` / `center`, which are fixed layouts by design)."
+    d = run_dir(key, profile, seed)
+    if get_experiment(key).method in ('grid', 'center') or not (d/'metrics.json').exists(): return None
+    return health_warning(load_json(d/'metrics.json'))
+
 def failure_line(key: str, seed: int, err: str) -> str:
     "One line for a failed run: its key, seed, the error's first line and where to read more."
     return f"FAILED {key} seed {seed}: {err}"
@@ -104,6 +110,7 @@ def run_all(exps: list[Experiment], profile: str, jobs: int = 1, force: bool = F
     with ThreadPoolExecutor(max(1, jobs)) as ex:
         for i, (key, seed, err, sec) in enumerate(ex.map(_run_one, todo), 1):
             log(f"  [{i}/{len(todo)}] " + (failure_line(key, seed, err) if err else f"done   {key} seed {seed}") + f" ({sec:.0f} s)")
+            if not err and (w := run_health(key, profile, seed)): log(f"           {w}")
             results.append((key, seed, err, sec))
     return results
 
