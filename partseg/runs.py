@@ -12,16 +12,19 @@ from .methods import get_method
 from .train import fit, load_method, load_checkpoint, check_resume
 from .evaluation import calc_metrics
 from .registry import WORLD_SEED, Experiment, get_experiment, real_key
+from typing import Callable
+import pandas as pd
 
 # %% auto 0
-__all__ = ['EVAL_SIZES', 'LAYOUT_WARN', 'run_dir', 'data_label', 'make_world', 'not_runnable', 'build', 'evaluate_method',
-           'health_warning', 'clear_run', 'configured_steps', 'is_finished', 'stale_fields', 'stale_text',
-           'warn_if_stale', 'preflight', 'run_experiment', 'run_world', 'evaluate_run', 'trained_world', 'take_images',
-           'data_of_runs', 'finished_method']
+__all__ = ['EVAL_SIZES', 'LAYOUT_WARN', 'CURVE_SIZES', 'CURVE_KEYS', 'CURVE_PREFIXES', 'CURVE_SKIP', 'CURVE_OPTIONS', 'run_dir',
+           'data_label', 'make_world', 'not_runnable', 'build', 'evaluate_method', 'health_warning', 'curve_metrics',
+           'curve_fn', 'read_curve', 'last_quarter', 'clear_run', 'configured_steps', 'is_finished', 'stale_fields',
+           'stale_text', 'warn_if_stale', 'preflight', 'run_experiment', 'run_world', 'evaluate_run', 'trained_world',
+           'take_images', 'data_of_runs', 'finished_method']
 
 # %% ../nbs/09a_runs.ipynb 6
-EVAL_SIZES = {'smoke': dict(n_calib=16, n_test=16), 'quick': dict(n_calib=256, n_test=256),
-              'paper': dict(n_calib=1000, n_test=1000)}
+EVAL_SIZES = {'smoke': dict(n_calib=16, n_test=16), 'quick': dict(n_calib=2000, n_test=1000),
+              'paper': dict(n_calib=5000, n_test=1000)}   # quick: fitting errors below the effects compared (see the prose); paper: siarohin2020's 5 000 for regression
 
 def run_dir(key: str, profile: str, seed: int) -> Path:
     "Where the run `(key, profile, seed)` lives: `runs/<profile>/<key>/seed<seed>`."
@@ -87,16 +90,71 @@ def evaluate_method(method, world, profile: str, device=None,
 LAYOUT_WARN = 0.95   # layout agreement at or above this: the output (nearly) ignores the image
 
 def health_warning(metrics: dict) -> str | None:
-    "One line naming the measure when a run's output does not follow the image (`health/layout_agreement` ≥ `LAYOUT_WARN`), else None."
+    "One line naming the measure when a run is unhealthy: its output does not follow the image (`health/layout_agreement` ≥ `LAYOUT_WARN`) or its decoder ignores the shape/pose input (`health/shuffle_used` 0); else None."
+    said = []
     a = metrics.get('health/layout_agreement')
-    if a is None or not a >= LAYOUT_WARN: return None
-    return (f"warning: layout agreement {a:.3f} ≥ {LAYOUT_WARN}: the run labels (nearly) the same pixels the same way in every "
-            "test image, i.e. its parts do not follow the image (expected of the trivial baselines `grid` and `center` only)")
+    if a is not None and a >= LAYOUT_WARN:
+        said.append(f"layout agreement {a:.3f} ≥ {LAYOUT_WARN}: the run labels (nearly) the same pixels the same way in every test image, "
+                    "i.e. its parts do not follow the image (expected of the trivial baselines `grid` and `center` only)")
+    if metrics.get('health/shuffle_used') == 0:
+        said.append(f"shuffle gap {metrics.get('health/shuffle_gap', float('nan')):.4g} (95 % interval {metrics.get('health/shuffle_gap_lo', float('nan')):.3g} … "
+                    f"{metrics.get('health/shuffle_gap_hi', float('nan')):.3g}) is within noise: the decoder's output does not get worse when "
+                    "the shape/pose input comes from another image, i.e. the decoder does not use it")
+    return ('warning: ' + '; '.join(said)) if said else None
 
 # %% ../nbs/09a_runs.ipynb 17
+CURVE_SIZES = {'smoke': dict(n_calib=16, n_test=16), 'quick': dict(n_calib=128, n_test=64),
+               'paper': dict(n_calib=1000, n_test=500)}   # the fixed evaluation set of every learning-curve point
+CURVE_KEYS = ('landmark_err', 'fg_iou', 'part_iou_calibrated', 'part_iou_hungarian', 'health/layout_agreement',
+              'triplet_mse', 'triplet_mse_fg', 'rec_test', 'health/shuffle_gap')   # the numbers a curve keeps when a metric gives them
+CURVE_PREFIXES = ('transfer', 'recon')   # and every number whose name starts so (transfer / reconstruction errors)
+CURVE_SKIP = ('keypoint_crf',)           # metrics too slow to repeat at every point
+CURVE_OPTIONS = {'esser2019': dict(n_calib=1),          # its calibration codes only feed I_post (a fresh critic, 1 000 steps, not kept): under 8 codes it is skipped
+                 'code_shuffle': dict(max_samples=32)}  # 32 test pairs: each costs the method 3 encoder and 2 decoder passes
+
+def curve_metrics(m: dict) -> dict:
+    "The numbers of a metrics dict `m` that a learning curve keeps: `CURVE_KEYS`, then the `CURVE_PREFIXES` ones."
+    num = lambda v: isinstance(v, (int, float)) and not isinstance(v, bool)
+    keys = [k for k in CURVE_KEYS if k in m] + [k for k in m if k.startswith(CURVE_PREFIXES) and k not in CURVE_KEYS]
+    return {k: float(m[k]) for k in keys if num(m[k])}
+
+def curve_fn(world, profile: str, device=None) -> Callable:
+    "`eval_fn` for `fit`: the method's metrics (less `CURVE_SKIP`, with `CURVE_OPTIONS`) on `CURVE_SIZES[profile]` images of `world`, as `curve_metrics`."
+    n = dict(CURVE_SIZES[profile])
+    if hasattr(world, 'splits'): n.update(n_calib=min(n['n_calib'], world.n('calib')), n_test=min(n['n_test'], world.n('test')))
+    def eval_fn(method, step):
+        m = {}
+        for k in method.metrics:
+            if k not in CURVE_SKIP: m.update(calc_metrics([k], method, world, device=device, **{**n, **CURVE_OPTIONS.get(k, {})}))
+        return curve_metrics(m)
+    return eval_fn
+
+def read_curve(d: Path | str) -> pd.DataFrame:
+    "The learning curve of run directory `d` (`curve.jsonl`): one row per evaluated step, sorted; empty (with a `step` column) when it has none."
+    p = Path(d)/'curve.jsonl'
+    rows = []
+    for line in (p.read_text().splitlines() if p.exists() else []):
+        try: rows.append(json.loads(line))
+        except json.JSONDecodeError: break    # a line cut short by a kill
+    df = pd.DataFrame(rows) if rows else pd.DataFrame(columns=['step'])
+    return df.sort_values('step').drop_duplicates('step', keep='last').reset_index(drop=True)
+
+def last_quarter(curve: pd.DataFrame, # a `read_curve` frame
+                 metric: str) -> tuple[float, float, float]:
+    "`(change, before, last)` of `metric` over the last quarter of a curve: `last` at its last step, `before` at its latest step ≤ ¾ of that; NaNs when it lacks them."
+    nan = (float('nan'),) * 3
+    if metric not in curve.columns: return nan
+    d = curve[['step', metric]].dropna().sort_values('step')
+    if len(d) < 2: return nan
+    before = d[d.step <= 0.75 * d.step.iloc[-1]]
+    if not len(before) or before.step.iloc[-1] == d.step.iloc[-1]: return nan
+    a, b = float(before[metric].iloc[-1]), float(d[metric].iloc[-1])
+    return b - a, a, b
+
+# %% ../nbs/09a_runs.ipynb 20
 def clear_run(d: Path) -> None:
-    "Delete a run's checkpoint, logs, config and metrics (the executed notebook is overwritten by the next run)."
-    for f in ('ckpt.pt', 'stats.jsonl', 'metrics.json', 'metrics.partial.json', 'config.json'): (d/f).unlink(missing_ok=True)
+    "Delete a run's checkpoint, logs (learning curve included), config and metrics (the executed notebook is overwritten by the next run)."
+    for f in ('ckpt.pt', 'stats.jsonl', 'curve.jsonl', 'metrics.json', 'metrics.partial.json', 'config.json'): (d/f).unlink(missing_ok=True)
 
 def configured_steps(d: Path) -> int | None:
     "The number of steps run directory `d` is configured to train (its `config.json`), None when unknown."
@@ -127,7 +185,7 @@ def warn_if_stale(d: Path, cfg) -> None:
         warnings.warn(f"{d} is finished but was trained with another config ({stale_text(diff)}); its saved metrics are returned: "
                       f"pass force=True (--force) to retrain", stacklevel=3)
 
-# %% ../nbs/09a_runs.ipynb 21
+# %% ../nbs/09a_runs.ipynb 24
 def preflight(exp: Experiment, profile: str, device=None,
               world: bool = True, # also open the world (False where the caller builds it next, as `run_experiment` does)
              ) -> None:
@@ -137,7 +195,7 @@ def preflight(exp: Experiment, profile: str, device=None,
     get_method(exp.method).Config.check_overrides(exp.config(profile).to_dict())
     if world: make_world(exp, profile, 'cpu')
 
-# %% ../nbs/09a_runs.ipynb 22
+# %% ../nbs/09a_runs.ipynb 25
 def run_experiment(key: str, profile: str = 'quick', seed: int = 0,
                    force: bool = False, # retrain from scratch even if the run is finished
                    device=None, progress: bool = True, ckpt_every: int = 250) -> dict:
@@ -153,15 +211,18 @@ def run_experiment(key: str, profile: str = 'quick', seed: int = 0,
     save_json(dict(experiment=asdict(exp), profile=profile, seed=seed, world_seed=WORLD_SEED, method=method.key,
                    pairing=method.pairing, config=method.cfg.to_dict(),
                    world=dict(name=world.name, data=data_label(world), config=world.cfg.to_dict() if hasattr(world, 'cfg') else repr(world)),
-                   eval=EVAL_SIZES[profile], run_info=getattr(method, 'run_info', {}), provenance=provenance(device)), d/'config.json')
-    res = fit(method, source, run_dir=d, seed=seed, device=device, progress=progress, ckpt_every=ckpt_every)
+                   eval=EVAL_SIZES[profile], curve=CURVE_SIZES[profile], run_info=getattr(method, 'run_info', {}), provenance=provenance(device)), d/'config.json')
+    res = fit(method, source, run_dir=d, seed=seed, device=device, progress=progress, ckpt_every=ckpt_every,
+              eval_fn=curve_fn(world, profile, device) if method.cfg.steps > 0 else None)   # a learning curve for every run that trains
     if not res['done']: raise RuntimeError(f"{d}: training stopped at step {res['step']} of {method.cfg.steps}")
+    curve = read_curve(d)
     metrics = {**evaluate_method(method, world, profile, device, exp.protocols, exp.tags.get('crf_sigmas', ())), 'train_seconds': round(res['seconds'], 2),
+               'curve_seconds': round(float(curve['eval_seconds'].sum()) if 'eval_seconds' in curve else 0., 2),   # the curve's evaluations, all calls
                'steps': res['step'], 'step': res['step'], 'data': data_label(world)}
     save_json(metrics, d/'metrics.json')
     return metrics
 
-# %% ../nbs/09a_runs.ipynb 24
+# %% ../nbs/09a_runs.ipynb 27
 def run_world(path: Path | str, device=None):
     "The world a run directory trained on (its `config.json`): the real data set it recorded, found as when it ran, or its synthetic world."
     path = Path(path)
@@ -195,7 +256,7 @@ def evaluate_run(path: Path | str, device=None,
     elif write: save_json({**(load_json(path/'metrics.json') if (path/'metrics.json').exists() else {}), **m, 'steps': step}, path/'metrics.json')
     return m
 
-# %% ../nbs/09a_runs.ipynb 26
+# %% ../nbs/09a_runs.ipynb 29
 def trained_world(key: str, profile: str, seed: int = 0, device=None):
     "The world run `(key, profile, seed)` trained on (`run_world`) when it exists, else the one it would train on (`make_world`)."
     d = run_dir(key, profile, seed)
@@ -213,7 +274,7 @@ def data_of_runs(keys, profile: str, synthetic: str, seed: int = 0) -> str:
     real = sorted({d for d in ds if d.startswith('real:')})
     return synthetic if not real else ', '.join(f'`{d}`' for d in real) + (f' and {synthetic}' if len(real) < len(ds) else '')
 
-# %% ../nbs/09a_runs.ipynb 27
+# %% ../nbs/09a_runs.ipynb 30
 def finished_method(key: str, profile: str, seed: int = 0, map_location='cpu'):
     "The trained method of run `(key, profile, seed)`, in eval mode, when the run is finished (`is_finished`); else None."
     d = run_dir(key, profile, seed)

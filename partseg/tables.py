@@ -263,7 +263,7 @@ def judge(ours, other,             # the samples behind each side (one per seed,
     a, b = (np.asarray(x, dtype=float).ravel() for x in (ours, other))
     a, b = a[np.isfinite(a)], b[np.isfinite(b)]
     out = dict(verdict='inconclusive', diff=float(a.mean() - b.mean()) if len(a) and len(b) else float('nan'),
-               lo=float('nan'), hi=float('nan'), n=(len(a), 0 if fixed else len(b)))
+               lo=float('nan'), hi=float('nan'), n=(len(a), None if fixed else len(b)))   # None: a fixed reference
     if len(a) < 2 or len(b) < (1 if fixed else 2): return out
     rng = np.random.default_rng(seed)
     d = rng.choice(a, (n_boot, len(a))).mean(1) - (b[0] if fixed else rng.choice(b, (n_boot, len(b))).mean(1))
@@ -289,7 +289,7 @@ def claims_md(rows: list[dict], digits: int = 3) -> str:
     if not rows: return ''
     iv = lambda r: (f"{r['diff']:+.{digits}f} [{r['lo']:+.{digits}f}, {r['hi']:+.{digits}f}]" if np.isfinite(r['lo'])
                     else (f"{r['diff']:+.{digits}f} (no interval)" if np.isfinite(r['diff']) else 'not measured'))
-    n = lambda r: f"{r['n_ours']} vs {r['n_other'] or 'fixed'}"
+    n = lambda r: f"{r['n_ours']} vs {'fixed' if r['n_other'] is None or (isinstance(r['n_other'], float) and math.isnan(r['n_other'])) else int(r['n_other'])}"
     return md_table(pd.DataFrame({'claim': [r['claim'] for r in rows], 'the paper': [r.get('paper') or '—' for r in rows],
                                   'ours: difference [95 % interval]': [iv(r) for r in rows], 'n (seeds)': [n(r) for r in rows],
                                   'verdict': [f"**{r['verdict']}**" for r in rows]}))

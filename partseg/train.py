@@ -6,14 +6,15 @@
 from __future__ import annotations
 import contextlib, json, math, os, time
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Sequence
 import torch
 from fastprogress.fastprogress import progress_bar
 from .core import get_device, step_seed, save_json, load_json, provenance
 from .methods import Method, get_method
 
 # %% auto 0
-__all__ = ['CKPT_FORMAT', 'save_checkpoint', 'load_checkpoint', 'load_method', 'check_finite', 'to_device', 'check_resume', 'fit']
+__all__ = ['CKPT_FORMAT', 'save_checkpoint', 'load_checkpoint', 'load_method', 'check_finite', 'to_device', 'check_resume',
+           'curve_steps', 'fit']
 
 # %% ../nbs/07_train.ipynb 6
 CKPT_FORMAT = 'partseg-ckpt-1'
@@ -121,6 +122,37 @@ def _extra(method: Method, seconds: float) -> dict:
     return dict(seconds=seconds, **({'train_state': method.train_state()} if hasattr(method, 'train_state') else {}))
 
 # %% ../nbs/07_train.ipynb 17
+def curve_steps(steps: int, # the run's total number of training steps
+                n: int = 5, # points, the initialisation and the end included
+               ) -> list[int]:
+    "Where `fit` evaluates a learning curve by default: `n` steps spread evenly from 0 (the initialisation) to `steps`."
+    return sorted({steps * i // (n - 1) for i in range(n)}) if n > 1 else [steps]
+
+@contextlib.contextmanager
+def _kept_rng():
+    "A block after which python's, numpy's and torch's random states are what they were before it."
+    import random, numpy as np
+    cuda = torch.cuda.is_available() and torch.cuda.is_initialized()
+    s = random.getstate(), np.random.get_state(), torch.get_rng_state(), torch.cuda.get_rng_state_all() if cuda else None
+    try: yield
+    finally:
+        random.setstate(s[0]); np.random.set_state(s[1]); torch.set_rng_state(s[2])
+        if cuda: torch.cuda.set_rng_state_all(s[3])
+
+def _curve_point(method: Method, eval_fn: Callable, step: int) -> dict:
+    "One line of `curve.jsonl`: `eval_fn(method, step)`'s numbers, computed in eval mode with the random states kept, and its seconds."
+    t, was = time.time(), method.training
+    method.eval()
+    try:
+        with _kept_rng(): r = eval_fn(method, step)
+        vals = {k: v.item() if torch.is_tensor(v) and v.numel() == 1 else v for k, v in r.items() if k not in ('step', 'eval_seconds', 'error')}
+        vals = {k: float(v) for k, v in vals.items() if isinstance(v, (int, float)) and not isinstance(v, bool)}
+    except Exception as e:   # e.g. a method that cannot segment before it is fitted: the point says why, training goes on
+        vals = {'error': f"{type(e).__name__}: {(str(e).strip().splitlines() or [''])[0]}"}
+    finally: method.train(was)
+    return dict(step=step, **vals, eval_seconds=round(time.time() - t, 3))
+
+# %% ../nbs/07_train.ipynb 20
 def fit(method: Method,       # the method to train (moved to `device`)
         data: Callable,       # `data(step) -> batch`, deterministic in the step
         steps: int | None = None, # total steps; default `method.cfg.steps`
@@ -133,13 +165,17 @@ def fit(method: Method,       # the method to train (moved to `device`)
         amp: bool = True,     # bfloat16 autocast, on CUDA only
         progress: bool = True, # show a fastprogress bar with the live losses
         max_steps_this_call: int | None = None, # stop after this many steps without a final checkpoint, as if killed (tests resuming)
+        eval_fn: Callable | None = None, # `eval_fn(method, step) -> dict`: a learning curve's point, appended to `run_dir/curve.jsonl`
+        eval_at: Sequence[int] | None = None, # the steps (0 … steps) where `eval_fn` runs; default `curve_steps(steps)`
        ) -> dict:
-    "Train `method` on `data` for `steps` steps; returns the last logged scalars, the step reached and the training seconds of the run."
+    "Train `method` on `data` for `steps` steps; returns the last logged scalars, the step reached, the training seconds of the run and the curve points of this call."
     steps = method.cfg.steps if steps is None else steps
     device = get_device(device); method.to(device).train()
     opts = method.configure_optimizers()
     run_dir = Path(run_dir) if run_dir is not None else None
-    start, seconds, stats_lines = 0, 0., []
+    eval_at = [] if eval_fn is None else curve_steps(steps) if eval_at is None else sorted({int(s) for s in eval_at})
+    if eval_at and not 0 <= eval_at[0] <= eval_at[-1] <= steps: raise ValueError(f"eval_at must lie in 0 … {steps} (the run's steps); got {eval_at}")
+    start, seconds, stats_lines, curve_lines = 0, 0., [], []
     ckpt_path = run_dir/'ckpt.pt' if run_dir else None
     if run_dir and resume and ckpt_path.exists():
         ck = load_checkpoint(ckpt_path, map_location=device)
@@ -150,23 +186,34 @@ def fit(method: Method,       # the method to train (moved to `device`)
         if 'train_state' in extra and hasattr(method, 'load_train_state'): method.load_train_state(extra['train_state'])
         start, seconds = ck['step'], float(extra.get('seconds', 0.))
         stats_lines = _read_stats(run_dir/'stats.jsonl', start)
+        curve_lines = _read_stats(run_dir/'curve.jsonl', start + 1)   # points up to the checkpoint's model are kept
     if run_dir:
         run_dir.mkdir(parents=True, exist_ok=True)
         _write_lines(run_dir/'stats.jsonl', stats_lines)
-    return _loop(method, data, opts, start, steps, run_dir, seed, device, ckpt_every, log_every, amp, progress, max_steps_this_call, seconds)
+        if eval_fn or (run_dir/'curve.jsonl').exists(): _write_lines(run_dir/'curve.jsonl', curve_lines)
+    have = {json.loads(l)['step'] for l in curve_lines}
+    return _loop(method, data, opts, start, steps, run_dir, seed, device, ckpt_every, log_every, amp, progress, max_steps_this_call, seconds,
+                 eval_fn, [s for s in eval_at if s not in have])
 
-# %% ../nbs/07_train.ipynb 19
-def _loop(method, data, opts, start, steps, run_dir, seed, device, ckpt_every, log_every, amp, progress, max_steps, seconds_before=0.):
+# %% ../nbs/07_train.ipynb 22
+def _loop(method, data, opts, start, steps, run_dir, seed, device, ckpt_every, log_every, amp, progress, max_steps, seconds_before=0.,
+          eval_fn=None, eval_at=()):
     autocast = (torch.autocast('cuda', dtype=torch.bfloat16) if amp and device.type == 'cuda' else contextlib.nullcontext())
-    stats_f = open(run_dir/'stats.jsonl', 'a') if run_dir else None
     end = steps if max_steps is None else min(steps, start + max_steps)
-    last, t0 = {}, time.time()
-    total = lambda: seconds_before + time.time() - t0      # training seconds of the run, earlier calls included
+    todo = {s for s in eval_at if start <= s <= end}      # curve points this call reaches
+    stats_f = open(run_dir/'stats.jsonl', 'a') if run_dir else None
+    curve_f = open(run_dir/'curve.jsonl', 'a') if run_dir and todo else None
+    last, curve, t0, t_eval = {}, [], time.time(), [0.]
+    total = lambda: seconds_before + time.time() - t0 - t_eval[0]   # training seconds of the run, earlier calls included, curve points not
+    def point(s):
+        rec = _curve_point(method, eval_fn, s); todo.discard(s); curve.append(rec); t_eval[0] += rec['eval_seconds']
+        if curve_f: curve_f.write(json.dumps(rec) + '\n'); curve_f.flush()
     save = lambda s: save_checkpoint(run_dir/'ckpt.pt', method, opts, s, extra=_extra(method, total()))
     it = range(start, end)
     bar = progress_bar(it, total=len(it), leave=False) if progress and len(it) else it
     try:
         for step in bar:
+            if step in todo: point(step)                    # the model after `step` steps
             torch.manual_seed(step_seed(seed, step, 3))
             batch = to_device(data(step), device)
             with autocast: out = method.training_step(batch, step)
@@ -180,9 +227,12 @@ def _loop(method, data, opts, start, steps, run_dir, seed, device, ckpt_every, l
                 if stats_f: stats_f.write(json.dumps(dict(step=step, time=round(total(), 3), **last)) + '\n'); stats_f.flush()
                 if bar is not it: bar.comment = ' '.join(f"{k} {v:.4g}" for k, v in last.items())
             if run_dir and ((step + 1) % ckpt_every == 0 or step + 1 == steps): save(step + 1)
+        if end in todo: point(end)
     finally:
-        if stats_f: stats_f.close()
+        for f in (stats_f, curve_f):
+            if f: f.close()
     method.eval()
     if run_dir and end == start == steps and not (run_dir/'ckpt.pt').exists(): save(steps)   # a method with nothing to train still gets a checkpoint
-    this_call = time.time() - t0
-    return dict(step=end, done=end >= steps, seconds=seconds_before + this_call, seconds_this_call=this_call, **last)
+    this_call = time.time() - t0 - t_eval[0]
+    return dict(step=end, done=end >= steps, seconds=seconds_before + this_call, seconds_this_call=this_call,
+                curve=curve, curve_seconds=t_eval[0], **last)

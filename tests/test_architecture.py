@@ -7,7 +7,7 @@ LAYERS = [   # a module may import its own layer or those before it, never a lat
     ['partseg', 'partseg.core'],
     ['partseg.data', 'partseg.data.worlds', 'partseg.data.pairs', 'partseg.data.real', 'partseg.reported', 'partseg.nn'],
     ['partseg.losses', 'partseg.mi', 'partseg.metrics', 'partseg.probes', 'partseg.viz'],
-    ['partseg.evaluation', 'partseg.methods', 'partseg.train'],
+    ['partseg.evaluation', 'partseg.controls', 'partseg.methods', 'partseg.train'],
     ['partseg.methods.*'],
     ['partseg.registry', 'partseg.experiments', 'partseg.experiments.*'],
     ['partseg.runs'],

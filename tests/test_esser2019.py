@@ -56,7 +56,7 @@ def test_paper_notebooks_on_partial_runs(root):
         assert (out / a).exists(), a
     t1 = (out / 'Tab_1.md').read_text()
     assert '0.8727' in t1 and 'Finding:' in t1 and 'are missing: 4 run(s)' in t1 and 'esser2019/puppets-adversarial' in t1
-    assert 'not measured (run missing)' in t1            # claims about missing rows are never called held
+    assert 'not measured' in t1 and '**inconclusive**' in t1 and '**holds**' not in t1   # claims about missing rows are never called held
     t2 = (out / 'Tab_2.md').read_text()
     assert '25.4' in t2 and 'reference: ground truth x₂' in t2 and 'esser2019/puppets-posesup' in t2
     assert 'missing runs: esser2019/faces-adaptive' in (out / 'Fig_2.md').read_text()

@@ -9,7 +9,7 @@ from ..registry import Experiment, Setting, register_experiment, register_real
 from ..methods.braun2020 import ABLATIONS, Braun2020Config
 
 # %% auto 0
-__all__ = ['BRAUN_SETTINGS', 'BRAUN_ABLATION_ROWS', 'BRAUN_LONG_STEPS', 'register']
+__all__ = ['BRAUN_SETTINGS', 'BRAUN_ABLATION_ROWS', 'BRAUN_LONG_STEPS', 'BRAUN_SEEDS', 'register']
 
 # %% ../../nbs/21a_experiments.braun2020.ipynb 5
 BRAUN_SETTINGS = {   # Tables 1-2 (and Fig. 16's pictures) on the real data sets of the paper's role
@@ -18,23 +18,24 @@ BRAUN_SETTINGS = {   # Tables 1-2 (and Fig. 16's pictures) on the real data sets
 }
 BRAUN_ABLATION_ROWS = ('none', 'disentangle', 'gmrf', 'variational', 'full')   # Fig. 16 rows 1-5
 BRAUN_LONG_STEPS = 8000   # `braun2020/puppets-full-long` in the quick profile (4x the quick steps)
+BRAUN_SEEDS = dict(seeds=(0, 1, 2), profile_seeds={'smoke': (0,), 'paper': (0,)})   # the full model and its floors: 3 seeds in quick
 
 # %% ../../nbs/21a_experiments.braun2020.ipynb 6
 def register():
-    "Register the full model (and on puppets Fig. 16's rows and the long run) per setting, with its `grid` and `center` floors."
+    "Register the full model (and on puppets the long run and Fig. 16's rows) per setting, with its `grid` and `center` floors."
     same_res = {p: dict(res=Braun2020Config.profile(p).res) for p in PROFILES}
     for setting, s in BRAUN_SETTINGS.items():
         register_real('braun2020', s)
-        common = dict(paper='braun2020', artifact='tables', world=s.world, world_overrides=s.world_overrides, seeds=(0,))
+        common = dict(paper='braun2020', artifact='tables', world=s.world, world_overrides=s.world_overrides)
+        if setting == 'puppets':   # the full model at 4x the quick budget (registered first: the longest run starts first)
+            register_experiment(Experiment(key=f'braun2020/{setting}-full-long', method='braun2020', overrides=dict(n_parts=25, **s.overrides),
+                                           profile_overrides={'quick': dict(steps=BRAUN_LONG_STEPS)}, seeds=(0,),
+                                           tags=dict(setting=setting, variant='full-long', tables=('braun2020/Tab_1',)), **common))
         for v in (BRAUN_ABLATION_ROWS if setting == 'puppets' else ('full',)):
             t = (s.tables + ('braun2020/Fig_16',) if v == 'full' else ('braun2020/Fig_16',)) if setting == 'puppets' else s.tables
             register_experiment(Experiment(key=f'braun2020/{setting}-{v}', method='braun2020', overrides=dict(n_parts=25, **s.overrides, **ABLATIONS[v]),
-                                           tags=dict(setting=setting, variant=v, tables=t), **common))
-        if setting == 'puppets':   # the full model at 4x the quick budget: does the quick result change with training length?
-            register_experiment(Experiment(key=f'braun2020/{setting}-full-long', method='braun2020', overrides=dict(n_parts=25, **s.overrides),
-                                           profile_overrides={'quick': dict(steps=BRAUN_LONG_STEPS)},
-                                           tags=dict(setting=setting, variant='full-long', tables=('braun2020/Tab_1',)), **common))
+                                           tags=dict(setting=setting, variant=v, tables=t), **(BRAUN_SEEDS if v == 'full' else dict(seeds=(0,))), **common))
         for m, K in (('grid', 25), ('center', 1)):
             register_experiment(Experiment(key=f'braun2020/{m}-{setting}', method=m, overrides=dict(n_parts=K), profile_overrides=same_res,
                                            tags=dict(setting=setting, variant='full', tables=s.tables[:1] + (('braun2020/Fig_16',) if setting == 'puppets' else ())),
-                                           **common))
+                                           seeds=(0,), **common))

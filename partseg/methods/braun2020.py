@@ -19,6 +19,8 @@ from ..losses import gaussian_kl, PerceptualLoss, _check_dim
 from ..mi import MIConfig, MIRegularizer, GAMMA_RULES
 from ..data.pairs import PairConfig, n_video_pairs
 from . import Method, MethodConfig, register
+from .esser2019 import paint_part_means
+import partseg.controls   # registers the metric code_shuffle (recon_errors below)
 
 # %% auto 0
 __all__ = ['ABLATIONS', 'DISENTANGLEMENT', 'PCK_ALPHAS', 'he_init', 'PartEncoder', 'PartDecoder', 'Hourglass', 'Braun2020Config',
@@ -156,7 +158,7 @@ class Braun2020(Method):
     "braun2020: E_π (Gaussian, coord-convs), D_S (part logits), E_α (part appearances), G (hourglass), the MI constraint of esser2019."
     key = 'braun2020'
     pairing = 'video'
-    metrics = ('braun2020',)   # `evaluate_world` below: the part-map metrics and Fig. 16's diagnostics
+    metrics = ('braun2020', 'code_shuffle')   # `evaluate_world` below (part-map metrics, Fig. 16's diagnostics); the code-shuffle control
     has_background = False    # all N channels are parts; background is found by the calibration step (Fig. 8)
     manual_optimization = True
     Config = Braun2020Config
@@ -362,6 +364,7 @@ def diagnostics(self: Braun2020, world, n: int = 256, device='cpu', batch_size: 
     n_pairs = n_video_pairs(world, n, 'test') if video else n
     m = n_pairs or n   # images: the pairs' first images, or plain test images when there is no test pair at all
     pu, ln, rec, kl, labs = [], [], [], [], []
+    ctl = {k: [] for k in ('copy', 'grid', 'oracle')}
     for i in range(0, m, batch_size):
         idx = list(range(i, min(m, i + batch_size)))
         b = (world.frame_pairs(idx, 'test', max_gap=self.cfg.video_max_gap) if video and n_pairs
@@ -372,17 +375,29 @@ def diagnostics(self: Braun2020, world, n: int = 256, device='cpu', batch_size: 
         pu.append(parts_used(lab, self.cfg.n_parts).cpu()); ln.append(label_noise(lab).cpu())
         if n_pairs:
             xh = self.generate(self.part_appearances(x2, p[len(x1):]), p[:len(x1)])
-            rec.append((xh - x1).pow(2).flatten(1).sum(1).cpu()); kl.append(torch.full((len(x1),), float(gaussian_kl(mu[:len(x1)], lv[:len(x1)]))))
+            sse = lambda y: (y - x1).pow(2).flatten(1).sum(1).cpu()
+            rec.append(sse(xh)); kl.append(torch.full((len(x1),), float(gaussian_kl(mu[:len(x1)], lv[:len(x1)]))))
+            g = self._grid_labels(x2)
+            ctl['copy'].append(sse(x2)); ctl['grid'].append(sse(paint_part_means(x2, g, g, keep_background=False)))
+            ctl['oracle'].append(sse(paint_part_means(x2, b['parts2'].to(device), b['parts'].to(device))) if 'parts' in b and 'parts2' in b
+                                 else torch.full((len(x1),), float('nan')))
     cat = lambda v: float(torch.cat(v).mean()) if v else float('nan')
     return dict(parts_used=cat(pu), label_noise=cat(ln), rec_test=cat(rec), kl_test=cat(kl), layout_agreement=layout_agreement(torch.cat(labs)),
-                n_pairs_test=n_pairs)
+                n_pairs_test=n_pairs, **{f'control/{k}/rec_test': cat(v) for k, v in ctl.items()})
+
+@patch
+def _grid_labels(self: Braun2020, images) -> torch.Tensor:
+    "(B,H,W) labels of the `grid` baseline's fixed layout at K = `n_parts` (0: outside the grid)."
+    from partseg.methods.baselines import Grid
+    return Grid(n_parts=self.cfg.n_parts, res=images.shape[-1]).segment(images).argmax(1)
 
 @patch
 def evaluate_world(self: Braun2020, world, n_calib: int = 256, n_test: int = 256, device=None) -> dict:
-    "`partseg.metrics.evaluate` (part IoU calibrated as in Fig. 8, ...) and `diagnostics`; γ and λ of the MI constraint."
+    "`partseg.metrics.evaluate` (part IoU calibrated as in Fig. 8, ..., learning health, the grid / center / GT-oracle controls) and `diagnostics`; γ and λ."
     from partseg.metrics import evaluate
     device = device or self.device; self.to(device).eval()
-    m = evaluate(self, world, n_calib=n_calib, n_test=n_test, device=device)
+    m = evaluate(self, world, n_calib=n_calib, n_test=n_test, device=device,
+                 metrics=('landmarks', 'fg_iou', 'part_iou', 'hungarian', 'health', 'controls'))   # as the `part_maps` metric
     return {**m, **self.diagnostics(world, n_test, device), 'gamma': float(self.mi.gamma), 'lam': float(self.mi.lam)}
 
 # %% ../../nbs/21_methods.braun2020.ipynb 53
@@ -391,7 +406,18 @@ def braun2020_metrics(method: Braun2020, world, *, n_calib: int, n_test: int, de
     "`evaluate_world` as the metric a run of braun2020 reports (`Braun2020.metrics`)."
     return method.evaluate_world(world, n_calib=n_calib, n_test=n_test, device=device)
 
-# %% ../../nbs/21_methods.braun2020.ipynb 57
+# %% ../../nbs/21_methods.braun2020.ipynb 55
+@patch
+@torch.no_grad()
+def recon_errors(self: Braun2020, batch: dict, perm: torch.Tensor) -> dict:
+    "Per-pair summed squared error (B,) against x₁ of G(x₂'s appearances, S₁) ('model'), of G(x₂'s appearances, S₁[perm]) ('shuffled') and of x₂ ('copy')."
+    x1, x2 = batch['image'], batch['image2']; B = len(x1)
+    p = self.part_logits(self.encode_shape(torch.cat([x1, x2]))[0]).softmax(1)
+    alphas = self.part_appearances(x2, p[B:])
+    err = lambda y: (y - x1).pow(2).flatten(1).sum(1)
+    return dict(model=err(self.generate(alphas, p[:B])), shuffled=err(self.generate(alphas, p[:B][perm])), copy=err(x2))
+
+# %% ../../nbs/21_methods.braun2020.ipynb 60
 def group_parts(mapping: list, # group name per channel of `segment` (channel 0 = the empty background), e.g. a run's `part_mapping`
                 groups) -> list[int]: # group names whose parts to select
     "Part indices (0 … N−1, as `transfer` takes them) that the calibration mapped to any of `groups`."

@@ -18,10 +18,11 @@ from ..losses import gaussian_kl, PerceptualLoss, mi_classifier_loss, mi_estimat
 from ..mi import MIConfig, MIRegularizer, PairClassifier, GAMMA_RULES
 from ..data.pairs import PairConfig, n_video_pairs
 from . import Method, MethodConfig, register
+import partseg.controls   # registers the metric code_shuffle (recon_errors below)
 
 # %% auto 0
 __all__ = ['VARIANTS', 'code_side', 'CodeEncoder', 'CodeDecoder', 'keypoint_heatmaps', 'Esser2019Config', 'Esser2019',
-           'transfer_grid', 'fresh_mi', 'esser2019_metrics']
+           'transfer_grid', 'fresh_mi', 'paint_part_means', 'esser2019_metrics']
 
 # %% ../../nbs/14_methods.esser2019.ipynb 5
 def code_side(res: int, widths: tuple) -> int:
@@ -138,7 +139,7 @@ class Esser2019(Method):
     "esser2019: E_π (Gaussian), E_α, D(π, α), the MI constraint with T, T′, γ and λ, and the marginal decoders D_π, D_α."
     key = 'esser2019'
     pairing = 'video'
-    metrics = ('esser2019',)   # no part maps: its own evaluation (below), registered in partseg.evaluation
+    metrics = ('esser2019', 'code_shuffle')   # no part maps: its own evaluation (below); the code-shuffle control (`recon_errors`)
     manual_optimization = True
     Config = Esser2019Config
 
@@ -342,19 +343,43 @@ def fresh_mi(train: dict, test: dict, hidden: int, depth: int, steps: int = 1000
     with torch.no_grad(): return float(mi_estimate(T(test['pi'], test['alpha'])))
 
 # %% ../../nbs/14_methods.esser2019.ipynb 36
+def paint_part_means(src: torch.Tensor,        # (B,3,H,W) the image whose colours are painted
+                     src_labels: torch.Tensor, # (B,H,W) integer labels of `src` (0 = background)
+                     dst_labels: torch.Tensor, # (B,H,W) integer labels of the layout to paint
+                     keep_background: bool = True, # label 0 of the layout: `src`'s own pixels where `src` is background too
+                    ) -> torch.Tensor:
+    "Each label of `dst_labels` painted with `src`'s mean colour under that label of `src_labels` (a label `src` lacks: its mean foreground colour)."
+    B, C, H, W = src.shape
+    L = int(max(src_labels.max(), dst_labels.max())) + 1
+    oh = F.one_hot(src_labels.long(), L).permute(0, 3, 1, 2).to(src.dtype)       # (B,L,H,W)
+    cnt = oh.sum((2, 3))                                                          # (B,L)
+    mean = torch.einsum('bchw,blhw->blc', src, oh) / cnt.clamp(min=1)[..., None]  # (B,L,C)
+    fg = (src_labels > 0)[:, None].to(src.dtype)
+    fallback = torch.where(fg.sum((1, 2, 3))[:, None] > 0, (src * fg).sum((2, 3)) / fg.sum((2, 3)).clamp(min=1), src.mean((2, 3)))
+    mean = torch.where(cnt[..., None] > 0, mean, fallback[:, None])
+    out = mean.gather(1, dst_labels.long().flatten(1)[..., None].expand(-1, -1, C)).transpose(1, 2).reshape(B, C, H, W)
+    if keep_background:
+        bg = torch.where((src_labels == 0)[:, None], src, mean[:, 0, :, None, None])
+        out = torch.where((dst_labels == 0)[:, None], bg, out)
+    return out
+
+
+# %% ../../nbs/14_methods.esser2019.ipynb 39
 @patch
 @torch.no_grad()
 def triplet_errors(self: Esser2019, world, n: int, split: str = 'test', device='cpu') -> dict:
-    "Per-triplet MSE of D(E_π(x₃), E_α(x₁)) against x₂ (transfer, also over x₂'s foreground only) and of D(E_π(x₂), E_α(x₁)) (recon)."
-    tr, tf, rc = [], [], []
+    "Per-triplet MSE against x₂ (all pixels, and `_fg`: x₂'s foreground) of D(E_π(x₃), E_α(x₁)) (transfer), x₁ (copy) and `paint_part_means` (oracle); recon: D(E_π(x₂), E_α(x₁))."
+    out = {k: [] for k in ('transfer', 'transfer_fg', 'copy', 'copy_fg', 'oracle', 'oracle_fg', 'recon')}
     for i in range(0, n, 64):
         b1, b2, b3 = (
             {k: v.to(device) for k, v in b.items()} for b in world.triplets(list(range(i, min(n, i + 64))), split))
         fg = b2['fg'][:, None].float()
-        e = (self.transfer(b1['image'], b3['image'], b3['keypoints']) - b2['image']).pow(2)
-        tr.append(e.mean((1, 2, 3)).cpu()); tf.append(((e * fg).sum((1, 2, 3)) / (3 * fg.sum((1, 2, 3))).clamp(min=1)).cpu())
-        rc.append((self.transfer(b1['image'], b2['image'], b2['keypoints']) - b2['image']).pow(2).mean((1, 2, 3)).cpu())
-    return dict(transfer=torch.cat(tr), transfer_fg=torch.cat(tf), recon=torch.cat(rc))
+        oracle = paint_part_means(b1['image'], b1['parts'], b3['parts'])
+        for k, y in (('transfer', self.transfer(b1['image'], b3['image'], b3['keypoints'])), ('copy', b1['image']), ('oracle', oracle)):
+            e = (y - b2['image']).pow(2)
+            out[k].append(e.mean((1, 2, 3)).cpu()); out[k + '_fg'].append(((e * fg).sum((1, 2, 3)) / (3 * fg.sum((1, 2, 3))).clamp(min=1)).cpu())
+        out['recon'].append((self.transfer(b1['image'], b2['image'], b2['keypoints']) - b2['image']).pow(2).mean((1, 2, 3)).cpu())
+    return {k: torch.cat(v) for k, v in out.items()}
 
 @patch
 def evaluate_world(self: Esser2019, world, n_calib: int = 256, n_test: int = 256, device=None) -> dict:
@@ -373,12 +398,24 @@ def evaluate_world(self: Esser2019, world, n_calib: int = 256, n_test: int = 256
         out.update(triplet_mse=float(trip['transfer'].mean()), triplet_mse_median=float(trip['transfer'].median()),
                    triplet_mse_fg=float(trip['transfer_fg'].mean()), recon_mse=float(trip['recon'].mean()),
                    triplet_mse_per_sample=[round(v, 6) for v in trip['transfer'].tolist()],
-                   triplet_mse_fg_per_sample=[round(v, 6) for v in trip['transfer_fg'].tolist()])
-    else: out.update(triplet_mse=nan, triplet_mse_median=nan, triplet_mse_fg=nan, recon_mse=nan, triplet_mse_per_sample=[], triplet_mse_fg_per_sample=[])
+                   triplet_mse_fg_per_sample=[round(v, 6) for v in trip['transfer_fg'].tolist()],
+                   **{f'control/{k}/triplet_mse{s}': float(trip[k + s].mean()) for k in ('copy', 'oracle') for s in ('', '_fg')})
+    else: out.update(triplet_mse=nan, triplet_mse_median=nan, triplet_mse_fg=nan, recon_mse=nan, triplet_mse_per_sample=[], triplet_mse_fg_per_sample=[],
+                     **{f'control/{k}/triplet_mse{s}': nan for k in ('copy', 'oracle') for s in ('', '_fg')})
     return {**out, 'gamma': float(self.mi.gamma), 'lam': float(self.mi.lam)}
 
-# %% ../../nbs/14_methods.esser2019.ipynb 38
+# %% ../../nbs/14_methods.esser2019.ipynb 41
 @register_metric(name='esser2019')
 def esser2019_metrics(method: Esser2019, world, *, n_calib: int, n_test: int, device=None, **_) -> dict:
     "`evaluate_world` as the metric a run of esser2019 reports (`Esser2019.metrics`): it has no part maps to score."
     return method.evaluate_world(world, n_calib=n_calib, n_test=n_test, device=device)
+
+# %% ../../nbs/14_methods.esser2019.ipynb 43
+@patch
+@torch.no_grad()
+def recon_errors(self: Esser2019, batch: dict, perm: torch.Tensor) -> dict:
+    "Per-pair MSE (B,) against x₂ of D(μ_π(x₂), α(x₁)) ('model'), of D(μ_π(x₂[perm]), α(x₁)) ('shuffled') and of x₁ ('copy')."
+    x1, x2 = batch['image'], batch['image2']
+    mu, _ = self.encode_pose(x2, batch.get('keypoints2')); alpha = self.encode_appearance(x1)
+    err = lambda y: (y - x2).pow(2).flatten(1).mean(1)
+    return dict(model=err(self.decode(mu, alpha)), shuffled=err(self.decode(mu[perm], alpha)), copy=err(x1))
