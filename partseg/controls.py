@@ -11,7 +11,7 @@ from .evaluation import register_metric
 from .data.pairs import make_source
 
 # %% auto 0
-__all__ = ['mean_ci', 'headroom', 'shuffle_summary', 'code_shuffle']
+__all__ = ['SHUFFLE_MIN_REL', 'mean_ci', 'headroom', 'shuffle_summary', 'code_shuffle']
 
 # %% ../nbs/06c_controls.ipynb 5
 def mean_ci(x,                    # samples (NaNs dropped)
@@ -34,16 +34,22 @@ def headroom(method, floor, ceiling):
     return float(h) if h.ndim == 0 else h
 
 # %% ../nbs/06c_controls.ipynb 11
+SHUFFLE_MIN_REL = 0.01   # a code counts as used when the gap's lower bound exceeds 1 % of the decoder's own error
+
 def shuffle_summary(errors: dict,           # 'model', 'shuffled' and (optionally) 'copy': per-sample errors
-                    level: float = 0.95, seed: int = 0) -> dict:
+                    level: float = 0.95, seed: int = 0,
+                    min_rel: float = SHUFFLE_MIN_REL, # the smallest gap, relative to the model's error, that counts as using the code
+                   ) -> dict:
     "The code-shuffle control's entries of `metrics.json` from per-sample errors: the errors, the gap, its interval and whether the code is used."
     e = {k: np.asarray(torch.as_tensor(v).double().cpu()) for k, v in errors.items()}
     for k in ('model', 'shuffled'):
         if k not in e: raise ValueError(f"errors must have '{k}' (per-sample errors); got {sorted(e)}")
     gap, lo, hi = mean_ci(e['shuffled'] - e['model'], level, seed=seed)
-    out = {'control/recon_err': float(e['model'].mean()), 'control/recon_err_shuffled': float(e['shuffled'].mean()),
+    base = float(e['model'].mean())
+    out = {'control/recon_err': base, 'control/recon_err_shuffled': float(e['shuffled'].mean()),
            'health/shuffle_gap': gap, 'health/shuffle_gap_lo': lo, 'health/shuffle_gap_hi': hi,
-           'health/shuffle_used': float(lo > 0) if np.isfinite(lo) else float('nan'), 'health/shuffle_n': int(len(e['model']))}
+           'health/shuffle_gap_rel': gap / base if base else float('nan'),
+           'health/shuffle_used': float(lo > min_rel * abs(base)) if np.isfinite(lo) else float('nan'), 'health/shuffle_n': int(len(e['model']))}
     if 'copy' in e: out['control/copy/recon_err'] = float(e['copy'].mean())
     return out
 

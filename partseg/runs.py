@@ -98,7 +98,7 @@ def health_warning(metrics: dict) -> str | None:
                     "i.e. its parts do not follow the image (expected of the trivial baselines `grid` and `center` only)")
     if metrics.get('health/shuffle_used') == 0:
         said.append(f"shuffle gap {metrics.get('health/shuffle_gap', float('nan')):.4g} (95 % interval {metrics.get('health/shuffle_gap_lo', float('nan')):.3g} … "
-                    f"{metrics.get('health/shuffle_gap_hi', float('nan')):.3g}) is within noise: the decoder's output does not get worse when "
+                    f"{metrics.get('health/shuffle_gap_hi', float('nan')):.3g}) is within noise or under 1 % of the error: the decoder's output does not get worse when "
                     "the shape/pose input comes from another image, i.e. the decoder does not use it")
     return ('warning: ' + '; '.join(said)) if said else None
 

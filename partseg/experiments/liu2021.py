@@ -8,7 +8,7 @@ from ..registry import Experiment, Setting, register_experiment, register_real
 from ..methods.liu2021 import LOSS_WEIGHTS
 
 # %% auto 0
-__all__ = ['LIU_SETTINGS', 'LIU_ABLATIONS', 'LIU_SEEDS', 'loss_weights', 'register']
+__all__ = ['LIU_SETTINGS', 'LIU_ABLATIONS', 'LIU_SEEDS', 'LIU_PROFILE_SEEDS', 'loss_weights', 'liu_seeds', 'register']
 
 # %% ../../nbs/12a_experiments.liu2021.ipynb 5
 def loss_weights(row: str) -> dict:
@@ -23,7 +23,12 @@ LIU_SETTINGS = {
     'puppets': Setting('puppets', {}, loss_weights('deepfashion'), Ks=(9,), real='deepfashion'),
 }
 LIU_ABLATIONS = {'w/o L_rec': 'use_rec', 'w/o L_fg': 'use_fg', 'w/o L_bg': 'use_bg', 'w/o L_cls': 'use_cls'}
-LIU_SEEDS = {('faces-wild', 8, 'full'): (0, 1), **{(f'CUB-{i}', 4, 'full'): (0, 1) for i in (1, 2, 3)}}   # (0,) otherwise: the quick CPU budget
+LIU_SEEDS = {('faces-wild', 8, 'full'): (0, 1, 2), **{('faces-wild', 8, v): (0, 1) for v in LIU_ABLATIONS}}   # quick; (0,) otherwise: the CPU budget
+LIU_PROFILE_SEEDS = {('faces-wild', 8, 'full'): {'smoke': (0, 1), 'paper': (0,)}}   # otherwise seed 0 in smoke and paper
+def liu_seeds(setting: str, K: int, variant: str) -> dict:
+    "`seeds` (quick) and `profile_seeds` of one liu2021 experiment."
+    return dict(seeds=LIU_SEEDS.get((setting, K, variant), (0,)),
+                profile_seeds=LIU_PROFILE_SEEDS.get((setting, K, variant), {'smoke': (0,), 'paper': (0,)}))
 
 # %% ../../nbs/12a_experiments.liu2021.ipynb 6
 def _liu_tables(setting: str, K: int, variant: str = 'full') -> tuple:
@@ -45,7 +50,7 @@ def register():
             for v, ov in variants.items():
                 name = 'full' if v == 'full' else v.replace('w/o ', 'wo-').replace('L_', '')
                 register_experiment(Experiment(key=f'liu2021/{setting}-K{K}-{name}', method='liu2021', overrides=dict(n_parts=K, **s.overrides, **ov),
-                                               seeds=LIU_SEEDS.get((setting, K, v), (0,)),
+                                               **liu_seeds(setting, K, v),
                                                tags=dict(setting=setting, variant=v, tables=_liu_tables(setting, K, v)), **common))
             register_experiment(Experiment(key=f'liu2021/grid-{setting}-K{K}', method='grid', overrides=dict(n_parts=K), seeds=(0,),
                                            tags=dict(setting=setting, variant='full', tables=_liu_tables(setting, K)), **common))

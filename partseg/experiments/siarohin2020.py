@@ -17,7 +17,7 @@ SIAROHIN_KS = (1, 5, 15)   # Table 1(c) besides K = 10
 # %% ../../nbs/13a_experiments.siarohin2020.ipynb 6
 def register():
     "Register Table 1(b)'s five rows on both worlds, their `grid` and `center` rows, and Table 1(c)'s K sweep on faces."
-    proto = dict(paper='siarohin2020', artifact='tables', seeds=(0,), protocols=('siarohin2020',))
+    proto = dict(paper='siarohin2020', artifact='tables', seeds=(0,), protocols=('siarohin2020',))   # one seed: see the prose (CPU budget)
     for setting, s in SIAROHIN_SETTINGS.items():
         register_real('siarohin2020', s)
         for v, (motion, vis) in ABLATIONS.items():

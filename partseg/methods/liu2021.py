@@ -12,6 +12,7 @@ import math
 from fastcore.basics import patch
 from ..core import check_choice
 from . import Method, MethodConfig, register
+import partseg.controls   # registers the `code_shuffle` metric (recon_errors below)
 from ..nn import truncated_resnet, conv_norm_act, add_coords, init_weights, coord_grid
 from ..losses import PerceptualLoss, _check_dim, concentration_loss
 
@@ -161,6 +162,7 @@ class Liu2021(Method):
     "liu2021: part encoder E_s, appearance encoder E_a, squeeze-and-expand bottleneck, decoder D (eq. 1–4)."
     key = 'liu2021'
     pairing = 'tps'
+    metrics = ('part_maps', 'code_shuffle')   # code_shuffle: the decoder's use of the part maps (`recon_errors` below)
     Config = Liu2021Config
 
     def __init__(self, cfg=None, **kw):
@@ -232,3 +234,21 @@ def training_step(self: Liu2021, batch: dict, step: int) -> dict:
     if c.use_fg: out['fg'] = c.lambda_fg * liu2021_fg_loss(S, coords='unit', centre=c.fg_centre, reduce=c.fg_reduce)   # eq. 7-9
     if c.use_bg: out['bg'] = c.lambda_bg * liu2021_bg_loss(S, coords='unit')                       # eq. 10-11
     return {'loss': out['rec'] + out['cls'] + out['fg'] + out['bg'], **out}
+
+# %% ../../nbs/12_methods.liu2021.ipynb 44
+def _pixel_err(a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
+    "Per-sample mean absolute pixel difference `(B,)`."
+    return (a - b).abs().flatten(1).mean(1)
+
+@patch
+@torch.no_grad()
+def recon_errors(self: Liu2021, batch: dict, # a 'tps' pair batch (`image`, `image2`), split 'test'
+                 perm: torch.Tensor,          # (B,) sample i takes the part maps of sample perm[i]
+                ) -> dict:
+    "Per-sample errors `(B,)` of x̂⁽¹⁾ = D(expand(F⁽²⁾, S⁽¹⁾)): 'model', 'shuffled' (S⁽¹⁾ of sample perm[i]) and 'copy' (view 2 itself)."
+    x1, x2 = batch['image'], batch['image2']
+    Fk = squeeze(self.encode_shape(x2), self.encode_appearance(x2))   # appearance input: view 2's part features
+    S = self.encode_shape(x1)                                           # shape input: view 1's part maps
+    perm = torch.as_tensor(perm, device=S.device)
+    rec = lambda s: self.decoder(expand(Fk, s))
+    return dict(model=_pixel_err(rec(S), x1), shuffled=_pixel_err(rec(S[perm]), x1), copy=_pixel_err(x2, x1))

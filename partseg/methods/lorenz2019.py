@@ -14,6 +14,7 @@ from fastcore.basics import patch
 import kornia.enhance as KE
 from ..core import check_choice
 from . import Method, MethodConfig, register
+import partseg.controls        # registers the `code_shuffle` metric (recon_errors below)
 import partseg.methods.kpcrf   # registers the `keypoint_crf` metric these keypoint models report
 from ..nn import UNet, UpBlock2d, conv_norm_act, coord_grid
 from ..losses import PerceptualLoss
@@ -158,7 +159,7 @@ class Lorenz2019(Method):
     "lorenz2019: shape stream E_σ, appearance stream E_α, Gaussian-part decoder D, rec. + equivariance losses (§3)."
     key = 'lorenz2019'
     pairing = 'tps'
-    metrics = ('part_maps', 'keypoint_crf')   # keypoints -> dense CRF where the experiment gives σs (braun2020 Table 7)
+    metrics = ('part_maps', 'keypoint_crf', 'code_shuffle')   # code_shuffle: the decoder's use of (μ, Σ), `recon_errors` below; keypoints -> dense CRF where the experiment gives σs (braun2020 Table 7)
     Config = Lorenz2019Config
 
     def __init__(self, cfg=None, **kw):
@@ -256,3 +257,18 @@ def training_step(self: Lorenz2019, batch: dict, step: int) -> dict:
         out['eq_mu'] = c.lambda_mu * ((mu[:B] - mu_t) ** 2).mean()
         out['eq_sigma'] = c.lambda_sigma * torch.sqrt(((cov[:B] - cov_t) ** 2).sum((-2, -1)) + 1e-6).mean()
     return {'loss': out['rec'] + out['eq_mu'] + out['eq_sigma'], **out}
+
+# %% ../../nbs/18_methods.lorenz2019.ipynb 39
+@patch
+@torch.no_grad()
+def recon_errors(self: Lorenz2019, batch: dict, # a 'tps' pair batch: `image` = x, `image2` = s(x), split 'test'
+                 perm: torch.Tensor,             # (B,) sample i takes the part means/covariances of sample perm[i]
+                ) -> dict:
+    "Per-sample errors `(B,)` of D(μ, Σ of x; f of s(x)) against x: 'model', 'shuffled' (μ, Σ of sample perm[i]) and 'copy' (s(x) itself)."
+    x, xs = batch['image'], batch['image2']
+    mu, cov, _, _ = self.encode(x)
+    feats = self.encode(xs)[2]
+    perm = torch.as_tensor(perm, device=x.device)
+    err = lambda y: ((y - x) ** 2).flatten(1).mean(1)
+    return dict(model=err(self.decode(mu, cov, feats, x.shape[-2:])), shuffled=err(self.decode(mu[perm], cov[perm], feats, x.shape[-2:])),
+                copy=err(xs))

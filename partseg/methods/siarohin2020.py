@@ -16,6 +16,7 @@ from kornia.geometry.grid import create_meshgrid
 from kornia.geometry.transform import warp_points_tps
 from ..core import check_choice
 from . import Method, MethodConfig, register
+import partseg.controls   # registers the `code_shuffle` metric (recon_errors below)
 from ..nn import UNet, SameBlock2d, DownBlock2d, UpBlock2d, ResBlock
 from ..losses import PerceptualLoss, _check_dim, apply_transform, transform_jacobian
 from ..data.pairs import PairConfig, random_tps, apply_tps
@@ -199,6 +200,7 @@ class Siarohin2020(Method):
     "siarohin2020: segmentation module (segments, anchor keypoints, affines), flow model (eq. 2–4), reconstruction module (eq. 5)."
     key = 'siarohin2020'
     pairing = 'video'
+    metrics = ('part_maps', 'code_shuffle')   # code_shuffle: the reconstruction's use of the driving frame's motion (`recon_errors` below)
     Config = Siarohin2020Config
 
     def __init__(self, cfg=None, **kw):
@@ -337,6 +339,25 @@ def training_step(self: Siarohin2020, batch: dict, step: int) -> dict:
     return out
 
 # %% ../../nbs/13_methods.siarohin2020.ipynb 48
+def _pixel_err(a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
+    "Per-sample mean absolute pixel difference `(B,)`."
+    return (a - b).abs().flatten(1).mean(1)
+
+@patch
+@torch.no_grad()
+def recon_errors(self: Siarohin2020, batch: dict, # a 'video' pair batch: `image` = X_S (source), `image2` = X_T (driving), split 'test'
+                 perm: torch.Tensor,               # (B,) sample i is driven by the target-frame outputs of sample perm[i]
+                ) -> dict:
+    "Per-sample errors `(B,)` of X̂_T: 'model', 'shuffled' (Y_T, p_T, A_T of sample perm[i]) and 'copy' (X_S itself)."
+    xs, xt = batch['image'], batch['image2']; B = len(xs)
+    o = self.seg(torch.cat([xs, xt]))
+    src, tgt = {k: v[:B] for k, v in o.items()}, {k: v[B:] for k, v in o.items()}
+    perm = torch.as_tensor(perm, device=xs.device)
+    rec = lambda t: self.reconstruct(xs, xt, self.motion(xs, xt, dict(src=src, tgt=t)))
+    return dict(model=_pixel_err(rec(tgt), xt), shuffled=_pixel_err(rec({k: v[perm] for k, v in tgt.items()}), xt),
+                copy=_pixel_err(xs, xt))
+
+# %% ../../nbs/13_methods.siarohin2020.ipynb 51
 @patch
 def part_swap(self: Siarohin2020, source: torch.Tensor,  # (1 or B,3,H,W) the image whose parts are pasted in
               target: torch.Tensor,                      # (B,3,H,W) the frames to edit (e.g. a clip)
@@ -358,7 +379,7 @@ def part_swap(self: Siarohin2020, source: torch.Tensor,  # (1 or B,3,H,W) the im
     M = F.interpolate(Y[:, parts].sum(1, keepdim=True), size=xi_t.shape[-2:], mode='bilinear', align_corners=False)
     return self.gen.decode((1 - M) * xi_t + M * xi_s)
 
-# %% ../../nbs/13_methods.siarohin2020.ipynb 51
+# %% ../../nbs/13_methods.siarohin2020.ipynb 54
 def segments_of(model: Method, images: torch.Tensor, # (B,3,H,W)
                 gt_parts: torch.Tensor,               # (B,H,W) GT part labels of `images`
                 gt_ids,                               # the GT labels of interest
