@@ -145,7 +145,7 @@ def write_table(table: pd.DataFrame, numbers: pd.DataFrame, paper: str, artifact
     said = ''
     if claims is not None:
         write_claims(claims, paper, artifact, profile)
-        said = (f"\nClaims of the paper checked here ({claims_sentence(claims)}; `tables.check`: the difference of the means with a "
+        said = (f"\nClaims checked on this table ({claims_sentence(claims)}; `tables.check`: the difference of the means with a "
                 f"bootstrap 95 % interval over seeds, `holds` when it excludes 0 on the paper's side):\n\n{claims_md(claims)}\n")
     p.write_text('\n'.join(head) + md_table(table) + '\n' + said + (f"\n{notes.strip()}\n" if notes else ''))
     return p
