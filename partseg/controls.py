@@ -70,7 +70,12 @@ def code_shuffle(method, world, *, n_test: int, device=None,
         raise TypeError(f"{type(method).__name__} lists 'code_shuffle' in its metrics but has no recon_errors(batch, perm) hook")
     device = device or getattr(method, 'device', 'cpu')
     n = max(2, min(n_test, max_samples)); bs = max(2, min(batch_size, n))
-    n_items = world.n_items(method.pairing) if hasattr(world, 'n_items') else None
+    n_items = None
+    if hasattr(world, 'n_items'):   # a real data set: its test split's own items; one too small to pair two images is not measured
+        try: n_items = world.n_items(method.pairing, 'test')
+        except ValueError: return {}
+        if n_items < 2: return {}
+        bs = min(bs, n_items)
     src = make_source(world, method.pairing, bs, seed=seed, split='test', device=device, pair_cfg=method.pair_config(), n_items=n_items)
     was = method.training; method.eval()
     errs, step, got = {}, 0, 0

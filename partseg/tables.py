@@ -20,7 +20,7 @@ __all__ = ['FLOORS', 'VERDICTS', 'LEADERBOARD_METRICS', 'HEALTH_COLUMNS', 'MAIN_
            'synthetic_fallbacks', 'write_table', 'is_real_run', 'split_real', 'real_keys', 'add_real_column',
            'table_numbers', 'fmt_num', 'claim', 'verdict', 'tally', 'missing_note', 'with_missing', 'for_table',
            'missing_among', 'judge', 'check', 'claims_md', 'claims_sentence', 'write_claims', 'figure_page',
-           'world_label', 'leaderboard', 'leaderboard_path', 'claims_summary', 'write_report']
+           'world_label', 'leaderboard_runs', 'leaderboard', 'leaderboard_path', 'claims_summary', 'write_report']
 
 # %% ../nbs/09c_tables.ipynb 5
 def artifact_path(paper: str, artifact: str, profile: str, ext: str) -> Path:
@@ -190,7 +190,7 @@ def add_real_column(table: pd.DataFrame, runs: pd.DataFrame, metric: str, row: s
             S = summarize(r, [row, 'data'], [metric])
             for x in S.to_dict('records'):   # (metric names such as 'landmark_err@liu2021' are not attribute names)
                 m, s, n = x[f'{metric}_mean'] * scale, x[f'{metric}_std'] * scale, x['n_seeds']
-                cells[names.get(x[row], x[row])] = (fmt_pm(m, s if n > 1 else float('nan'), digits)
+                cells[names.get(x[row], x[row])] = (fmt_pm(m, s if n > 1 else float('nan'), digits, n=n)
                                                     + (f" [{x['data'][len('real:'):]}]" if ', ' in keys else ''))
             new = [n for n in cells if n not in set(out[key])]   # a row that only real runs have: '—' in every other column
             if new: out = pd.concat([out, pd.DataFrame({c: new if c == key else ['—'] * len(new) for c in out.columns})], ignore_index=True)
@@ -295,10 +295,14 @@ def claims_md(rows: list[dict], digits: int = 3) -> str:
                                   'verdict': [f"**{r['verdict']}**" for r in rows]}))
 
 def claims_sentence(rows: list[dict]) -> str:
-    "'h of n claims hold, c contradicted, i inconclusive' for a `Finding:` line."
-    c = pd.Series([r['verdict'] for r in rows], dtype=object).value_counts()
-    return (f"{c.get('holds', 0)} of {len(rows)} claims hold, {c.get('contradicted', 0)} contradicted, "
-            f"{c.get('inconclusive', 0)} inconclusive (bootstrap 95 % over seeds)") if rows else 'no claim checked'
+    "'h of n measured claims hold, c contradicted, i inconclusive; u not measured' for a `Finding:` line (no count when nothing was measured)."
+    if not rows: return 'no claim checked'
+    measured = [r for r in rows if np.isfinite(r['diff'])]
+    if not measured: return f"none of its {len(rows)} claim{'s' if len(rows) > 1 else ''} measured (runs missing)"
+    c = pd.Series([r['verdict'] for r in measured], dtype=object).value_counts()
+    return (f"{c.get('holds', 0)} of {len(measured)} measured claims hold, {c.get('contradicted', 0)} contradicted, "
+            f"{c.get('inconclusive', 0)} inconclusive (bootstrap 95 % over seeds)"
+            + (f"; {len(rows) - len(measured)} not measured (runs missing)" if len(measured) < len(rows) else ''))
 
 def write_claims(rows: list[dict], paper: str, artifact: str, profile: str) -> Path:
     "Save checked claims (rows of `check`) as `<artifact>.claims.csv` beside the artifact; `write_report` counts them."
@@ -337,11 +341,17 @@ def world_label(e: Experiment) -> str:
     if 'species' in wo: return f"{e.world} (species {', '.join(map(str, wo['species']))})"
     return e.world + (f" ({wo['placement']})" if 'placement' in wo else '')
 
-def leaderboard(profile: str) -> pd.DataFrame:
-    "One row per main experiment with part-map metrics: mean ± std over its finished seeds of every leaderboard metric, controls, health and cost."
+def leaderboard_runs(profile: str) -> pd.DataFrame:
+    "The `collect` frame of the leaderboard's experiments: each paper's main configuration (and the benchmark's trivial rows), finished or not."
+    from partseg.methods import get_method
     exps = [e for e in REGISTRY.values() if not e.tags.get('real_only') and e.tags.get('variant', 'full') in MAIN_VARIANTS
-            and (e.paper == 'benchmark' or e.method not in ('grid', 'center', 'colorclusters'))]
-    runs = collect(exps, profile)
+            and (e.paper == 'benchmark' or e.method not in ('grid', 'center', 'colorclusters'))
+            and set(get_method(e.method).metrics) & {'part_maps', 'braun2020'}]   # methods that produce part maps
+    return collect(exps, profile)
+
+def leaderboard(profile: str, runs: pd.DataFrame | None = None) -> pd.DataFrame:
+    "One row per main experiment with part-map metrics: mean ± std over its finished seeds of every leaderboard metric, controls, health and cost."
+    runs = leaderboard_runs(profile) if runs is None else runs
     ok = runs[runs.status == 'ok'].copy() if len(runs) else runs
     if not len(ok): return pd.DataFrame()
     have = [m for m in LEADERBOARD_METRICS if m in ok]
@@ -383,6 +393,10 @@ def write_report(root: Path | None = None) -> Path:
                   "**contradicted** when it excludes 0 on the other side, **inconclusive** otherwise — always with a single seed or "
                   "a missing run. Synthetic-world runs: these speak to the methods, not to the papers' real-data numbers.", '',
                   md_table(cs.rename(columns={'checked': 'claims checked'})), '']
+    unjudged = sorted(d.name for d in root.iterdir() if d.is_dir() and any(d.glob('*.md')) and not any(d.glob('*.claims.csv')))
+    if len(cs) and unjudged:
+        lines += [f"Not in this table: {', '.join(f'`{u}`' for u in unjudged)} — their artifacts were built before claims were judged "
+                  "(no `*.claims.csv`); rebuild with `partseg reproduce --profile quick --only <paper>`.", '']
     if (root/'leaderboard.md').exists():
         lines += ['## Leaderboard', '', '- [`leaderboard.md`](leaderboard.md) (leaderboard.csv, leaderboard.png) — every part-map method and '
                   'baseline on every world it trains on, one protocol, with its health.', '']
