@@ -44,6 +44,7 @@ bench: $(STAMP)
 	$(PY) bench/bench_ganseg2022.py
 	$(PY) bench/bench_baselines.py
 	$(PY) bench/bench_braun2020.py
+	$(PY) bench/bench_eval.py
 	bash bench/bench_install_test.sh
 	$(PY) bench/assemble.py
 
