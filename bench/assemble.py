@@ -1,7 +1,7 @@
 """Assemble bench/RESULTS.md from the sections the benchmark scripts wrote to bench/_out/."""
 from pathlib import Path
 here = Path(__file__).parent
-order = ['worlds.md', 'train_overhead.md', 'install_test.md', 'liu2021.md', 'siarohin2020.md', 'esser2019.md', 'esser2019_norm.md', 'ganseg2022.md', 'baselines.md', 'braun2020.md']
+order = ['worlds.md', 'train_overhead.md', 'install_test.md', 'liu2021.md', 'siarohin2020.md', 'esser2019.md', 'esser2019_norm.md', 'ganseg2022.md', 'baselines.md', 'braun2020.md', 'eval.md']
 parts = [(here/'_out'/n).read_text().strip() for n in order if (here/'_out'/n).exists()]
 head = """# Benchmarks
 

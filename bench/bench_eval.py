@@ -40,7 +40,12 @@ def main(argv=None):
         old, new = time_eval(m, w, (256, 256), a.runs), time_eval(m, w, (2000, 1000), a.runs)
         rows.append((name, world, cfg.res, old, new))
         print(f'{name:14s} {world:8s} {old:7.1f} s -> {new:7.1f} s ({new / old:.1f}x)', flush=True)
-    lines = ['| method | world | res | 256 + 256 images (s) | 2 000 + 1 000 images (s) | ratio |', '|---|---|---|---|---|---|']
+    import platform
+    lines = ["### Evaluation at the quick profile's sizes (issue 28; `bench/bench_eval.py`)", '',
+             f"{platform.machine()}, {a.threads} threads, CPU, torch {torch.__version__}; median of {a.runs} repetition(s); freshly initialised "
+             "quick-profile models. `partseg.runs.evaluate_method`: every metric the method reports, with the grid/center/oracle controls "
+             "and, for decoder methods, the code-shuffle control on 512 test pairs.", '',
+             '| method | world | res | 256 + 256 images (s) | 2 000 + 1 000 images (s) | ratio |', '|---|---|---|---|---|---|']
     lines += [f'| {n} | {w} | {r} | {o:.1f} | {x:.1f} | {x / o:.1f}× |' for n, w, r, o, x in rows]
     Path(a.out).parent.mkdir(exist_ok=True); Path(a.out).write_text('\n'.join(lines) + '\n'); print('\n'.join(lines))
 
