@@ -16,8 +16,9 @@ from .runs import (run_dir, is_finished, stale_fields, stale_text, warn_if_stale
 from .tables import write_report
 
 # %% auto 0
-__all__ = ['nbs_dir', 'kernel_name', 'RunFailed', 'papermill_error', 'run_with_notebook', 'run_health', 'failure_line', 'run_all',
-           'paper_notebooks', 'run_paper_notebooks', 'reproduce']
+__all__ = ['CELL_TIMEOUT', 'nbs_dir', 'kernel_name', 'RunFailed', 'papermill_error', 'run_with_notebook', 'run_health',
+           'failure_line', 'run_all', 'paper_notebooks', 'cell_timeout', 'execute_paper_notebook',
+           'run_paper_notebooks', 'reproduce']
 
 # %% ../nbs/09b_batch.ipynb 5
 def nbs_dir() -> Path:
@@ -120,26 +121,50 @@ def paper_notebooks(only: str | None = None) -> list[Path]:
     nbs = sorted(p for p in (nbs_dir()/'paper').glob('*.ipynb') if not p.name.startswith(('_', 'all_')))
     return [p for p in nbs if only is None or p.name.startswith(only.split('/')[0] + '_')] + sorted((nbs_dir()/'paper').glob('all_*.ipynb'))
 
+CELL_TIMEOUT = {'smoke': 300, 'quick': 1800, 'paper': 7200}   # seconds one paper-notebook cell may take, per profile
+
+def cell_timeout(profile: str) -> float | None:
+    "Seconds a paper-notebook cell may run before it counts as hung: `$PARTSEG_CELL_TIMEOUT` if set (0 = no limit), else `CELL_TIMEOUT[profile]`."
+    v = os.environ.get('PARTSEG_CELL_TIMEOUT')
+    if v is None: return CELL_TIMEOUT[profile]
+    try: t = float(v)
+    except ValueError: raise ValueError(f"PARTSEG_CELL_TIMEOUT={v!r}: expected a number of seconds (0 = no limit)") from None
+    if t < 0: raise ValueError(f"PARTSEG_CELL_TIMEOUT={v!r}: expected seconds >= 0 (0 = no limit)")
+    return t or None
+
+def execute_paper_notebook(nb: Path, dest: Path, profile: str, timeout: float | None, log=print) -> str | None:
+    "Execute one paper notebook into `dest`; a cell past `timeout` s is retried once with a fresh kernel. Returns the error line or None."
+    import papermill as pm
+    params = dict(profile=profile, root=str(project_root()))
+    if 'interactive' in pm.inspect_notebook(str(nb)): params['interactive'] = False   # no ipywidgets without a live frontend
+    for attempt in (1, 2):
+        try:
+            pm.execute_notebook(str(nb), str(dest), parameters=params, cwd=str(project_root()),
+                                progress_bar=False, kernel_name=kernel_name(), extra_arguments=_KERNEL_ARGS, execution_timeout=timeout)
+            return None
+        except TimeoutError:   # nbclient's CellTimeoutError: the kernel never answered (a hang), or a cell slower than the limit
+            if attempt == 1:
+                log(f"  {nb.name}: a cell did not finish within {timeout:.0f} s; retrying once with a fresh kernel"); continue
+            return (f"a cell did not finish within {timeout:.0f} s, twice (a hung kernel, or a cell slower than the limit: "
+                    f"raise PARTSEG_CELL_TIMEOUT, 0 = no limit) (executed notebook: {dest})")
+        except Exception as e:
+            return f"{papermill_error(e)} (executed notebook: {dest})"
+
 def run_paper_notebooks(only: str | None, profile: str, log=print) -> list[tuple]:
     "Execute the paper notebooks with papermill; returns `(name, error or None)` per notebook."
-    import papermill as pm
-    out = []
+    out, timeout = [], cell_timeout(profile)
     for nb in paper_notebooks(only):
         dest = runs_dir()/profile/'_paper'/nb.name; dest.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            pm.execute_notebook(str(nb), str(dest), parameters=dict(profile=profile, root=str(project_root())),
-                                cwd=str(project_root()), progress_bar=False, kernel_name=kernel_name(), extra_arguments=_KERNEL_ARGS)
-            out.append((nb.name, None)); log(f"  done   {nb.name}")
-        except Exception as e:
-            out.append((nb.name, f"{papermill_error(e)} (executed notebook: {dest})"))
-            log(f"  FAILED {nb.name}: {out[-1][1]}")
+        out.append((nb.name, execute_paper_notebook(nb, dest, profile, timeout, log)))
+        log(f"  done   {nb.name}" if out[-1][1] is None else f"  FAILED {nb.name}: {out[-1][1]}")
     return out
 
-# %% ../nbs/09b_batch.ipynb 11
+# %% ../nbs/09b_batch.ipynb 12
 def reproduce(profile: str = 'quick', only: str | None = None, jobs: int = 1, force: bool = False, device=None,
               notebook: bool = True, figures: bool = True, log=print) -> bool:
     "Run what is missing for the selected experiments, then rebuild their artifacts; True if all succeeded."
     check_choice('profile', profile, PROFILES)
+    if figures: cell_timeout(profile)   # a malformed $PARTSEG_CELL_TIMEOUT fails now, not after hours of training
     exps = select(only)
     log(f"partseg reproduce --profile {profile}" + (f" --only {only}" if only else '') + f": {len(exps)} experiment(s)")
     runs = run_all(exps, profile, jobs, force, device, notebook, log)
