@@ -30,7 +30,7 @@ def headroom(method, floor, ceiling):
     "Share of the floor-to-ceiling gap that `method` closes, `(floor − method) / (floor − ceiling)` (NaN where undefined); works on arrays."
     m, f, c = (np.asarray(v, dtype=float) for v in (method, floor, ceiling))
     with np.errstate(divide='ignore', invalid='ignore'):
-        h = np.where(np.abs(f - c) > 1e-12, (f - m) / (f - c), np.nan)
+        h = np.where(np.abs(f - c) > 1e-12, (f - m) / (f - c), np.nan) + 0.0   # + 0.0: a method at its floor reads 0, not -0
     return float(h) if h.ndim == 0 else h
 
 # %% ../nbs/06c_controls.ipynb 11
