@@ -11,7 +11,7 @@ import pandas as pd
 import partseg
 from .core import PROFILES, check_choice, runs_dir, figures_dir, load_json
 from .registry import REGISTRY, Experiment, get_experiment, real_key
-from .runs import run_dir, is_finished
+from .runs import run_dir, is_finished, devices_of_runs
 from .controls import headroom
 
 # %% auto 0
@@ -322,7 +322,7 @@ def figure_page(paper: str, name: str, profile: str, title: str,
     absent = absent[absent.seed == 0] if len(absent) else absent   # the figures show seed 0
     miss = missing_text(absent, profile, 'runs of this figure' if used else 'the runs it shows')
     if not used: finding = 'no figure.'
-    p.write_text(f"# {title}\n\n- profile: `{profile}`; data: {data}\n"
+    p.write_text(f"# {title}\n\n- profile: `{profile}`; data: {data}; trained and evaluated on: {devices_of_runs(used, profile, seeds=[0])}\n"
                  f"- rebuild: `partseg reproduce --profile {profile} --only {paper}`\n- runs (seed 0): {', '.join(used) or 'none'}"
                  + (f"\n- missing runs: {', '.join(missing)}" if missing else '') + f"\n\nFinding: {finding}" + (f" {miss}" if miss else '') + '\n'
                  + (f"\n![{name}]({p.with_suffix('.png').name})\n" + extra if used and picture else ''))
