@@ -20,7 +20,7 @@ __all__ = ['EVAL_SIZES', 'LAYOUT_WARN', 'CURVE_SIZES', 'CURVE_KEYS', 'CURVE_PREF
            'data_label', 'make_world', 'not_runnable', 'build', 'evaluate_method', 'health_warning', 'curve_metrics',
            'curve_fn', 'read_curve', 'last_quarter', 'clear_run', 'configured_steps', 'is_finished', 'stale_fields',
            'stale_text', 'warn_if_stale', 'preflight', 'run_experiment', 'run_world', 'evaluate_run', 'trained_world',
-           'take_images', 'data_of_runs', 'devices_of_runs', 'finished_method']
+           'take_images', 'data_of_runs', 'run_device', 'devices_of_runs', 'finished_method']
 
 # %% ../nbs/09a_runs.ipynb 6
 EVAL_SIZES = {'smoke': dict(n_calib=16, n_test=16), 'quick': dict(n_calib=2000, n_test=1000),
@@ -274,15 +274,15 @@ def data_of_runs(keys, profile: str, synthetic: str, seed: int = 0) -> str:
     real = sorted({d for d in ds if d.startswith('real:')})
     return synthetic if not real else ', '.join(f'`{d}`' for d in real) + (f' and {synthetic}' if len(real) < len(ds) else '')
 
+def run_device(d: Path) -> str | None:
+    "The device finished run `d` trained and was evaluated on (its config.json provenance); None for an unfinished run."
+    if not (is_finished(d) and (d/'config.json').exists()): return None
+    return load_json(d/'config.json').get('provenance', {}).get('device') or 'not recorded'
+
 def devices_of_runs(keys, profile: str, seeds=None) -> str:
-    "The devices the finished runs `keys` (at `seeds`, default: every seed they have) trained and were evaluated on, for a caption."
-    devs = set()
-    for k in keys:
-        base = run_dir(k, profile, 0).parent
-        for d in ([run_dir(k, profile, s) for s in seeds] if seeds is not None else sorted(base.glob('seed*')) if base.exists() else []):
-            if is_finished(d) and (d/'config.json').exists():
-                devs.add(load_json(d/'config.json').get('provenance', {}).get('device') or 'not recorded')
-    return ', '.join(sorted(devs)) or 'no finished run'
+    "The devices the finished runs `keys` (at `seeds`, default: each experiment's registered seeds) ran on, for a caption."
+    devs = {run_device(run_dir(k, profile, s)) for k in keys for s in (seeds if seeds is not None else get_experiment(k).seeds_for(profile))}
+    return ', '.join(sorted(devs - {None})) or 'no finished run'
 
 # %% ../nbs/09a_runs.ipynb 30
 def finished_method(key: str, profile: str, seed: int = 0, map_location='cpu'):

@@ -11,7 +11,7 @@ import pandas as pd
 import partseg
 from .core import PROFILES, check_choice, runs_dir, figures_dir, load_json
 from .registry import REGISTRY, Experiment, get_experiment, real_key
-from .runs import run_dir, is_finished, devices_of_runs
+from .runs import run_dir, is_finished, devices_of_runs, run_device
 from .controls import headroom
 
 # %% auto 0
@@ -39,7 +39,7 @@ def collect(exps: list[Experiment], profile: str) -> pd.DataFrame:
         for s in e.seeds_for(profile):
             d = run_dir(e.key, profile, s)
             m = load_json(d/'metrics.json') if is_finished(d) else {}   # an unfinished run's numbers are never a result
-            dev = load_json(d/'config.json')['provenance']['device'] if m and (d/'config.json').exists() else None
+            dev = run_device(d) if m else None
             rows.append(dict(experiment=e.key, paper=e.paper, artifact=e.artifact, method=e.method, world=e.world,
                              data=m.get('data', f'synthetic:{e.world}') if m else None,   # runs before `data` existed were synthetic
                              K=e.config(profile).n_parts, **{k: v for k, v in e.tags.items() if k != 'tables'}, seed=s, status='ok' if m else 'missing', device=dev,
