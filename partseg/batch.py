@@ -92,17 +92,22 @@ def failure_line(key: str, seed: int, err: str) -> str:
     return f"FAILED {key} seed {seed}: {err}"
 
 def run_all(exps: list[Experiment], profile: str, jobs: int = 1, force: bool = False, device=None,
-            notebook: bool = True, log=print) -> list[tuple]:
+            notebook: bool = True, log=print,
+            over_budget: bool = False, # also train the design seeds that `profile`'s time budget leaves out
+           ) -> list[tuple]:
     "Run every `(experiment, seed)` of `exps` that is not finished; returns `(key, seed, error or None, seconds)` per run."
     skip = {e.key: why for e in exps if (why := not_runnable(e, profile))}   # real-only runs without their data: said, not faked
     for why in skip.values(): log(f"  skipped: {why}")
     exps = [e for e in exps if e.key not in skip]
+    seeds = (lambda e: e.design_seeds(profile)) if over_budget else (lambda e: e.seeds_for(profile))
     todo = [(e.key, profile, s, force, device, notebook, max(1, (os.cpu_count() or 1) // jobs) if jobs > 1 else 0)
-            for e in exps for s in e.seeds_for(profile) if force or not is_finished(run_dir(e.key, profile, s))]
-    log(f"{len(todo)} run(s) to do, {sum(len(e.seeds_for(profile)) for e in exps) - len(todo)} already finished")
+            for e in exps for s in seeds(e) if force or not is_finished(run_dir(e.key, profile, s))]
+    left = [] if over_budget else [(e.key, s) for e in exps for s in e.over_budget_seeds(profile) if not is_finished(run_dir(e.key, profile, s))]
+    log(f"{len(todo)} run(s) to do, {sum(len(seeds(e)) for e in exps) - len(todo)} already finished"
+        + (f"; {len(left)} left out of the {profile} time budget (`--over-budget` trains them too)" if left else ''))
     if not force:
         for e in exps:
-            for s in e.seeds_for(profile):
+            for s in seeds(e):
                 d = run_dir(e.key, profile, s)
                 diff = stale_fields(d, e.config(profile)) if is_finished(d) else {}
                 if diff: log(f"  WARNING: {e.key} seed {s} is finished but was trained with another config ({stale_text(diff)}); "
@@ -161,13 +166,16 @@ def run_paper_notebooks(only: str | None, profile: str, log=print) -> list[tuple
 
 # %% ../nbs/09b_batch.ipynb 12
 def reproduce(profile: str = 'quick', only: str | None = None, jobs: int = 1, force: bool = False, device=None,
-              notebook: bool = True, figures: bool = True, log=print) -> bool:
+              notebook: bool = True, figures: bool = True, log=print,
+              over_budget: bool = False, # also train the design seeds that `profile`'s time budget leaves out (`Experiment.over_budget`)
+             ) -> bool:
     "Run what is missing for the selected experiments, then rebuild their artifacts; True if all succeeded."
     check_choice('profile', profile, PROFILES)
     if figures: cell_timeout(profile)   # a malformed $PARTSEG_CELL_TIMEOUT fails now, not after hours of training
     exps = select(only)
-    log(f"partseg reproduce --profile {profile}" + (f" --only {only}" if only else '') + f": {len(exps)} experiment(s)")
-    runs = run_all(exps, profile, jobs, force, device, notebook, log)
+    log(f"partseg reproduce --profile {profile}" + (f" --only {only}" if only else '') + (' --over-budget' if over_budget else '')
+        + f": {len(exps)} experiment(s)")
+    runs = run_all(exps, profile, jobs, force, device, notebook, log, over_budget)
     nbs = []
     if figures:
         log("paper notebooks:")

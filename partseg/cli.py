@@ -112,6 +112,7 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument('--only', help='a paper key (liu2021, siarohin2020, esser2019, ganseg2022, braun2020, baselines, benchmark) or an experiment-key prefix; default: all')
     r.add_argument('--jobs', type=_count(1, 'a number of parallel runs ≥ 1'), default=1, help='runs trained in parallel (each gets cores / jobs threads)')
     r.add_argument('--no-figures', action='store_true', help='train the runs only; do not execute the paper notebooks')
+    r.add_argument('--over-budget', action='store_true', help="also train the seeds a paper's design asks for that the profile's time budget leaves out (`partseg list experiments` names them)")
     for a in (t, r):
         a.add_argument('--profile', default='quick', choices=PROFILES, help='smoke: seconds, proves the pipeline; quick: 64 px on a CPU; paper: the paper\'s sizes, for a GPU')
         a.add_argument('--force', action='store_true', help='DELETE the run(s) (checkpoint, logs, metrics) and train again from scratch')
@@ -172,7 +173,9 @@ def _cmd_list(a) -> int:
     else:
         for e in REGISTRY.values():
             wov = ' '.join(f'{k}={v}' for k, v in e.world_overrides.items())
-            print(f"{e.key:45s} {e.method:14s} {e.world:8s} {wov:18s} quick seeds {list(e.seeds_for('quick'))}")
+            ob = e.over_budget_seeds('quick')
+            print(f"{e.key:45s} {e.method:14s} {e.world:8s} {wov:18s} quick seeds {list(e.seeds_for('quick'))}"
+                  + (f" (over budget: {list(ob)})" if ob else ''))
     return 0
 
 # %% ../nbs/09d_cli.ipynb 12
@@ -186,7 +189,7 @@ def main(argv: list[str] | None = None) -> int:
         if a.cmd == 'evaluate':
             print(json.dumps(evaluate_run(a.run, a.device, partial=a.partial), indent=1)); return 0
         if a.cmd == 'reproduce':
-            ok = reproduce(a.profile, a.only, a.jobs, a.force, a.device, not a.no_notebook, not a.no_figures)
+            ok = reproduce(a.profile, a.only, a.jobs, a.force, a.device, not a.no_notebook, not a.no_figures, over_budget=a.over_budget)
             return 0 if ok else 1
         if a.cmd == 'segment':
             written, skipped = segment_files(a.checkpoint, a.images, a.out, a.device)

@@ -9,8 +9,9 @@ from dataclasses import dataclass, field
 from .methods import get_method
 
 # %% auto 0
-__all__ = ['WORLD_SEED', 'EXPERIMENT_MODULES', 'REGISTRY', 'REAL_FOR', 'Experiment', 'Setting', 'ExperimentRegistry',
-           'register_experiment', 'get_experiment', 'select', 'register_real', 'real_key', 'feeding']
+__all__ = ['WORLD_SEED', 'QUICK_DESIGN_SEEDS', 'EXPERIMENT_MODULES', 'REGISTRY', 'REAL_FOR', 'Experiment', 'budget_seeds',
+           'Setting', 'ExperimentRegistry', 'register_experiment', 'get_experiment', 'select', 'register_real',
+           'real_key', 'feeding']
 
 # %% ../nbs/09_registry.ipynb 5
 WORLD_SEED = 0
@@ -30,17 +31,42 @@ class Experiment:
     tags: dict = field(default_factory=dict)  # labels for the tables ('K', 'variant', 'species', ...): columns in `collect`
     protocols: tuple = ()    # landmark protocols besides `partseg` (the paper's own): metrics `landmark_err@<protocol>`
     profile_seeds: dict = field(default_factory=dict)  # {profile: seeds} in place of `seeds` (e.g. one seed in `smoke` and `paper`)
+    over_budget: dict = field(default_factory=dict)    # {profile: seeds} of the design that the profile's time budget leaves out
+
+    def __post_init__(self):
+        for p, ss in self.over_budget.items():
+            if extra := set(ss) - set(self.design_seeds(p)):
+                raise ValueError(f"experiment {self.key!r}: over_budget[{p!r}] names seeds {sorted(extra)} that are not among its "
+                                 f"{p} seeds {list(self.design_seeds(p))}")
+
+    def design_seeds(self, profile: str) -> tuple:
+        "The seeds the paper's tables ask for in `profile`: `profile_seeds[profile]` when given, else `seeds`."
+        return tuple(self.profile_seeds.get(profile, self.seeds))
+
+    def over_budget_seeds(self, profile: str) -> tuple:
+        "The design seeds that `profile`'s time budget leaves out: trained only by `partseg reproduce --over-budget`."
+        return tuple(s for s in self.design_seeds(profile) if s in set(self.over_budget.get(profile, ())))
 
     def seeds_for(self, profile: str) -> tuple:
-        "The seeds a `profile` reproduction runs: `profile_seeds[profile]` when given, else `seeds`."
-        return tuple(self.profile_seeds.get(profile, self.seeds))
+        "The seeds a `profile` reproduction runs: the design seeds less those over the profile's budget."
+        return tuple(s for s in self.design_seeds(profile) if s not in set(self.over_budget.get(profile, ())))
 
     def config(self, profile: str):
         "The method's config for `profile`, with this experiment's overrides."
         cls = get_method(self.method)
         return cls.Config.profile(profile, **{**self.overrides, **self.profile_overrides.get(profile, {})})
 
-# %% ../nbs/09_registry.ipynb 8
+# %% ../nbs/09_registry.ipynb 7
+QUICK_DESIGN_SEEDS = (0, 1, 2)   # the seeds a row that a claim compares needs in `quick`: mean ± std over three
+
+def budget_seeds(trained: tuple = QUICK_DESIGN_SEEDS, # the design seeds that fit the `quick` time budget
+                ) -> dict:
+    "`Experiment` seed fields of a trained row: `QUICK_DESIGN_SEEDS` in `quick`, of which those not in `trained` are over budget; one seed in `smoke` and `paper`."
+    if extra := set(trained) - set(QUICK_DESIGN_SEEDS): raise ValueError(f"trained seeds {sorted(extra)} are not design seeds {QUICK_DESIGN_SEEDS}")
+    over = tuple(s for s in QUICK_DESIGN_SEEDS if s not in trained)
+    return dict(seeds=QUICK_DESIGN_SEEDS, profile_seeds={'smoke': (0,), 'paper': (0,)}, over_budget={'quick': over} if over else {})
+
+# %% ../nbs/09_registry.ipynb 10
 @dataclass
 class Setting:
     "Where a paper's experiments train: a world with its overrides, and what the paper's tables read from it."
@@ -52,7 +78,7 @@ class Setting:
     protocol: str | None = None                          # the paper's own landmark protocol on it (None: ours only)
     real: str | None = None                              # the real data set it stands in for (partseg.data.real), None: none
 
-# %% ../nbs/09_registry.ipynb 11
+# %% ../nbs/09_registry.ipynb 13
 EXPERIMENT_MODULES = ('benchmark', 'liu2021', 'siarohin2020', 'esser2019', 'ganseg2022', 'baselines', 'braun2020')
 
 class ExperimentRegistry(dict):
@@ -76,7 +102,7 @@ class ExperimentRegistry(dict):
     def values(self): return dict.values(self.load())
     def items(self): return dict.items(self.load())
 
-# %% ../nbs/09_registry.ipynb 12
+# %% ../nbs/09_registry.ipynb 14
 REGISTRY: dict[str, Experiment] = ExperimentRegistry()
 
 def register_experiment(exp: Experiment) -> Experiment:
@@ -93,13 +119,15 @@ def get_experiment(key: str) -> Experiment:
                      + f" (`partseg list experiments` lists all {len(REGISTRY)})")
 
 def select(only: str | None = None) -> list[Experiment]:
-    "The experiments whose paper is `only`, or whose key starts with `only` (all when None)."
+    "The experiments whose paper is `only`, then those of other papers that feed one of its tables (the baseline rows it compares against), or those whose key starts with `only` (all when None)."
+    feeds = lambda e: any(t.split('/')[0] == only for t in e.tags.get('tables', ()))
     exps = [e for e in REGISTRY.values() if only is None or e.paper == only or e.key.startswith(only)]
+    exps += [e for e in REGISTRY.values() if only is not None and e not in exps and feeds(e)]   # after its own runs, which are the longer
     if not exps:
         raise ValueError(f"--only {only!r} matches no experiment; papers: {', '.join(sorted({e.paper for e in REGISTRY.values()}))}")
     return exps
 
-# %% ../nbs/09_registry.ipynb 14
+# %% ../nbs/09_registry.ipynb 16
 REAL_FOR: dict = {}   # (paper, world, sorted world overrides) -> real data set (a key of partseg.data.real.REAL_DATASETS)
 
 def register_real(paper: str, setting: Setting) -> None:
@@ -114,7 +142,7 @@ def real_key(exp: Experiment) -> str | None:
     if paper == 'baselines' and exp.tags.get('tables'): paper = exp.tags['tables'][0].split('/')[0]
     return REAL_FOR.get((paper, exp.world, tuple(sorted(exp.world_overrides.items()))))
 
-# %% ../nbs/09_registry.ipynb 17
+# %% ../nbs/09_registry.ipynb 19
 def feeding(table: str) -> list[Experiment]:
     "The registered experiments whose `tags['tables']` name `table` (`'<paper>/<artifact>'`)."
     return [e for e in REGISTRY.values() if table in e.tags.get('tables', ())]

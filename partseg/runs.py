@@ -280,8 +280,8 @@ def run_device(d: Path) -> str | None:
     return load_json(d/'config.json').get('provenance', {}).get('device') or 'not recorded'
 
 def devices_of_runs(keys, profile: str, seeds=None) -> str:
-    "The devices the finished runs `keys` (at `seeds`, default: each experiment's registered seeds) ran on, for a caption."
-    devs = {run_device(run_dir(k, profile, s)) for k in keys for s in (seeds if seeds is not None else get_experiment(k).seeds_for(profile))}
+    "The devices the finished runs `keys` (at `seeds`, default: each experiment's design seeds) ran on, for a caption."
+    devs = {run_device(run_dir(k, profile, s)) for k in keys for s in (seeds if seeds is not None else get_experiment(k).design_seeds(profile))}
     return ', '.join(sorted(devs - {None})) or 'no finished run'
 
 # %% ../nbs/09a_runs.ipynb 30

@@ -33,16 +33,17 @@ def artifact_path(paper: str, artifact: str, profile: str, ext: str) -> Path:
 
 # %% ../nbs/09c_tables.ipynb 7
 def collect(exps: list[Experiment], profile: str) -> pd.DataFrame:
-    "One row per `(experiment, seed)`: the experiment's fields, `status`, the device it ran on, and every metric of its run."
+    "One row per `(experiment, design seed)`: the experiment's fields, `status` ('ok', 'missing' or 'over budget': an unfinished seed that `profile`'s budget leaves out), the device, and every metric of its run."
     rows = []
     for e in exps:
-        for s in e.seeds_for(profile):
+        over = set(e.over_budget_seeds(profile))
+        for s in e.design_seeds(profile):
             d = run_dir(e.key, profile, s)
             m = load_json(d/'metrics.json') if is_finished(d) else {}   # an unfinished run's numbers are never a result
             dev = run_device(d) if m else None
             rows.append(dict(experiment=e.key, paper=e.paper, artifact=e.artifact, method=e.method, world=e.world,
                              data=m.get('data', f'synthetic:{e.world}') if m else None,   # runs before `data` existed were synthetic
-                             K=e.config(profile).n_parts, **{k: v for k, v in e.tags.items() if k != 'tables'}, seed=s, status='ok' if m else 'missing', device=dev,
+                             K=e.config(profile).n_parts, **{k: v for k, v in e.tags.items() if k != 'tables'}, seed=s, status='ok' if m else 'over budget' if s in over else 'missing', device=dev,
                              **{k: v for k, v in m.items() if isinstance(v, (int, float))}))
     return pd.DataFrame(rows)
 
@@ -88,12 +89,20 @@ def missing_runs(df: pd.DataFrame) -> list[str]:
 
 def missing_text(df: pd.DataFrame, profile: str | None = None, # the profile, to name the command that trains them
                  what: str = 'these numbers') -> str:
-    "'' when every run of `df` is finished; else one sentence naming the missing runs and how to train them."
-    miss = missing_runs(df)
-    if not miss: return ''
-    papers = sorted({k.split('/')[0] for k in df.loc[df.status != 'ok', 'experiment']})
-    cmd = ' or '.join(f"`partseg reproduce{f' --profile {profile}' if profile else ''} --only {p}`" for p in papers)
-    return f"{what[:1].upper() + what[1:]} are missing: {len(miss)} run(s) not finished ({', '.join(miss)}); train them with {cmd}."
+    "'' when every run of `df` is finished; else a sentence naming the unfinished runs and how to train them (and one for those left out of the profile's time budget)."
+    if not len(df) or 'status' not in df: return ''
+    out = []
+    for st, flag in (('missing', ''), ('over budget', ' --over-budget')):
+        sub = df[df.status == st] if st == 'over budget' else df[(df.status != 'ok') & (df.status != 'over budget')]
+        if not len(sub): continue
+        names = missing_runs(sub)
+        cmd = ' or '.join(f"`partseg reproduce{f' --profile {profile}' if profile else ''} --only {p}{flag}`"
+                          for p in sorted({k.split('/')[0] for k in sub.experiment}))
+        out.append(f"{what[:1].upper() + what[1:]} are missing: {len(names)} run(s) not finished ({', '.join(names)}); train them with {cmd}."
+                   if st == 'missing' else
+                   f"{len(names)} run(s) of {what} are left out of the `{profile or 'this'}` profile's time budget ({', '.join(names)}), so the "
+                   f"comparisons that need them have fewer seeds or none and are judged inconclusive; train them with {cmd}.")
+    return ' '.join(out)
 
 # %% ../nbs/09c_tables.ipynb 14
 def fmt_pm(mean: float, std: float, digits: int = 3,
@@ -324,7 +333,7 @@ def figure_page(paper: str, name: str, profile: str, title: str,
     if not used: finding = 'no figure.'
     p.write_text(f"# {title}\n\n- profile: `{profile}`; data: {data}; trained and evaluated on: {devices_of_runs(used, profile, seeds=[0])}\n"
                  f"- rebuild: `partseg reproduce --profile {profile} --only {paper}`\n- runs (seed 0): {', '.join(used) or 'none'}"
-                 + (f"\n- missing runs: {', '.join(missing)}" if missing else '') + f"\n\nFinding: {finding}" + (f" {miss}" if miss else '') + '\n'
+                 + (f"\n- missing runs: {', '.join(k + (' (over budget)' if 0 in get_experiment(k).over_budget_seeds(profile) else '') for k in missing)}" if missing else '') + f"\n\nFinding: {finding}" + (f" {miss}" if miss else '') + '\n'
                  + (f"\n![{name}]({p.with_suffix('.png').name})\n" + extra if used and picture else ''))
     return p
 

@@ -5,11 +5,11 @@
 # %% ../../nbs/21a_experiments.braun2020.ipynb 2
 from __future__ import annotations
 from ..core import PROFILES
-from ..registry import Experiment, Setting, register_experiment, register_real
+from ..registry import Experiment, Setting, register_experiment, register_real, budget_seeds
 from ..methods.braun2020 import ABLATIONS, Braun2020Config
 
 # %% auto 0
-__all__ = ['BRAUN_SETTINGS', 'BRAUN_ABLATION_ROWS', 'BRAUN_LONG_STEPS', 'BRAUN_SEEDS', 'register']
+__all__ = ['BRAUN_SETTINGS', 'BRAUN_ABLATION_ROWS', 'BRAUN_LONG_STEPS', 'BRAUN_QUICK_TRAINED', 'register']
 
 # %% ../../nbs/21a_experiments.braun2020.ipynb 5
 BRAUN_SETTINGS = {   # Tables 1-2 (and Fig. 16's pictures) on the real data sets of the paper's role
@@ -18,7 +18,7 @@ BRAUN_SETTINGS = {   # Tables 1-2 (and Fig. 16's pictures) on the real data sets
 }
 BRAUN_ABLATION_ROWS = ('none', 'disentangle', 'gmrf', 'variational', 'full')   # Fig. 16 rows 1-5
 BRAUN_LONG_STEPS = 8000   # `braun2020/puppets-full-long` in the quick profile (4x the quick steps)
-BRAUN_SEEDS = dict(seeds=(0, 1, 2), profile_seeds={'smoke': (0,), 'paper': (0,)})   # the full model and its floors: 3 seeds in quick
+BRAUN_QUICK_TRAINED = {'puppets-full': (0, 1, 2), 'birds-full': (0,)}   # the design seeds the quick budget trains; every other row: none (see above)
 
 # %% ../../nbs/21a_experiments.braun2020.ipynb 6
 def register():
@@ -29,12 +29,12 @@ def register():
         common = dict(paper='braun2020', artifact='tables', world=s.world, world_overrides=s.world_overrides)
         if setting == 'puppets':   # the full model at 4x the quick budget (registered first: the longest run starts first)
             register_experiment(Experiment(key=f'braun2020/{setting}-full-long', method='braun2020', overrides=dict(n_parts=25, **s.overrides),
-                                           profile_overrides={'quick': dict(steps=BRAUN_LONG_STEPS)}, seeds=(0,),
+                                           profile_overrides={'quick': dict(steps=BRAUN_LONG_STEPS)}, **budget_seeds(()),
                                            tags=dict(setting=setting, variant='full-long', tables=('braun2020/Tab_1',)), **common))
         for v in (BRAUN_ABLATION_ROWS if setting == 'puppets' else ('full',)):
             t = (s.tables + ('braun2020/Fig_16',) if v == 'full' else ('braun2020/Fig_16',)) if setting == 'puppets' else s.tables
             register_experiment(Experiment(key=f'braun2020/{setting}-{v}', method='braun2020', overrides=dict(n_parts=25, **s.overrides, **ABLATIONS[v]),
-                                           tags=dict(setting=setting, variant=v, tables=t), **(BRAUN_SEEDS if v == 'full' else dict(seeds=(0,))), **common))
+                                           tags=dict(setting=setting, variant=v, tables=t), **budget_seeds(BRAUN_QUICK_TRAINED.get(f'{setting}-{v}', ())), **common))
         for m, K in (('grid', 25), ('center', 1)):
             register_experiment(Experiment(key=f'braun2020/{m}-{setting}', method=m, overrides=dict(n_parts=K), profile_overrides=same_res,
                                            tags=dict(setting=setting, variant='full', tables=s.tables[:1] + (('braun2020/Fig_16',) if setting == 'puppets' else ())),
