@@ -49,7 +49,7 @@ class Experiment:
 
     def seeds_for(self, profile: str) -> tuple:
         "The seeds a `profile` reproduction runs: the design seeds less those over the profile's budget."
-        return tuple(s for s in self.design_seeds(profile) if s not in set(self.over_budget.get(profile, ())))
+        return tuple(s for s in self.design_seeds(profile) if s not in self.over_budget_seeds(profile))
 
     def config(self, profile: str):
         "The method's config for `profile`, with this experiment's overrides."

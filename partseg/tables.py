@@ -91,9 +91,8 @@ def missing_text(df: pd.DataFrame, profile: str | None = None, # the profile, to
                  what: str = 'these numbers') -> str:
     "'' when every run of `df` is finished; else a sentence naming the unfinished runs and how to train them (and one for those left out of the profile's time budget)."
     if not len(df) or 'status' not in df: return ''
-    out = []
-    for st, flag in (('missing', ''), ('over budget', ' --over-budget')):
-        sub = df[df.status == st] if st == 'over budget' else df[(df.status != 'ok') & (df.status != 'over budget')]
+    out, over = [], df.status == 'over budget'
+    for st, sub, flag in (('missing', df[(df.status != 'ok') & ~over], ''), ('over budget', df[over], ' --over-budget')):
         if not len(sub): continue
         names = missing_runs(sub)
         cmd = ' or '.join(f"`partseg reproduce{f' --profile {profile}' if profile else ''} --only {p}{flag}`"
