@@ -5,7 +5,7 @@
 # %% ../nbs/09b_batch.ipynb 2
 from __future__ import annotations
 import os, time
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor, wait, FIRST_COMPLETED
 from pathlib import Path
 import torch
 import partseg
@@ -17,8 +17,8 @@ from .tables import write_report
 
 # %% auto 0
 __all__ = ['CELL_TIMEOUT', 'nbs_dir', 'kernel_name', 'RunFailed', 'papermill_error', 'run_with_notebook', 'run_health',
-           'failure_line', 'run_all', 'paper_notebooks', 'cell_timeout', 'execute_paper_notebook',
-           'run_paper_notebooks', 'reproduce']
+           'with_bases', 'run_ordered', 'failure_line', 'run_all', 'paper_notebooks', 'cell_timeout',
+           'execute_paper_notebook', 'run_paper_notebooks', 'reproduce']
 
 # %% ../nbs/09b_batch.ipynb 5
 def nbs_dir() -> Path:
@@ -87,6 +87,43 @@ def run_health(key: str, profile: str, seed: int) -> str | None:
     if get_experiment(key).method in ('grid', 'center') or not (d/'metrics.json').exists(): return None
     return health_warning(load_json(d/'metrics.json'))
 
+def with_bases(exps: list[Experiment], profile: str, seeds=None) -> list[Experiment]:
+    "`exps` with the base experiments their runs start from (`init_from`, transitively) put first where not selected already."
+    seeds = seeds or (lambda e: e.seeds_for(profile))
+    out, seen = list(exps), {e.key for e in exps}
+    i = 0
+    while i < len(out):
+        for s in seeds(out[i]):
+            if (b := out[i].base_run(s)) and b[0] not in seen:
+                seen.add(b[0]); out.insert(0, get_experiment(b[0])); i += 1
+        i += 1
+    return out
+
+def run_ordered(todo: list[tuple], jobs: int, run=None):
+    "Yield `run(item)` results (`(key, seed, error, seconds)`) of `_run_one` items, at most `jobs` at once in list order, each fine-tune after its base run; a fine-tune whose base failed is not started."
+    run = run or _run_one
+    base = {(t[0], t[2]): get_experiment(t[0]).base_run(t[2]) for t in todo}
+    pending, waiting, ids = list(todo), {}, set(base)
+    state = {}   # (key, seed) -> None (done) or the error
+    with ThreadPoolExecutor(max(1, jobs)) as ex:
+        while pending or waiting:
+            while pending and len(waiting) < max(1, jobs):
+                ready = next((t for t in pending if base[(t[0], t[2])] not in ids or base[(t[0], t[2])] in state), None)
+                if ready is None: break
+                pending.remove(ready); b = base[(ready[0], ready[2])]
+                if b in state and state[b] is not None:   # its base failed: said, not started
+                    state[(ready[0], ready[2])] = 'not started'
+                    yield ready[0], ready[2], f"not started: its base run {b[0]} seed {b[1]} failed", 0.; continue
+                waiting[ex.submit(run, ready)] = ready
+            if not waiting:   # nothing runs and nothing is ready: the rest wait on each other
+                for t in pending: yield t[0], t[2], "not started: its base runs form a cycle (init_from)", 0.
+                break
+            done, _ = wait(waiting, return_when=FIRST_COMPLETED)
+            for f in sorted(done, key=lambda f: todo.index(waiting[f])):
+                key, seed, err, sec = f.result(); del waiting[f]
+                state[(key, seed)] = err
+                yield key, seed, err, sec
+
 def failure_line(key: str, seed: int, err: str) -> str:
     "One line for a failed run: its key, seed, the error's first line and where to read more."
     return f"FAILED {key} seed {seed}: {err}"
@@ -100,6 +137,7 @@ def run_all(exps: list[Experiment], profile: str, jobs: int = 1, force: bool = F
     for why in skip.values(): log(f"  skipped: {why}")
     exps = [e for e in exps if e.key not in skip]
     seeds = (lambda e: e.design_seeds(profile)) if over_budget else (lambda e: e.seeds_for(profile))
+    exps = with_bases(exps, profile, seeds)
     todo = [(e.key, profile, s, force, device, notebook, max(1, (os.cpu_count() or 1) // jobs) if jobs > 1 else 0)
             for e in exps for s in seeds(e) if force or not is_finished(run_dir(e.key, profile, s))]
     left = [] if over_budget else [(e.key, s) for e in exps for s in e.over_budget_seeds(profile) if not is_finished(run_dir(e.key, profile, s))]
@@ -113,14 +151,13 @@ def run_all(exps: list[Experiment], profile: str, jobs: int = 1, force: bool = F
                 if diff: log(f"  WARNING: {e.key} seed {s} is finished but was trained with another config ({stale_text(diff)}); "
                              f"kept: use --force to retrain")
     results = []
-    with ThreadPoolExecutor(max(1, jobs)) as ex:
-        for i, (key, seed, err, sec) in enumerate(ex.map(_run_one, todo), 1):
-            log(f"  [{i}/{len(todo)}] " + (failure_line(key, seed, err) if err else f"done   {key} seed {seed}") + f" ({sec:.0f} s)")
-            if not err and (w := run_health(key, profile, seed)): log(f"           {w}")
-            results.append((key, seed, err, sec))
+    for i, (key, seed, err, sec) in enumerate(run_ordered(todo, jobs), 1):
+        log(f"  [{i}/{len(todo)}] " + (failure_line(key, seed, err) if err else f"done   {key} seed {seed}") + f" ({sec:.0f} s)")
+        if not err and (w := run_health(key, profile, seed)): log(f"           {w}")
+        results.append((key, seed, err, sec))
     return results
 
-# %% ../nbs/09b_batch.ipynb 10
+# %% ../nbs/09b_batch.ipynb 11
 def paper_notebooks(only: str | None = None) -> list[Path]:
     "The `nbs/paper/*.ipynb` of the paper `only` (file names start with the paper key), or all; the cross-paper ones (`all_*`) always, last."
     nbs = sorted(p for p in (nbs_dir()/'paper').glob('*.ipynb') if not p.name.startswith(('_', 'all_')))
@@ -164,7 +201,7 @@ def run_paper_notebooks(only: str | None, profile: str, log=print) -> list[tuple
         log(f"  done   {nb.name}" if out[-1][1] is None else f"  FAILED {nb.name}: {out[-1][1]}")
     return out
 
-# %% ../nbs/09b_batch.ipynb 12
+# %% ../nbs/09b_batch.ipynb 13
 def reproduce(profile: str = 'quick', only: str | None = None, jobs: int = 1, force: bool = False, device=None,
               notebook: bool = True, figures: bool = True, log=print,
               over_budget: bool = False, # also train the design seeds that `profile`'s time budget leaves out (`Experiment.over_budget`)

@@ -304,7 +304,10 @@ def parts_used(labels: torch.Tensor,   # (N,H,W) integer label maps
                skip: Sequence[int] = (), # labels not counted (e.g. (0,) for a background channel)
               ) -> torch.Tensor:
     "Per image `(N,)`: how many labels cover at least `min_share` of it."
-    share = F.one_hot(torch.as_tensor(labels), n_labels).float().mean((1, 2))
+    lab = torch.as_tensor(labels).long(); N = len(lab)
+    if N and (lab.min() < 0 or lab.max() >= n_labels): raise ValueError(f"labels must lie in 0 … {n_labels - 1} (n_labels), got {int(lab.min())} … {int(lab.max())}")
+    counts = torch.bincount((lab + n_labels * torch.arange(N, device=lab.device)[:, None, None]).flatten(), minlength=N * n_labels)
+    share = counts.view(N, n_labels).float() / lab[0].numel()   # = one_hot(lab).mean((1, 2)), without the (N,H,W,n) tensor
     if len(skip): share[:, list(skip)] = 0
     return (share >= min_share).float().sum(1)
 

@@ -32,6 +32,9 @@ class Experiment:
     protocols: tuple = ()    # landmark protocols besides `partseg` (the paper's own): metrics `landmark_err@<protocol>`
     profile_seeds: dict = field(default_factory=dict)  # {profile: seeds} in place of `seeds` (e.g. one seed in `smoke` and `paper`)
     over_budget: dict = field(default_factory=dict)    # {profile: seeds} of the design that the profile's time budget leaves out
+    init_from: str | None = None  # key of a registered experiment whose finished run initialises this one (a base run the ablations fine-tune from)
+    init_seed: int | None = None  # the seed of that run (None: this run's own seed)
+    init_skip: tuple = ()         # parameter-name prefixes that keep their fresh (seeded) initialisation, e.g. a head every variant learns anew
 
     def __post_init__(self):
         for p, ss in self.over_budget.items():
@@ -50,6 +53,10 @@ class Experiment:
     def seeds_for(self, profile: str) -> tuple:
         "The seeds a `profile` reproduction runs: the design seeds less those over the profile's budget."
         return tuple(s for s in self.design_seeds(profile) if s not in self.over_budget_seeds(profile))
+
+    def base_run(self, seed: int) -> tuple | None:
+        "`(key, seed)` of the run that initialises this experiment's run `seed` (`init_from`), None when it trains from scratch."
+        return None if self.init_from is None else (self.init_from, seed if self.init_seed is None else self.init_seed)
 
     def config(self, profile: str):
         "The method's config for `profile`, with this experiment's overrides."

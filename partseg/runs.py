@@ -17,10 +17,10 @@ import pandas as pd
 
 # %% auto 0
 __all__ = ['EVAL_SIZES', 'LAYOUT_WARN', 'CURVE_SIZES', 'CURVE_KEYS', 'CURVE_PREFIXES', 'CURVE_SKIP', 'CURVE_OPTIONS', 'run_dir',
-           'data_label', 'make_world', 'not_runnable', 'build', 'evaluate_method', 'health_warning', 'curve_metrics',
-           'curve_fn', 'read_curve', 'last_quarter', 'clear_run', 'configured_steps', 'is_finished', 'stale_fields',
-           'stale_text', 'warn_if_stale', 'preflight', 'run_experiment', 'run_world', 'evaluate_run', 'trained_world',
-           'take_images', 'data_of_runs', 'run_device', 'devices_of_runs', 'finished_method']
+           'data_label', 'make_world', 'not_runnable', 'build', 'init_weights', 'evaluate_method', 'health_warning',
+           'curve_metrics', 'curve_fn', 'read_curve', 'last_quarter', 'clear_run', 'configured_steps', 'is_finished',
+           'stale_fields', 'stale_text', 'warn_if_stale', 'preflight', 'run_experiment', 'run_world', 'evaluate_run',
+           'trained_world', 'take_images', 'data_of_runs', 'run_device', 'devices_of_runs', 'finished_method']
 
 # %% ../nbs/09a_runs.ipynb 6
 EVAL_SIZES = {'smoke': dict(n_calib=16, n_test=16), 'quick': dict(n_calib=2000, n_test=1000),
@@ -67,13 +67,30 @@ def build(exp: Experiment, profile: str, seed: int, device=None):
     cfg = exp.config(profile)
     seed_everything(seed)
     method = get_method(exp.method)(cfg)
+    if (info := init_weights(method, exp, profile, seed)) is not None: method.run_info = {**getattr(method, 'run_info', {}), 'init_run': info}
     world = make_world(exp, profile, device)
     n_items = world.n_items(method.pairing) if hasattr(world, 'n_items') else None   # a real data set is finite
     source = make_source(world, method.pairing, cfg.batch_size, seed=seed, split='train', device=device,
                          pair_cfg=method.pair_config(), n_items=n_items)
     return method, world, source
 
-# %% ../nbs/09a_runs.ipynb 12
+# %% ../nbs/09a_runs.ipynb 11
+def init_weights(method, exp: Experiment, profile: str, seed: int) -> dict | None:
+    "Load `exp`'s base run (`exp.base_run(seed)`) into `method`: the entries whose names and shapes match, less `exp.init_skip`; None when `exp` trains from scratch."
+    if (base := exp.base_run(seed)) is None: return None
+    key, s = base; get_experiment(key)   # an unknown base key: the registry's error, naming the close ones
+    d = run_dir(key, profile, s)
+    if not is_finished(d) or not (d/'ckpt.pt').exists():
+        raise ValueError(f"{exp.key} seed {seed} fine-tunes from {key} seed {s} ({profile}), which is not finished (expected {d/'ckpt.pt'}): "
+                         f"train it first (`partseg reproduce` runs a base before its fine-tunes)")
+    own, sd = method.state_dict(), load_checkpoint(d/'ckpt.pt')['model']
+    skip = lambda k: k.startswith(tuple(exp.init_skip))
+    take = {k: v for k, v in sd.items() if k in own and own[k].shape == v.shape and not skip(k)}
+    if not take: raise ValueError(f"{exp.key}: nothing in {d/'ckpt.pt'} matches its {exp.method} model (names and shapes)")
+    method.load_state_dict(take, strict=False)
+    return dict(run=key, seed=s, loaded=len(take), of=len(own), fresh=sorted(k for k in own if k not in take)[:20])
+
+# %% ../nbs/09a_runs.ipynb 14
 def evaluate_method(method, world, profile: str, device=None,
                     protocols=(),   # the experiment's landmark protocols besides partseg's
                     crf_sigmas=(),  # its dense-CRF σ grid (braun2020 Table 7), for the metrics that use one
@@ -86,7 +103,7 @@ def evaluate_method(method, world, profile: str, device=None,
     m = calc_metrics(method.metrics, method, world, device=device, protocols=tuple(protocols), crf_sigmas=tuple(crf_sigmas), **n)
     return {**m, 'eval_seconds': round(time.time() - t0, 2)}
 
-# %% ../nbs/09a_runs.ipynb 13
+# %% ../nbs/09a_runs.ipynb 15
 LAYOUT_WARN = 0.95   # layout agreement at or above this: the output (nearly) ignores the image
 
 def health_warning(metrics: dict) -> str | None:
@@ -102,7 +119,7 @@ def health_warning(metrics: dict) -> str | None:
                     "the shape/pose input comes from another image, i.e. the decoder does not use it")
     return ('warning: ' + '; '.join(said)) if said else None
 
-# %% ../nbs/09a_runs.ipynb 17
+# %% ../nbs/09a_runs.ipynb 19
 CURVE_SIZES = {'smoke': dict(n_calib=16, n_test=16), 'quick': dict(n_calib=128, n_test=64),
                'paper': dict(n_calib=1000, n_test=500)}   # the fixed evaluation set of every learning-curve point
 CURVE_KEYS = ('landmark_err', 'fg_iou', 'part_iou_calibrated', 'part_iou_hungarian', 'health/layout_agreement',
@@ -151,7 +168,7 @@ def last_quarter(curve: pd.DataFrame, # a `read_curve` frame
     a, b = float(before[metric].iloc[-1]), float(d[metric].iloc[-1])
     return b - a, a, b
 
-# %% ../nbs/09a_runs.ipynb 20
+# %% ../nbs/09a_runs.ipynb 22
 def clear_run(d: Path) -> None:
     "Delete a run's checkpoint, logs (learning curve included), config and metrics (the executed notebook is overwritten by the next run)."
     for f in ('ckpt.pt', 'stats.jsonl', 'curve.jsonl', 'metrics.json', 'metrics.partial.json', 'config.json'): (d/f).unlink(missing_ok=True)
@@ -185,7 +202,7 @@ def warn_if_stale(d: Path, cfg) -> None:
         warnings.warn(f"{d} is finished but was trained with another config ({stale_text(diff)}); its saved metrics are returned: "
                       f"pass force=True (--force) to retrain", stacklevel=3)
 
-# %% ../nbs/09a_runs.ipynb 24
+# %% ../nbs/09a_runs.ipynb 26
 def preflight(exp: Experiment, profile: str, device=None,
               world: bool = True, # also open the world (False where the caller builds it next, as `run_experiment` does)
              ) -> None:
@@ -195,7 +212,7 @@ def preflight(exp: Experiment, profile: str, device=None,
     get_method(exp.method).Config.check_overrides(exp.config(profile).to_dict())
     if world: make_world(exp, profile, 'cpu')
 
-# %% ../nbs/09a_runs.ipynb 25
+# %% ../nbs/09a_runs.ipynb 27
 def run_experiment(key: str, profile: str = 'quick', seed: int = 0,
                    force: bool = False, # retrain from scratch even if the run is finished
                    device=None, progress: bool = True, ckpt_every: int = 250) -> dict:
@@ -222,7 +239,7 @@ def run_experiment(key: str, profile: str = 'quick', seed: int = 0,
     save_json(metrics, d/'metrics.json')
     return metrics
 
-# %% ../nbs/09a_runs.ipynb 27
+# %% ../nbs/09a_runs.ipynb 29
 def run_world(path: Path | str, device=None):
     "The world a run directory trained on (its `config.json`): the real data set it recorded, found as when it ran, or its synthetic world."
     path = Path(path)
@@ -256,7 +273,7 @@ def evaluate_run(path: Path | str, device=None,
     elif write: save_json({**(load_json(path/'metrics.json') if (path/'metrics.json').exists() else {}), **m, 'steps': step}, path/'metrics.json')
     return m
 
-# %% ../nbs/09a_runs.ipynb 29
+# %% ../nbs/09a_runs.ipynb 31
 def trained_world(key: str, profile: str, seed: int = 0, device=None):
     "The world run `(key, profile, seed)` trained on (`run_world`) when it exists, else the one it would train on (`make_world`)."
     d = run_dir(key, profile, seed)
@@ -284,7 +301,7 @@ def devices_of_runs(keys, profile: str, seeds=None) -> str:
     devs = {run_device(run_dir(k, profile, s)) for k in keys for s in (seeds if seeds is not None else get_experiment(k).design_seeds(profile))}
     return ', '.join(sorted(devs - {None})) or 'no finished run'
 
-# %% ../nbs/09a_runs.ipynb 30
+# %% ../nbs/09a_runs.ipynb 32
 def finished_method(key: str, profile: str, seed: int = 0, map_location='cpu'):
     "The trained method of run `(key, profile, seed)`, in eval mode, when the run is finished (`is_finished`); else None."
     d = run_dir(key, profile, seed)

@@ -37,6 +37,7 @@ class WorldConfig(ConfigBase):
     pose_var: float = 1.0         # 0: every sample in the mean pose and framing, 1: full joint ranges
     species: tuple | None = None  # birds: which appearance species are drawn, e.g. (0,) for a CUB-1-like subset; None = all
     video_speed: float = 0.12     # clips: trajectory phase advance per frame (radians)
+    clip_motion: str = 'triangle' # clips: 'triangle' (constant speed, reflected at the joint limits: every frame has the single images' uniform pose marginal) or 'sine' (world v1: arcsine marginal)
     light: float = 0.0            # strength of a per-frame illumination (a colour-cast gain 1 ± light per channel) that drifts along a clip; 0 = none
 
 # %% ../../nbs/01_data.worlds.ipynb 9
@@ -277,6 +278,7 @@ class World:
     def __init__(self, cfg: WorldConfig | None = None, seed: int = 0, device='cpu'):
         self.cfg = cfg if cfg is not None else WorldConfig()
         check_choice('placement', self.cfg.placement, PLACEMENTS)
+        check_choice('clip_motion', self.cfg.clip_motion, ('triangle', 'sine'))
         if self.cfg.species is not None:
             for s in self.cfg.species: check_choice('species', s, range(self.n_species))
         if not 0 <= self.cfg.clutter <= N_CLUTTER_MAX: raise ValueError(f"clutter must be in 0..{N_CLUTTER_MAX}")
@@ -306,7 +308,11 @@ def _latents(self: World, app_keys, pose_keys, t=None) -> dict:
         t = torch.as_tensor(t, dtype=torch.float32).reshape(-1, 1)
         speed = torch.full((NP,), cfg.video_speed); speed[:4] *= 0.3; speed[list(self.frozen)] = 0
         omega = speed * (0.5 + w1) * torch.where(w2 < 0.5, -1.0, 1.0)
-        pose = 0.5 + 0.5 * torch.sin(torch.asin((2 * pose - 1).clamp(-1, 1)) + omega * t)
+        if cfg.clip_motion == 'sine':   # world v1: an arcsine marginal, 41 % of joint values within 10 % of a limit
+            pose = 0.5 + 0.5 * torch.sin(torch.asin((2 * pose - 1).clamp(-1, 1)) + omega * t)
+        else:   # a triangle wave through u0 on a random branch: the phase is uniform over a period, so is every frame's pose
+            x0 = torch.where(w2 < 0.5, 1 - pose / 2, pose / 2)
+            pose = 1 - (1 - 2 * torch.frac(x0 + omega.abs() * t / (2 * math.pi))).abs()
     pose = 0.5 + cfg.pose_var * (pose - 0.5)
     sp = torch.zeros(len(app_keys), dtype=torch.int64)
     if self.n_species > 1:
@@ -326,7 +332,7 @@ def latents(self: World, idx, split: str = 'train', t=None) -> dict:
     idx = [int(i) for i in (idx.tolist() if torch.is_tensor(idx) else idx)]
     return self._latents(sample_keys(self.seed, idx, split, 0), sample_keys(self.seed, idx, split, 1), t)
 
-# %% ../../nbs/01_data.worlds.ipynb 37
+# %% ../../nbs/01_data.worlds.ipynb 38
 @patch
 def _framing(self: World, pose) -> dict:
     "The object's centre (frame units), scale and rotation from the first four pose uniforms."
@@ -365,7 +371,7 @@ def _background(self: World, ub, B, H, W):
                                   res * _lin(U(), 0.04, 0.12), cfg.shading))
     return img, (pr.stack() if mats else None), (torch.stack(mats, 1) if mats else torch.zeros(B, 0, N_MAT))
 
-# %% ../../nbs/01_data.worlds.ipynb 39
+# %% ../../nbs/01_data.worlds.ipynb 40
 def _kp_top_label(P, kp):
     "GT label (B, J) at keypoints (B, J, 2): the label of the top-most primitive covering each point."
     rel = kp[:, None] - P['c'][:, :, None]                       # (B, Q, J, 2)
@@ -405,7 +411,7 @@ def _noise_blur(self: World, img, noise_seed):
         img = img.view(B, -1).add_(bank[idx], alpha=cfg.noise * 12 ** 0.5).view_as(img)
     return img.clamp_(0, 1)
 
-# %% ../../nbs/01_data.worlds.ipynb 40
+# %% ../../nbs/01_data.worlds.ipynb 41
 @patch
 @torch.no_grad()
 def render(self: World, lat: dict) -> dict:
@@ -447,7 +453,7 @@ def sample(self: World, idx, split: str = 'train') -> dict:
     "The batch of samples `idx` (a sequence or 1-D tensor of ints) of `split` ('train', 'calib' or 'test')."
     return self.render(self.latents(idx, split))
 
-# %% ../../nbs/01_data.worlds.ipynb 42
+# %% ../../nbs/01_data.worlds.ipynb 43
 @patch
 def clip(self: World, idx, T: int = 8, split: str = 'train', step: float = 1.0) -> dict:
     "Clips of `T` frames (`step` frames apart) per index: every tensor gets a time axis (B, T, ...)."
@@ -487,7 +493,7 @@ def triplets(self: World, idx, split: str = 'train') -> tuple:
     B = len(idx)
     return tuple({kk: v[i * B:(i + 1) * B] for kk, v in b.items()} for i in range(3))
 
-# %% ../../nbs/01_data.worlds.ipynb 44
+# %% ../../nbs/01_data.worlds.ipynb 45
 def group_lut(world) -> torch.Tensor:
     "(n_parts + 1,) int64 lookup: part label -> group index (`world.groups` order, background group 0)."
     names = list(world.groups)
@@ -503,7 +509,7 @@ def group_labels(parts,  # (B, H, W) int64 GT part labels
     "Map part labels (B, H, W) to evaluation-group labels (0 = background)."
     return group_lut(world).to(parts.device)[parts]
 
-# %% ../../nbs/01_data.worlds.ipynb 46
+# %% ../../nbs/01_data.worlds.ipynb 47
 class Puppets(World):
     "2D articulated humanoids: 14 parts, groups head/torso/arms/legs/feet, the 14 LSP joints."
     name = 'puppets'
@@ -586,7 +592,7 @@ class Puppets(World):
         K = torch.stack([kp[n] for n in self.keypoint_names], 1)
         return pr.stack(), mats, K, torch.zeros(B, len(K[0]), dtype=torch.bool)
 
-# %% ../../nbs/01_data.worlds.ipynb 49
+# %% ../../nbs/01_data.worlds.ipynb 50
 class Faces(World):
     "Frontal to three-quarter faces: 12 parts, MAFL's 5 landmarks."
     name = 'faces'
@@ -652,7 +658,7 @@ class Faces(World):
         K = torch.stack([kp[n] for n in self.keypoint_names], 1)
         return pr.stack(), mats, K, torch.zeros(B, len(K[0]), dtype=torch.bool)
 
-# %% ../../nbs/01_data.worlds.ipynb 52
+# %% ../../nbs/01_data.worlds.ipynb 53
 _C = lambda *rgb: torch.tensor(rgb, dtype=torch.float32) / 255
 # per species: back, belly, head, wing, wing 2nd colour, tail, beak, legs; and texture probability of back / belly / wing
 SPECIES = [
@@ -670,7 +676,7 @@ SPECIES = [
 _SP_COL = torch.stack([torch.stack(s['col']) for s in SPECIES])     # (S, 8, 3)
 _SP_TEX = torch.tensor([s['tex'] for s in SPECIES])                # (S, 3)
 
-# %% ../../nbs/01_data.worlds.ipynb 53
+# %% ../../nbs/01_data.worlds.ipynb 54
 class Birds(World):
     "Perched birds in side view: 8 parts, groups head/chest/wing/tail/feet, CUB's 15 keypoints, 5 species."
     name = 'birds'
@@ -750,7 +756,7 @@ class Birds(World):
         P['c'][..., 0] *= f; P['u'][..., 0] *= f; K[..., 0] *= f
         return P, mats, K, selfocc
 
-# %% ../../nbs/01_data.worlds.ipynb 56
+# %% ../../nbs/01_data.worlds.ipynb 57
 WORLDS = {'puppets': Puppets, 'faces': Faces, 'birds': Birds}
 
 def get_world(name: str,          # 'puppets', 'faces' or 'birds'

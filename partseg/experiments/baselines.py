@@ -4,7 +4,7 @@
 
 # %% ../../nbs/11b_experiments.baselines.ipynb 2
 from __future__ import annotations
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from ..core import PROFILES
 from ..registry import REGISTRY, Experiment, Setting, register_experiment
 from ..methods import get_method
@@ -49,6 +49,11 @@ BASELINE_RUNS = [
 ]
 
 # %% ../../nbs/11b_experiments.baselines.ipynb 8
+def _world_overrides(r: BaselineRun) -> dict:
+    "The world of a run: its setting's; braun2020's puppets rows (variant 'crf') on world v1's clips, like the braun2020 runs they sit beside."
+    s = BASELINE_SETTINGS[r.setting]
+    return {**s.world_overrides, **(dict(clip_motion='sine') if r.variant == 'crf' and r.setting == 'puppets' else {})}
+
 def _method_overrides(method: str, setting: str) -> dict:
     "Per-setting choices of a baseline: IMM trains on video frame pairs of `puppets`, on TPS pairs elsewhere."
     return dict(pairs='video') if method == 'imm' and setting == 'puppets' else {}
@@ -75,6 +80,6 @@ def register():
         register_experiment(Experiment(key=f'baselines/{r.method}-{r.setting}-K{r.K}' + ('' if r.variant in ('full', 'crf') else f'-{r.variant}'),
                                        paper='baselines', artifact='tables', method=r.method, world=s.world,
                                        overrides=dict(n_parts=r.K, **BASELINE_VARIANTS[r.variant], **_method_overrides(r.method, r.setting)),
-                                       world_overrides=s.world_overrides, tags=tags, protocols=r.protocols,
+                                       world_overrides=_world_overrides(r), tags=tags, protocols=r.protocols,
                                        **(BASELINE_THREE_SEEDS if r.seeded else dict(seeds=(0,)))))
-        _register_trivial(r.setting, r.K, s, {p: get_method(r.method).Config.profile(p).res for p in PROFILES}, r.protocols)
+        _register_trivial(r.setting, r.K, replace(s, world_overrides=_world_overrides(r)), {p: get_method(r.method).Config.profile(p).res for p in PROFILES}, r.protocols)

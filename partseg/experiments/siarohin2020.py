@@ -8,29 +8,35 @@ from ..registry import Experiment, Setting, register_experiment, register_real, 
 from ..methods.siarohin2020 import ABLATIONS
 
 # %% auto 0
-__all__ = ['SIAROHIN_SETTINGS', 'SIAROHIN_KS', 'SIAROHIN_QUICK_TRAINED', 'register']
+__all__ = ['SIAROHIN_SETTINGS', 'SIAROHIN_KS', 'SIAROHIN_BASE', 'SIAROHIN_FINETUNE_STEPS', 'SIAROHIN_INIT_SKIP', 'register']
 
 # %% ../../nbs/13a_experiments.siarohin2020.ipynb 5
 SIAROHIN_SETTINGS = {'puppets': Setting('puppets', real='taichi'), 'faces': Setting('faces', real='voxceleb')}   # paper: Tai-Chi-HD, VoxCeleb
 SIAROHIN_KS = (1, 5, 15)   # Table 1(c) besides K = 10
-SIAROHIN_QUICK_TRAINED = {'puppets-full': (0,), 'faces-full': (0,)}   # the design seeds the quick budget trains; every other row: none (see above)
+SIAROHIN_BASE = dict(n_parts=10, motion='affine', bg_visibility=None)   # the base run per world: the motion model (Affine-only: no V)
+SIAROHIN_FINETUNE_STEPS = {'quick': 100}   # each Table 1 row's steps after the base (smoke and paper: the profile's own steps)
+SIAROHIN_INIT_SKIP = ('seg.segment_head',)  # what every row learns anew from its seed: the segments
 
 # %% ../../nbs/13a_experiments.siarohin2020.ipynb 6
 def register():
-    "Register Table 1(b)'s five rows on both worlds, their `grid` and `center` rows, and Table 1(c)'s K sweep on faces."
+    "Register the base run per world, Table 1(b)'s five rows on both worlds (fine-tuned from it), their `grid` and `center` rows, and Table 1(c)'s K sweep on faces."
     proto = dict(paper='siarohin2020', artifact='tables', protocols=('siarohin2020',))
-    trained = lambda row: budget_seeds(SIAROHIN_QUICK_TRAINED.get(row, ()))   # three design seeds; what fits the budget: see the prose
+    steps = {p: dict(steps=n) for p, n in SIAROHIN_FINETUNE_STEPS.items()}
+    finetune = lambda setting: dict(init_from=f'siarohin2020/{setting}-base', init_seed=0, init_skip=SIAROHIN_INIT_SKIP,
+                                    profile_overrides=steps, **budget_seeds())
     for setting, s in SIAROHIN_SETTINGS.items():
         register_real('siarohin2020', s)
+        register_experiment(Experiment(key=f'siarohin2020/{setting}-base', method='siarohin2020', world=s.world, overrides=SIAROHIN_BASE,
+                                       world_overrides=s.world_overrides, tags=dict(setting=setting, variant='base', tables=()), seeds=(0,), **proto))
         for v, (motion, vis) in ABLATIONS.items():
             tables = ('siarohin2020/Tab_1b',) + (('siarohin2020/Tab_1a',) + (('siarohin2020/Tab_1c',) if setting == 'faces' else ()) if v == 'full' else ())
             register_experiment(Experiment(key=f'siarohin2020/{setting}-{v}', method='siarohin2020', world=s.world,
                                            overrides=dict(n_parts=10, motion=motion, bg_visibility=vis), world_overrides=s.world_overrides,
-                                           tags=dict(setting=setting, variant=v, tables=tables), **trained(f'{setting}-{v}'), **proto))
+                                           tags=dict(setting=setting, variant=v, tables=tables), **finetune(setting), **proto))
         for m, K in (('grid', 10), ('center', 1)):
             register_experiment(Experiment(key=f'siarohin2020/{m}-{setting}', method=m, world=s.world, overrides=dict(n_parts=K),
                                            world_overrides=s.world_overrides,
                                            tags=dict(setting=setting, variant='full', tables=('siarohin2020/Tab_1a',)), seeds=(0,), **proto))
     for K in SIAROHIN_KS:
         register_experiment(Experiment(key=f'siarohin2020/faces-K{K}', method='siarohin2020', world='faces', overrides=dict(n_parts=K),
-                                       tags=dict(setting='faces', variant='full', tables=('siarohin2020/Tab_1c',)), **trained(f'faces-K{K}'), **proto))
+                                       tags=dict(setting='faces', variant='full', tables=('siarohin2020/Tab_1c',)), **finetune('faces'), **proto))

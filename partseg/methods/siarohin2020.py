@@ -24,7 +24,7 @@ from ..data.pairs import PairConfig, random_tps, apply_tps
 # %% auto 0
 __all__ = ['ABLATIONS', 'downsample', 'SegmentationModule', 'part_flows', 'soft_flow', 'background_visibility',
            'ReconstructionModule', 'Siarohin2020Config', 'Siarohin2020', 'load_segmentation_weights',
-           'keypoint_equivariance', 'affine_equivariance', 'segments_of']
+           'keypoint_equivariance', 'affine_equivariance', 'segments_of', 'smallest_part']
 
 # %% ../../nbs/13_methods.siarohin2020.ipynb 6
 def downsample(x: torch.Tensor, # (B,C,H,W) images
@@ -184,6 +184,7 @@ class Siarohin2020Config(MethodConfig):
     gen_res_blocks: int = 6         # appendix A
     rec_scales: tuple = (1, 0.5, 0.25, 0.125)  # eq. 6 pyramid: 256, 128, 64, 32 px (appendix A)
     rec_weight: float = 10.         # weight of each VGG layer at each scale (reference code)
+    rec_layers: tuple = ('relu1_1', 'relu2_1', 'relu3_1', 'relu4_1', 'relu5_1')  # eq. 6's VGG19 layers; ('input',): an L1 pixel pyramid
     lambda_eq_shift: float = 10.    # equivariance of the keypoints p^k (reference code)
     lambda_eq_affine: float = 10.   # equivariance of the affine matrices A^k (reference code)
     motion: str = 'affine'          # 'affine' (Full), 'shift' (Shift-only), 'none' (Naive)  — Table 1(b)
@@ -191,8 +192,8 @@ class Siarohin2020Config(MethodConfig):
     init_from: str | None = None    # a first-order-motion or partseg checkpoint for the segmentation module
     PROFILES = {'smoke': dict(res=32, seg_res=32, batch_size=2, steps=3, seg_block_expansion=8, seg_max_features=64,
                               gen_block_expansion=8, gen_max_features=32, gen_res_blocks=1),
-                'quick': dict(res=64, seg_res=32, batch_size=8, steps=1500, seg_max_features=256,
-                              gen_block_expansion=32, gen_max_features=128)}
+                'quick': dict(res=64, seg_res=32, batch_size=4, steps=1200, seg_max_features=128, seg_blocks=4,
+                              gen_block_expansion=32, gen_max_features=128, gen_down_blocks=1, gen_res_blocks=3)}
 
 # %% ../../nbs/13_methods.siarohin2020.ipynb 28
 @register
@@ -214,7 +215,7 @@ class Siarohin2020(Method):
                                       c.kp_temperature, c.motion)
         self.gen = ReconstructionModule(c.gen_block_expansion, c.gen_max_features, c.gen_down_blocks, c.gen_res_blocks,
                                         naive_parts=c.n_parts + 1 if c.motion == 'none' else None)
-        self.rec_loss = PerceptualLoss.preset('siarohin2020', weights=c.rec_weight, scales=tuple(c.rec_scales))
+        self.rec_loss = PerceptualLoss.preset('siarohin2020', layers=tuple(c.rec_layers), weights=c.rec_weight, scales=tuple(c.rec_scales))
         self.run_info = dict(self.rec_loss.backbone_info, init_from=None)
         if c.init_from: self.run_info['init_from'] = load_segmentation_weights(self, c.init_from)
 
@@ -393,3 +394,23 @@ def segments_of(model: Method, images: torch.Tensor, # (B,3,H,W)
         n = (lab == k).sum()
         if n > 0 and ((lab == k) & inside).sum() >= share * n: out.append(k)
     return out
+
+# %% ../../nbs/13_methods.siarohin2020.ipynb 57
+def smallest_part(model: Method, images: torch.Tensor, # (B,3,H,W)
+                  gt_parts: torch.Tensor,               # (B,H,W) GT part labels of `images`
+                  exclude=(0,),                         # GT labels not to choose (the background, large regions)
+                  share: float = 0.5,                   # the fraction of a segment's pixels that must lie inside the part
+                  min_pixels: int = 4,                  # segments with fewer argmax pixels on `images` are ignored
+                 ) -> tuple[int, list[int]] | None:
+    "`(GT label, its segments)`: the smallest GT part (not in `exclude`) that some foreground segment lies mostly in; None when no segment does."
+    with torch.no_grad(): lab = model.segment(images).argmax(1)
+    gt = gt_parts.to(lab.device).long(); area = torch.bincount(gt.flatten(), minlength=int(gt.max()) + 1)
+    owner = {}
+    for k in range(1, model.n_parts + 1):
+        sel = gt[lab == k]
+        if len(sel) < min_pixels: continue
+        g = int(torch.bincount(sel).argmax())
+        if g not in set(exclude) and (sel == g).sum() >= share * len(sel): owner.setdefault(g, []).append(k)
+    if not owner: return None
+    g = min(owner, key=lambda g: int(area[g]))
+    return g, owner[g]
