@@ -90,13 +90,12 @@ def run_health(key: str, profile: str, seed: int) -> str | None:
 def with_bases(exps: list[Experiment], profile: str, seeds=None) -> list[Experiment]:
     "`exps` with the base experiments their runs start from (`init_from`, transitively) put first where not selected already."
     seeds = seeds or (lambda e: e.seeds_for(profile))
-    out, seen = list(exps), {e.key for e in exps}
-    i = 0
-    while i < len(out):
-        for s in seeds(out[i]):
-            if (b := out[i].base_run(s)) and b[0] not in seen:
-                seen.add(b[0]); out.insert(0, get_experiment(b[0])); i += 1
-        i += 1
+    out, seen, todo = list(exps), {e.key for e in exps}, list(exps)
+    while todo:
+        e = todo.pop()
+        for s in seeds(e):
+            if (b := e.base_run(s)) and b[0] not in seen:   # a base of a base goes before it (inserted later, at the front)
+                seen.add(b[0]); be = get_experiment(b[0]); out.insert(0, be); todo.append(be)
     return out
 
 def run_ordered(todo: list[tuple], jobs: int, run=None):
