@@ -14,8 +14,8 @@ from partseg.train import fit, load_checkpoint
 STEPS, CKPT_EVERY, KILL_AFTER = 4, 2, 3   # killed at step 3: the newest checkpoint is step 2, step 2 is trained twice
 
 def _experiment(m: str) -> Experiment:
-    "A registered synthetic experiment of `m` (its full method when registered), else one on `puppets`; `STEPS` steps when it trains at all."
-    exps = [e for e in REGISTRY.values() if e.method == m and not e.tags.get('real_only')]
+    "A registered synthetic experiment of `m` that trains from scratch (its full method when registered), else one on `puppets`; `STEPS` steps when it trains at all."
+    exps = [e for e in REGISTRY.values() if e.method == m and not e.tags.get('real_only') and e.init_from is None]
     exp = next((e for e in exps if e.tags.get('variant') in ('full', 'adaptive')), exps[0] if exps else None)
     exp = exp or Experiment(f'_resume/{m}', 'benchmark', 'baselines', m, 'puppets', seeds=(0,))
     smoke = dict(exp.profile_overrides.get('smoke', {}))
