@@ -12,7 +12,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 KEYS = ['esser2019/puppets-adaptive', 'braun2020/puppets-none', 'liu2021/faces-wild-K8-full', 'siarohin2020/puppets-full',
-        'ganseg2022/puppets-K10', 'baselines/scops-puppets-K10', 'baselines/imm-puppets-K25', 'baselines/lorenz2019-puppets-K25']
+        'ganseg2022/puppets-K10', 'baselines/scops-puppets-K10-gt-fg', 'baselines/imm-puppets-K25', 'baselines/lorenz2019-puppets-K25']
 
 def rate(key: str, steps: int) -> tuple[float, int]:
     "Seconds per step of `key` (quick profile, CPU, one thread) after 5 warm-up steps, and its quick profile's steps."

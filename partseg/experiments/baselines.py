@@ -38,11 +38,12 @@ BASELINE_RUNS = [
                   seeded=True)
       for K in (4, 8) for m in ('scops', 'imm', 'lorenz2019')],
     BaselineRun('scops', 'gt-fg', 'faces-wild', 8, ('liu2021/Tab_1', 'liu2021/Tab_2', 'ganseg2022/Tab_1'), ('liu2021', 'ganseg2022')),
-    *[BaselineRun(m, 'full', 'faces-aligned', 10, ('ganseg2022/Tab_1', 'siarohin2020/Tab_1a'), ('ganseg2022', 'siarohin2020'), seeded=m == 'dff')
+    *[BaselineRun(m, 'gt-fg' if m == 'scops' else 'full', 'faces-aligned', 10, ('ganseg2022/Tab_1', 'siarohin2020/Tab_1a'), ('ganseg2022', 'siarohin2020'),
+                  seeded=m == 'dff')
       for m in ('scops', 'imm', 'lorenz2019', 'dff')],
     *[BaselineRun(m, v, 'birds', 8, ('ganseg2022/Tab_2',), seeded=m == 'dff') for m, v in (('scops', 'full'), ('scops', 'gt-fg'), ('dff', 'full'))],
-    *[BaselineRun(m, 'full', 'puppets', 10, ('ganseg2022/Tab_3', 'siarohin2020/Tab_1a', 'liu2021/Tab_5'), ('ganseg2022_taichi', 'siarohin2020'),
-                  seeded=m == 'dff')
+    *[BaselineRun(m, 'gt-fg' if m == 'scops' else 'full', 'puppets', 10, ('ganseg2022/Tab_3', 'siarohin2020/Tab_1a', 'liu2021/Tab_5'),
+                  ('ganseg2022_taichi', 'siarohin2020'), seeded=m == 'dff')
       for m in ('scops', 'dff')],
     *[BaselineRun(m, 'crf', s, 25, (f'braun2020/Tab_{t}', 'braun2020/Tab_7'), seeded=m == 'lorenz2019')
       for s, t in (('puppets', 1), ('birds', 2)) for m in ('imm', 'lorenz2019')],
@@ -77,9 +78,10 @@ def register():
     for r in BASELINE_RUNS:
         s = BASELINE_SETTINGS[r.setting]
         tags = dict(setting=r.setting, variant=r.variant, tables=r.tables, **(dict(crf_sigmas=BRAUN_CRF_SIGMAS) if r.variant == 'crf' else {}))
-        register_experiment(Experiment(key=f'baselines/{r.method}-{r.setting}-K{r.K}' + ('' if r.variant in ('full', 'crf') else f'-{r.variant}'),
-                                       paper='baselines', artifact='tables', method=r.method, world=s.world,
-                                       overrides=dict(n_parts=r.K, **BASELINE_VARIANTS[r.variant], **_method_overrides(r.method, r.setting)),
-                                       world_overrides=_world_overrides(r), tags=tags, protocols=r.protocols,
-                                       **(BASELINE_THREE_SEEDS if r.seeded else dict(seeds=(0,)))))
-        _register_trivial(r.setting, r.K, replace(s, world_overrides=_world_overrides(r)), {p: get_method(r.method).Config.profile(p).res for p in PROFILES}, r.protocols)
+        exp = Experiment(key=f'baselines/{r.method}-{r.setting}-K{r.K}' + ('' if r.variant in ('full', 'crf') else f'-{r.variant}'),
+                         paper='baselines', artifact='tables', method=r.method, world=s.world,
+                         overrides=dict(n_parts=r.K, **BASELINE_VARIANTS[r.variant], **_method_overrides(r.method, r.setting)),
+                         world_overrides=_world_overrides(r), tags=tags, protocols=r.protocols,
+                         **(BASELINE_THREE_SEEDS if r.seeded else dict(seeds=(0,))))
+        register_experiment(exp)
+        _register_trivial(r.setting, r.K, replace(s, world_overrides=_world_overrides(r)), {p: exp.config(p).res for p in PROFILES}, r.protocols)

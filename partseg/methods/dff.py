@@ -27,11 +27,15 @@ __all__ = ['logger', 'dff_backbone', 'DFFConfig', 'DFF', 'fit_nmf', 'nmf_coeffic
 def dff_backbone(layer: str = 'relu5_4', # a `VGG19_LAYERS` name (a ReLU: NMF needs non-negative features)
                  weights_path=None,       # VGG19 state dict; None: $PARTSEG_VGG19, then the torch hub cache
                  seed: int = 0,           # seed of the random substitute
+                 fallback_layer: str | None = None, # the layer used instead of `layer` with the random substitute; None: `layer`
                 ) -> tuple[nn.Sequential, dict]:
-    "Frozen VGG-19 `features` up to `layer` (ImageNet weights when found, else a fixed-seed random substitute) and its description."
-    check_choice('layer', layer, [l for l in VGG19_LAYERS if l.startswith('relu')])
-    net = vgg19_features(VGG19_LAYERS.index(layer) + 1, seed)
+    "Frozen VGG-19 `features` up to `layer` (ImageNet weights when found, else a fixed-seed random substitute up to `fallback_layer`) and its description."
+    relus = [l for l in VGG19_LAYERS if l.startswith('relu')]
+    check_choice('layer', layer, relus)
+    if fallback_layer is not None: check_choice('fallback_layer', fallback_layer, relus)
     path, source = find_vgg19_weights(weights_path)
+    if path is None and fallback_layer is not None: layer = fallback_layer
+    net = vgg19_features(VGG19_LAYERS.index(layer) + 1, seed)
     if path is not None: load_vgg19_weights(net, path); name = 'vgg19-imagenet'
     else: name = f'vgg19-random(seed={seed})'
     info = dict(dff_backbone=name, dff_layer=layer, weights_file=str(path) if path else None, weights_source=source)
@@ -46,6 +50,7 @@ class DFFConfig(MethodConfig):
     batch_size: int = 16
     steps: int = 64             # training batches whose features are collected (n = steps × batch_size images)
     layer: str = 'relu5_4'      # VGG-19 layer (the authors' code: the last conv's ReLU, pool5 removed)
+    fallback_layer: str | None = 'relu3_4'  # the layer without ImageNet weights (random substitute; see "Features"); None: `layer`
     feature_res: int = 224      # the CNN's input size (the authors' code: 224)
     max_iter: int = 200         # NMF iterations (multiplicative updates)
     tol: float = 1e-4           # NMF stopping tolerance (scikit-learn's)
@@ -67,7 +72,7 @@ class DFF(Method):
         c = self.cfg
         if c.temperature <= 0: raise ValueError(f"temperature must be > 0; got {c.temperature}")
         if c.feature_res < 1: raise ValueError(f"feature_res must be >= 1; got {c.feature_res}")
-        net, self.run_info = dff_backbone(c.layer, weights_path)
+        net, self.run_info = dff_backbone(c.layer, weights_path, fallback_layer=c.fallback_layer)
         self._net = [net]                            # outside the module tree: not in checkpoints
         C = self._net[0][-2].out_channels
         k = c.n_parts + 1

@@ -21,8 +21,8 @@ from ..data.pairs import warp_to_second, points_to_second
 logger = logging.getLogger(__name__)
 
 # %% auto 0
-__all__ = ['logger', 'ScopsConfig', 'ASPP', 'PartBasis', 'equivariance_kl', 'to_norm', 'semantic_consistency_loss',
-           'orthonormal_loss', 'Scops']
+__all__ = ['logger', 'LAMBDA_SC_RAW', 'LAMBDA_SC_L2', 'ScopsConfig', 'ASPP', 'PartBasis', 'equivariance_kl', 'to_norm',
+           'semantic_consistency_loss', 'orthonormal_loss', 'Scops']
 
 # %% ../../nbs/16_methods.scops.ipynb 6
 @dataclass
@@ -47,7 +47,7 @@ class ScopsConfig(MethodConfig):
     con_eps: float = 1e-3         # added to every pixel of a part map before its centre and spread (the code's epsilon)
     lambda_eqv: float = 1e3       # eq. 3, KL term
     lambda_lmeqv: float = 1e2     # eq. 3, landmark term
-    lambda_sc: float = 1e4        # eq. 4
+    lambda_sc: float | None = None  # eq. 4; None: 1e4 (the paper's, for raw ImageNet features) or `LAMBDA_SC_L2` for L2-normalised V
     lambda_on: float = 0.1        # eq. 5
     sc_layers: tuple = ('relu5_2', 'relu5_4')      # VGG-19 layers of V with ImageNet weights
     sc_fallback_layers: tuple = ('relu1_2', 'relu2_2')  # layers of V without them (see "Semantic features")
@@ -111,6 +111,10 @@ def orthonormal_loss(basis: torch.Tensor) -> torch.Tensor: # (K,C) part bases
     return (Wn @ Wn.T - torch.eye(len(basis), device=basis.device, dtype=basis.dtype)).pow(2).sum()
 
 # %% ../../nbs/16_methods.scops.ipynb 24
+LAMBDA_SC_RAW = 1e4   # eq. 4's weight for raw ImageNet VGG features (the paper's, official config)
+LAMBDA_SC_L2 = 1e5    # eq. 4's weight for per-pixel L2-normalised V (the random-VGG substitute's shallow layers): measured above
+
+# %% ../../nbs/16_methods.scops.ipynb 26
 @register
 class Scops(Method):
     "SCOPS: a part segmentation network (ResNet + ASPP) trained by concentration, equivariance and semantic consistency."
@@ -129,22 +133,24 @@ class Scops(Method):
         self.features = PerceptualLoss(layers=c.sc_layers if find_vgg19_weights()[0] else c.sc_fallback_layers)
         self.imagenet = self.features.backbone_info['perceptual_backbone'] == 'vgg19-imagenet'
         self.sc_l2 = c.sc_norm == 'l2' or (c.sc_norm == 'auto' and not self.imagenet)
+        if c.lambda_sc is not None and c.lambda_sc < 0: raise ValueError(f"lambda_sc must be >= 0 or None; got {c.lambda_sc}")
+        self.lambda_sc = c.lambda_sc if c.lambda_sc is not None else LAMBDA_SC_L2 if self.sc_l2 else LAMBDA_SC_RAW
         dims = {l: _vgg_channels(l) for l in self.features.layers}
         self.basis = PartBasis(c.n_parts, sum(dims.values()), normalize=self.sc_l2)
         self.jitter = ColorJitter(*c.color_jitter, p=1.) if c.color_jitter else None
         self.run_info = dict(sc_backbone=self.features.backbone_info['perceptual_backbone'], sc_layers=list(self.features.layers),
-                             sc_l2_normalized=self.sc_l2, weights_file=self.features.backbone_info['weights_file'],
+                             sc_l2_normalized=self.sc_l2, lambda_sc=self.lambda_sc, weights_file=self.features.backbone_info['weights_file'],
                              segmentation_backbone=f"{c.backbone} (random init, no pretrained weights)", saliency=c.saliency)
         logger.info(f"scops: semantic features {self.run_info['sc_backbone']} {self.run_info['sc_layers']}, "
-                    f"L2-normalised={self.sc_l2}; saliency={c.saliency}")
+                    f"L2-normalised={self.sc_l2}, lambda_sc={self.lambda_sc:g}; saliency={c.saliency}")
 
-# %% ../../nbs/16_methods.scops.ipynb 26
+# %% ../../nbs/16_methods.scops.ipynb 28
 def _vgg_channels(layer: str) -> int:
     "Channels of a VGG-19 `reluB_C` / `convB_C` layer."
     if layer == 'input': return 3
     return (64, 128, 256, 512, 512)[int(layer[4]) - 1]
 
-# %% ../../nbs/16_methods.scops.ipynb 27
+# %% ../../nbs/16_methods.scops.ipynb 29
 @patch
 def logits(self: Scops, images: torch.Tensor) -> torch.Tensor:
     "Part logits `(B,K+1,H,W)` upsampled bilinearly to the images' size (as the code, before the softmax)."
@@ -152,13 +158,13 @@ def logits(self: Scops, images: torch.Tensor) -> torch.Tensor:
     out = self.head(self.encoder(images * 2 - 1))
     return F.interpolate(out, size=images.shape[-2:], mode='bilinear', align_corners=False)
 
-# %% ../../nbs/16_methods.scops.ipynb 28
+# %% ../../nbs/16_methods.scops.ipynb 30
 @patch
 def segment(self: Scops, images: torch.Tensor) -> torch.Tensor:
     "Part probabilities `(B,K+1,H,W)` at the images' resolution, channel 0 background (no ground truth used)."
     return self.logits(images).softmax(1)
 
-# %% ../../nbs/16_methods.scops.ipynb 29
+# %% ../../nbs/16_methods.scops.ipynb 31
 @patch
 def semantic_features(self: Scops, images: torch.Tensor) -> torch.Tensor:
     "V: frozen VGG-19 features of `sc_layers` (or the fallback) at `sc_res` (default: the images' size), each layer upsampled to that size."
@@ -170,7 +176,7 @@ def semantic_features(self: Scops, images: torch.Tensor) -> torch.Tensor:
         if self.sc_l2: feats = [v / (v.norm(dim=1, keepdim=True) + 1e-6) / len(feats) ** 0.5 for v in feats]
     return torch.cat(feats, 1)
 
-# %% ../../nbs/16_methods.scops.ipynb 32
+# %% ../../nbs/16_methods.scops.ipynb 34
 @patch
 def configure_optimizers(self: Scops) -> dict:
     "Network optimiser (SGD or Adam, two groups: trunk, head) and the part bases' optimiser."
@@ -199,7 +205,7 @@ def step_optimizers(self: Scops, loss: torch.Tensor, step: int):
     for g in self.opts['net'].param_groups: g['lr'] = g['base_lr'] * decay
     for o in self.opts.values(): o.step()
 
-# %% ../../nbs/16_methods.scops.ipynb 35
+# %% ../../nbs/16_methods.scops.ipynb 37
 @patch
 def losses(self: Scops, batch: dict) -> dict:
     "The weighted loss terms of SCOPS (eq. 1–5) on a `tps`/`affine` pair batch."
@@ -222,7 +228,7 @@ def losses(self: Scops, batch: dict) -> dict:
     w = self.basis()
     sc = semantic_consistency_loss(Rs, V, w)                                                             # eq. 4
     on = orthonormal_loss(w)                                                                             # eq. 5
-    out = dict(con=c.lambda_con * con, eqv=c.lambda_eqv * eqv, lmeqv=c.lambda_lmeqv * lmeqv, sc=c.lambda_sc * sc, on=c.lambda_on * on)
+    out = dict(con=c.lambda_con * con, eqv=c.lambda_eqv * eqv, lmeqv=c.lambda_lmeqv * lmeqv, sc=self.lambda_sc * sc, on=c.lambda_on * on)
     return dict(loss=sum(out.values()), **out, fg_share=1 - R1[:, 0].mean().detach())
 
 @patch
@@ -233,6 +239,6 @@ def training_step(self: Scops, batch: dict, step: int) -> dict:
     self.step_optimizers(out['loss'], step)
     return {k: v.detach() for k, v in out.items()}
 
-# %% ../../nbs/16_methods.scops.ipynb 37
+# %% ../../nbs/16_methods.scops.ipynb 39
 @patch
 def pair_config(self: Scops): return 'scops'
