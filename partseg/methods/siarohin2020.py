@@ -119,7 +119,8 @@ def background_visibility(segments_src: torch.Tensor, # (B,K+1,H',W') Y_S
 class ReconstructionModule(nn.Module):
     "siarohin2020 generator: encoder, deformation layer (eq. 5) or Naive concatenation, residual bottleneck, decoder."
     def __init__(self, block_expansion: int = 64, max_features: int = 512, down_blocks: int = 2, res_blocks: int = 6,
-                 naive_parts: int | None = None): # K+1 for the Naive bottleneck (concatenated Y_T), None: warp
+                 naive_parts: int | None = None, # K+1 for the Naive bottleneck (concatenated Y_T), None: warp
+                 image_path: bool = False):      # not the paper's: also blend in the source image warped by F̂ (see below)
         super().__init__()
         w = lambda i: min(max_features, block_expansion * 2 ** i)
         self.first = SameBlock2d(3, w(0), 7)
@@ -128,16 +129,34 @@ class ReconstructionModule(nn.Module):
         self.naive = SameBlock2d(C + naive_parts, C, 3) if naive_parts else None
         self.bottleneck = nn.Sequential(*[ResBlock(C, preact=True) for _ in range(res_blocks)])
         self.up = nn.Sequential(*[UpBlock2d(w(i + 1), w(i)) for i in reversed(range(down_blocks))])
-        self.final = nn.Conv2d(w(0), 3, 7, padding=3)
+        self.image_path = image_path
+        self.final = nn.Conv2d(w(0), 4 if image_path else 3, 7, padding=3)   # image path: RGB + a blend logit
         self.channels, self.stride = C, 2 ** down_blocks
 
     def encode(self, images: torch.Tensor) -> torch.Tensor:
         "Bottleneck features ξ `(B,C,H/4,W/4)`."
         return self.down(self.first(images))
 
-    def decode(self, features: torch.Tensor) -> torch.Tensor:
-        "Images in [0, 1] from (deformed) bottleneck features."
-        return torch.sigmoid(self.final(self.up(self.bottleneck(features))))
+    def decode(self, features: torch.Tensor,          # (B,C,h,w) (deformed) bottleneck features
+               image: torch.Tensor | None = None,     # (B,3,H,W) the warped source image, with `image_path` only
+              ) -> torch.Tensor:
+        "Images in [0, 1] from (deformed) bottleneck features; with `image_path`, a ⊙ `image` + (1 − a) ⊙ decoded."
+        h = self.final(self.up(self.bottleneck(features)))
+        if not self.image_path: return torch.sigmoid(h)
+        if image is None or image.shape[0] != h.shape[0] or image.shape[-2:] != h.shape[-2:]:
+            raise ValueError(f"this generator has an image path: decode needs the warped source image {tuple(h.shape[:1]) + (3,) + tuple(h.shape[-2:])}, "
+                             f"got {None if image is None else tuple(image.shape)}")
+        a = torch.sigmoid(h[:, 3:])
+        return a * image + (1 - a) * torch.sigmoid(h[:, :3])
+
+    def warp_image(self, images: torch.Tensor, # (B,3,H,W) the source frames
+                   flow: torch.Tensor,          # (B,H',W',2) F̂
+                  ) -> torch.Tensor:
+        "The source image warped by F̂ resized to the image's size (the image path's input)."
+        H, W = images.shape[-2:]
+        if flow.shape[1:3] != (H, W):
+            flow = F.interpolate(flow.permute(0, 3, 1, 2), size=(H, W), mode='bilinear', align_corners=True).permute(0, 2, 3, 1)
+        return F.grid_sample(images, flow.to(images.dtype), mode='bilinear', padding_mode='border', align_corners=True)
 
     def deform(self, features: torch.Tensor, # (B,C,h,w) ξ
                flow: torch.Tensor,            # (B,H',W',2) F̂
@@ -182,6 +201,7 @@ class Siarohin2020Config(MethodConfig):
     gen_max_features: int = 512     # generator channel cap
     gen_down_blocks: int = 2        # appendix A
     gen_res_blocks: int = 6         # appendix A
+    gen_image_path: bool = False    # not the paper's: blend the source image warped by F̂ into the output (`ReconstructionModule`)
     rec_scales: tuple = (1, 0.5, 0.25, 0.125)  # eq. 6 pyramid: 256, 128, 64, 32 px (appendix A)
     rec_weight: float = 10.         # weight of each VGG layer at each scale (reference code)
     rec_layers: tuple = ('relu1_1', 'relu2_1', 'relu3_1', 'relu4_1', 'relu5_1')  # eq. 6's VGG19 layers; ('input',): an L1 pixel pyramid
@@ -214,7 +234,7 @@ class Siarohin2020(Method):
         self.seg = SegmentationModule(c.n_parts, c.seg_res, c.seg_block_expansion, c.seg_max_features, c.seg_blocks,
                                       c.kp_temperature, c.motion)
         self.gen = ReconstructionModule(c.gen_block_expansion, c.gen_max_features, c.gen_down_blocks, c.gen_res_blocks,
-                                        naive_parts=c.n_parts + 1 if c.motion == 'none' else None)
+                                        naive_parts=c.n_parts + 1 if c.motion == 'none' else None, image_path=c.gen_image_path)
         self.rec_loss = PerceptualLoss.preset('siarohin2020', layers=tuple(c.rec_layers), weights=c.rec_weight, scales=tuple(c.rec_scales))
         self.run_info = dict(self.rec_loss.backbone_info, init_from=None)
         if c.init_from: self.run_info['init_from'] = load_segmentation_weights(self, c.init_from)
@@ -284,9 +304,10 @@ def reconstruct(self: Siarohin2020, source: torch.Tensor, target: torch.Tensor, 
     "X̂_T: the target re-drawn from the source's features, deformed by the flow and masked by V (eq. 5)."
     m = motion if motion is not None else self.motion(source, target)
     xi = self.gen.encode(source)
-    if self.cfg.motion == 'none': xi = self.gen.concat(xi, m['tgt']['segments'])
-    else: xi = self.gen.deform(xi, m['flow'], m['visibility'])
-    return self.gen.decode(xi)
+    if self.cfg.motion == 'none':   # Naive has no flow: its image path (if any) offers the source frame unwarped
+        return self.gen.decode(self.gen.concat(xi, m['tgt']['segments']), source if self.gen.image_path else None)
+    img = self.gen.warp_image(source, m['flow']) if self.gen.image_path else None
+    return self.gen.decode(self.gen.deform(xi, m['flow'], m['visibility']), img)
 
 # %% ../../nbs/13_methods.siarohin2020.ipynb 40
 def keypoint_equivariance(p_tgt: torch.Tensor, # (B,K,2) part centres predicted on the target frame X
@@ -378,7 +399,11 @@ def part_swap(self: Siarohin2020, source: torch.Tensor,  # (1 or B,3,H,W) the im
     xi_t = self.gen.encode(target)
     xi_s = self.gen.deform(self.gen.encode(source), mo['flow'])
     M = F.interpolate(Y[:, parts].sum(1, keepdim=True), size=xi_t.shape[-2:], mode='bilinear', align_corners=False)
-    return self.gen.decode((1 - M) * xi_t + M * xi_s)
+    img = None
+    if self.gen.image_path:   # the same mix in image space: the target outside the parts, the warped source inside
+        Mi = F.interpolate(Y[:, parts].sum(1, keepdim=True), size=target.shape[-2:], mode='bilinear', align_corners=False)
+        img = (1 - Mi) * target + Mi * self.gen.warp_image(source, mo['flow'])
+    return self.gen.decode((1 - M) * xi_t + M * xi_s, img)
 
 # %% ../../nbs/13_methods.siarohin2020.ipynb 56
 def segments_of(model: Method, images: torch.Tensor, # (B,3,H,W)
