@@ -213,7 +213,8 @@ class Siarohin2020Config(MethodConfig):
     PROFILES = {'smoke': dict(res=32, seg_res=32, batch_size=2, steps=3, seg_block_expansion=8, seg_max_features=64,
                               gen_block_expansion=8, gen_max_features=32, gen_res_blocks=1),
                 'quick': dict(res=64, seg_res=32, batch_size=4, steps=1200, seg_max_features=128, seg_blocks=4,
-                              gen_block_expansion=32, gen_max_features=128, gen_down_blocks=1, gen_res_blocks=3)}
+                              gen_block_expansion=32, gen_max_features=128, gen_down_blocks=1, gen_res_blocks=3,
+                              gen_image_path=True)}   # not the paper's: see 'Does an image path make motion pay?'
 
 # %% ../../nbs/13_methods.siarohin2020.ipynb 30
 @register
