@@ -9,7 +9,7 @@ from concurrent.futures import ThreadPoolExecutor, wait, FIRST_COMPLETED
 from pathlib import Path
 import torch
 import partseg
-from .core import PROFILES, check_choice, project_root, runs_dir, load_json
+from .core import PROFILES, check_choice, project_root, runs_dir, load_json, limit_threads
 from .registry import Experiment, get_experiment, select
 from .runs import (run_dir, is_finished, stale_fields, stale_text, warn_if_stale, not_runnable, preflight, clear_run,
                           run_experiment, health_warning)
@@ -75,7 +75,7 @@ def _run_one(args):
     try:
         if notebook: run_with_notebook(key, profile, seed, force, device, threads)
         else:
-            if threads: torch.set_num_threads(threads)
+            if threads: limit_threads(threads)   # torch's and the BLAS pools (numpy, scipy, scikit-learn)
             run_experiment(key, profile, seed, force, device, progress=False)
         return key, seed, None, time.time() - t0
     except RunFailed as e: return key, seed, e.error, time.time() - t0

@@ -12,9 +12,9 @@ import numpy as np
 import torch
 
 # %% auto 0
-__all__ = ['DEFAULT_RANGES', 'PROFILES', 'check_choice', 'seed_everything', 'step_seed', 'get_device', 'ConfigBase',
-           'project_root', 'runs_dir', 'figures_dir', 'find_weights', 'git_info', 'provenance', 'save_json',
-           'load_json']
+__all__ = ['BLAS_THREAD_VARS', 'DEFAULT_RANGES', 'PROFILES', 'check_choice', 'seed_everything', 'step_seed', 'get_device',
+           'limit_threads', 'ConfigBase', 'project_root', 'runs_dir', 'figures_dir', 'find_weights', 'git_info',
+           'provenance', 'save_json', 'load_json']
 
 # %% ../nbs/00_core.ipynb 5
 def check_choice(arg: str, # the argument's name, as the user wrote it
@@ -58,6 +58,17 @@ def get_device(device: str | torch.device | None = None # 'cuda', 'mps', 'cpu', 
     return torch.device('cpu')
 
 # %% ../nbs/00_core.ipynb 13
+BLAS_THREAD_VARS = ('OMP_NUM_THREADS', 'OPENBLAS_NUM_THREADS', 'MKL_NUM_THREADS')   # what BLAS / OpenMP runtimes read when they load
+
+def limit_threads(n: int) -> None:
+    "Use at most `n` CPU threads in this process: torch's, and every BLAS / OpenMP pool (those loaded already and those loaded later)."
+    if isinstance(n, bool) or not isinstance(n, int) or n < 1: raise ValueError(f"threads must be an int >= 1; got {n!r}")
+    for k in BLAS_THREAD_VARS: os.environ[k] = str(n)
+    torch.set_num_threads(n)
+    from threadpoolctl import threadpool_limits
+    threadpool_limits(n)
+
+# %% ../nbs/00_core.ipynb 16
 DEFAULT_RANGES = {'steps': (0, None), 'n_parts': (1, None), 'batch_size': (1, None), 'res': (16, None)}  # field -> (low, high)
 
 def _type_name(t) -> str: return getattr(t, '__name__', str(t))
@@ -88,7 +99,7 @@ def _check_value(cls, name: str, v):
     if base is str and not isinstance(v, str): fail()
     return v
 
-# %% ../nbs/00_core.ipynb 14
+# %% ../nbs/00_core.ipynb 17
 PROFILES = ('smoke', 'quick', 'paper')
 
 @dataclass
@@ -144,7 +155,7 @@ class ConfigBase:
             kw[f.name] = v
         return cls().replace(**kw)
 
-# %% ../nbs/00_core.ipynb 18
+# %% ../nbs/00_core.ipynb 21
 def project_root() -> Path:
     "The directory holding `runs/` and `figures/`: `$PARTSEG_ROOT`, else the partseg checkout above the cwd, else the cwd."
     if os.environ.get('PARTSEG_ROOT'): return Path(os.environ['PARTSEG_ROOT']).resolve()
@@ -157,7 +168,7 @@ def project_root() -> Path:
 def runs_dir() -> Path: return project_root()/'runs'
 def figures_dir() -> Path: return project_root()/'figures'
 
-# %% ../nbs/00_core.ipynb 21
+# %% ../nbs/00_core.ipynb 24
 def find_weights(what: str,       # the network, for errors, e.g. 'VGG19'
                  filename: str,   # torchvision's weights file name in the torch hub cache
                  env: str,        # the environment variable that may name the file
@@ -172,7 +183,7 @@ def find_weights(what: str,       # the network, for errors, e.g. 'VGG19'
     p = Path(torch.hub.get_dir()) / 'checkpoints' / filename
     return (p, 'torch-hub-cache') if p.is_file() else (None, None)
 
-# %% ../nbs/00_core.ipynb 24
+# %% ../nbs/00_core.ipynb 27
 def git_info(path: Path | None = None) -> dict:
     "The git commit of the checkout at `path` (default: the project root) and whether it is dirty."
     path = Path(path or project_root())
@@ -197,7 +208,7 @@ def provenance(device: torch.device | str | None = None) -> dict:
     return dict(git=git_info(), versions=vers, python=platform.python_version(), platform=platform.platform(),
                 device=dev, time=time.strftime('%Y-%m-%dT%H:%M:%S%z'))
 
-# %% ../nbs/00_core.ipynb 27
+# %% ../nbs/00_core.ipynb 30
 def _jsonable(o):
     if isinstance(o, torch.Tensor): return o.item() if o.numel() == 1 else o.tolist()
     if isinstance(o, (np.floating, np.integer)): return o.item()
