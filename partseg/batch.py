@@ -7,7 +7,6 @@ from __future__ import annotations
 import os, time
 from concurrent.futures import ThreadPoolExecutor, wait, FIRST_COMPLETED
 from pathlib import Path
-import torch
 import partseg
 from .core import PROFILES, check_choice, project_root, runs_dir, load_json, limit_threads
 from .registry import Experiment, get_experiment, select
