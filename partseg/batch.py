@@ -16,7 +16,7 @@ from .tables import write_report
 
 # %% auto 0
 __all__ = ['CELL_TIMEOUT', 'nbs_dir', 'kernel_name', 'RunFailed', 'papermill_error', 'run_with_notebook', 'run_health',
-           'with_bases', 'run_ordered', 'failure_line', 'run_all', 'paper_notebooks', 'cell_timeout',
+           'with_bases', 'start_order', 'run_ordered', 'failure_line', 'run_all', 'paper_notebooks', 'cell_timeout',
            'execute_paper_notebook', 'run_paper_notebooks', 'reproduce']
 
 # %% ../nbs/09b_batch.ipynb 5
@@ -97,11 +97,18 @@ def with_bases(exps: list[Experiment], profile: str, seeds=None) -> list[Experim
                 seen.add(b[0]); be = get_experiment(b[0]); out.insert(0, be); todo.append(be)
     return out
 
+def start_order(runs: list[tuple[str, int]]) -> list[int]:
+    "Indices of `runs` (`(key, seed)`) in the order the workers take them: bases (runs another listed run starts from), then runs from scratch, then fine-tunes; list order within each."
+    base = [get_experiment(k).base_run(s) for k, s in runs]
+    needed = {b for b in base if b}
+    rank = [0 if r in needed else 2 if b else 1 for r, b in zip(runs, base)]
+    return sorted(range(len(runs)), key=rank.__getitem__)
+
 def run_ordered(todo: list[tuple], jobs: int, run=None):
-    "Yield `run(item)` results (`(key, seed, error, seconds)`) of `_run_one` items, at most `jobs` at once in list order, each fine-tune after its base run; a fine-tune whose base failed is not started."
+    "Yield `run(item)` results (`(key, seed, error, seconds)`) of `_run_one` items, at most `jobs` at once in `start_order`, each fine-tune after its base run; a fine-tune whose base failed is not started."
     run = run or _run_one
     base = {(t[0], t[2]): get_experiment(t[0]).base_run(t[2]) for t in todo}
-    pending, waiting, ids = list(todo), {}, set(base)
+    pending, waiting, ids = [todo[i] for i in start_order([(t[0], t[2]) for t in todo])], {}, set(base)
     state = {}   # (key, seed) -> None (done) or the error
     with ThreadPoolExecutor(max(1, jobs)) as ex:
         while pending or waiting:

@@ -62,13 +62,14 @@ def _batch_size(b: dict) -> int:
 @torch.no_grad()
 def code_shuffle(method, world, *, n_test: int, device=None,
                  batch_size: int = 32,    # pairs per decoder call
-                 max_samples: int = 512,  # at most this many test pairs
+                 max_samples: int | None = None,  # at most this many test pairs; None: the method's `shuffle_pairs`, else 512
                  seed: int = 0,           # the pairs drawn (the same for every run)
                  **_) -> dict:
     "The code-shuffle control of a decoder method (its `recon_errors` hook) on test pairs of its pairing: errors, gap, interval."
     if not hasattr(method, 'recon_errors'):
         raise TypeError(f"{type(method).__name__} lists 'code_shuffle' in its metrics but has no recon_errors(batch, perm) hook")
     device = device or getattr(method, 'device', 'cpu')
+    if max_samples is None: max_samples = getattr(method, 'shuffle_pairs', 512)
     n = max(2, min(n_test, max_samples)); bs = max(2, min(batch_size, n))
     n_items = None
     if hasattr(world, 'n_items'):   # a real data set: its test split's own items; one too small to pair two images is not measured

@@ -15,7 +15,7 @@ __all__ = ['SIAROHIN_SETTINGS', 'SIAROHIN_KS', 'SIAROHIN_BASE', 'SIAROHIN_FINETU
 SIAROHIN_SETTINGS = {'puppets': Setting('puppets', real='taichi'), 'faces': Setting('faces', real='voxceleb')}   # paper: Tai-Chi-HD, VoxCeleb
 SIAROHIN_KS = (1, 5, 10, 15)   # Table 1(c)'s K sweep on faces
 SIAROHIN_BASE = dict(n_parts=10, motion='affine', bg_visibility=None)   # the base run per world: the motion model (Affine-only: no V)
-SIAROHIN_FINETUNE_STEPS = {'quick': 100}   # each Table 1 row's steps after the base (smoke and paper: the profile's own steps)
+SIAROHIN_FINETUNE_STEPS = {'quick': 50}   # each Table 1 row's steps after the base (smoke and paper: the profile's own steps)
 SIAROHIN_BASE_STEPS = {'puppets': {'quick': 2000}}   # the base's steps where they differ from the profile's (quick: 1200)
 SIAROHIN_INIT_SKIP = ()   # parameter prefixes a row draws fresh instead of copying: none (a row with another K gets a fresh head by shape)
 SIAROHIN_K_SWEEP_SKIP = ('seg.segment_head',)   # Table 1(c): every K draws its segment head fresh, K = 10 too, so no K starts from the base's segments

@@ -223,6 +223,7 @@ class Siarohin2020(Method):
     key = 'siarohin2020'
     pairing = 'video'
     metrics = ('part_maps', 'code_shuffle')   # code_shuffle: the reconstruction's use of the driving frame's motion (`recon_errors` below)
+    shuffle_pairs = 256   # test pairs of the code-shuffle control (its section below says why not the default 512)
     Config = Siarohin2020Config
 
     def __init__(self, cfg=None, **kw):
