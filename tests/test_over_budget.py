@@ -47,11 +47,11 @@ RUN_MIN = {'esser2019': 13.0, 'braun2020': 19.0, 'liu2021': 4.5, 'siarohin2020':
            'scops': 2.6, 'imm': 2.1, 'lorenz2019': 2.0, 'dff': 5.1, 'grid': 0.5, 'center': 0.5, 'colorclusters': 0.7}
 # dff re-measured 2026-12-04 with limit_threads (the six runs siarohin2020's Table 1(a) reads, two at a time): 292-310 s each, median 303 s.
 RUN_MIN_CRF = {'imm': 6.1, 'lorenz2019': 6.6}   # the K = 25 keypoint rows also evaluate the dense CRF at each σ
-RUN_FIXED_MIN = {'siarohin2020': 1.1}   # minutes that do not scale with the steps (evaluation, curve, batch overhead; measured 2026-12-04): RUN_MIN holds the training
-# siarohin2020 re-measured 2026-12-04 from its 44 quick runs of that day (two sharing the CPU): 0.93 s / step (median of
-# the fine-tunes; the bases 0.964 and 0.969) -> 19.2 min per 1 200 steps (its quick default) at 0.96; evaluation + curve
-# median 63 s + ~3 s between runs -> 1.1 min with 512 shuffle pairs (256 since: 9 s less, kept at 1.1 as a margin).
-# (The 14.6 of 2026-12-03 was a faster day of these shared machines: 0.73 s / step.)
+RUN_FIXED_MIN = {'siarohin2020': 1.0}   # minutes that do not scale with the steps (evaluation, curve, batch overhead): RUN_MIN holds the training
+# siarohin2020 re-measured 2026-12-04/05: two from-scratch rebuilds, two runs sharing the CPU: 0.91-0.97 s / step (bases and
+# fine-tunes) -> 19.2 min per 1 200 steps (its quick default) at 0.96; a 50-step row's slot 85-112 s, of which evaluation +
+# curve median 50 s (256 shuffle pairs) and ~8 s of kernel start -> 1.0 min. The 14.6 of 2026-12-03 was a faster day of
+# these shared machines (0.73 s / step). Whole rebuild measured 2026-12-05: 82.8 min from scratch (bench/rebuild.md).
 NOTEBOOKS_MIN = 3      # the paper notebooks, after the runs (under 1 min each)
 BUDGET_MIN = 90
 
