@@ -11,7 +11,7 @@ from .evaluation import register_metric
 from .data.pairs import make_source
 
 # %% auto 0
-__all__ = ['SHUFFLE_MIN_REL', 'mean_ci', 'headroom', 'shuffle_summary', 'code_shuffle']
+__all__ = ['SHUFFLE_MIN_REL', 'SHUFFLE_PAIRS', 'mean_ci', 'headroom', 'shuffle_summary', 'code_shuffle']
 
 # %% ../nbs/06c_controls.ipynb 5
 def mean_ci(x,                    # samples (NaNs dropped)
@@ -35,6 +35,7 @@ def headroom(method, floor, ceiling):
 
 # %% ../nbs/06c_controls.ipynb 11
 SHUFFLE_MIN_REL = 0.01   # a code counts as used when the gap's lower bound exceeds 1 % of the decoder's own error
+SHUFFLE_PAIRS = 512   # test pairs `code_shuffle` measures unless the call or the method (`shuffle_pairs`) names another count
 
 def shuffle_summary(errors: dict,           # 'model', 'shuffled' and (optionally) 'copy': per-sample errors
                     level: float = 0.95, seed: int = 0,
@@ -62,14 +63,14 @@ def _batch_size(b: dict) -> int:
 @torch.no_grad()
 def code_shuffle(method, world, *, n_test: int, device=None,
                  batch_size: int = 32,    # pairs per decoder call
-                 max_samples: int | None = None,  # at most this many test pairs; None: the method's `shuffle_pairs`, else 512
+                 max_samples: int | None = None,  # at most this many test pairs; None: the method's `shuffle_pairs`, else `SHUFFLE_PAIRS`
                  seed: int = 0,           # the pairs drawn (the same for every run)
                  **_) -> dict:
     "The code-shuffle control of a decoder method (its `recon_errors` hook) on test pairs of its pairing: errors, gap, interval."
     if not hasattr(method, 'recon_errors'):
         raise TypeError(f"{type(method).__name__} lists 'code_shuffle' in its metrics but has no recon_errors(batch, perm) hook")
     device = device or getattr(method, 'device', 'cpu')
-    if max_samples is None: max_samples = getattr(method, 'shuffle_pairs', 512)
+    if max_samples is None: max_samples = getattr(method, 'shuffle_pairs', SHUFFLE_PAIRS)
     n = max(2, min(n_test, max_samples)); bs = max(2, min(batch_size, n))
     n_items = None
     if hasattr(world, 'n_items'):   # a real data set: its test split's own items; one too small to pair two images is not measured
