@@ -117,6 +117,7 @@ class Braun2020Config(MethodConfig):
     dim_alpha: int = 64             # Tables 5–6 (A.1's text: 128; see above)
     pairs: str = 'video'            # 'video' (frame pairs) or 'tps' (an image and its warp)
     rec_perceptual: float = 1.0     # weight of the VGG19 perceptual term (× H·W); 0: squared error only
+    rec_scale: float = 1.0          # L_rec's weight in training (1: eq. 13 as it is; (128 / res)²: the summed error of a 128-px image, see below)
     lambda_gmrf: float = 1e-3       # λ_GMRF (A.1)
     lambda_h_start: float = 0.06e-3 # λ_H at the start (A.1)
     lambda_h_end: float = 0.06      # λ_H after the ramp (A.1)
@@ -124,7 +125,10 @@ class Braun2020Config(MethodConfig):
     disentanglement: str = 'both'   # Fig. 16: 'both' (variational + adversarial), 'variational', 'none'
     use_gmrf: bool = True           # Fig. 16
     use_entropy: bool = True        # Fig. 16
-    mi_eps: float = 0.125           # ε of I_T ≤ ε (esser2019; the official code: 2.0 / 1.5 / 0.1, see above)
+    logit_noise: float = 1.0        # σ of q(l | x) = N(D_S(π), σ²I) (§3.3; the official code samples the logits); 0: the logits as they are
+    hard_masks: bool = True         # cut out and paint with one-hot masks, softmax gradient (straight-through, official code); False: soft
+    equivariance: float = 0.0       # NOT the paper's: weight of a TPS-equivariance KL on the part maps (SCOPS eq. 3), an attractor breaker (see below)
+    mi_eps: float = 2.0             # ε of I_T ≤ ε (the paper is silent; the official DeepFashion config: 2.0; esser2019: 0.125)
     mi_mu: float = 0.1              # μ of the augmented Lagrangian (esser2019 code)
     gamma_init: float = 1.0         # γ₀ (esser2019)
     gamma_lr: float = 0.01          # l_γ (esser2019)
@@ -137,7 +141,7 @@ class Braun2020Config(MethodConfig):
                               gen_widths=(8, 16), dim_pi=8, dim_alpha=8, t_hidden=16, t_depth=1, warmup=1, rec_perceptual=0.0),
                 'quick': dict(res=32, batch_size=8, steps=2000, enc_widths=(16, 32, 64, 128), enc_res=2, dec_widths=(128, 64, 32, 16),
                               gen_widths=(32, 64), dim_pi=64, dim_alpha=32, t_hidden=256, t_depth=2, warmup=200, rec_perceptual=0.0,
-                              lr=5e-4)}
+                              lr=5e-4, logit_noise=0.0, hard_masks=False, mi_eps=0.125)}   # quick's figures: soft noise-free masks (see the ablation)
 
     def mi_config(self) -> MIConfig:
         "The `partseg.mi.MIConfig` of this config's disentanglement setting."
@@ -232,7 +236,7 @@ def generate(self: Braun2020, alphas, probs) -> torch.Tensor:
 @patch
 @torch.no_grad()
 def segment(self: Braun2020, images) -> torch.Tensor:
-    "(B, N+1, H, W): an empty background channel 0, then D_S(μ(x))'s part probabilities."
+    "(B, N+1, H, W): an empty background channel 0, then D_S(μ(x))'s part probabilities (the mean logits: no sampling)."
     p = self.part_logits(self.encode_shape(images)[0]).softmax(1)
     return torch.cat([torch.zeros_like(p[:, :1]), p], 1)
 
@@ -247,20 +251,31 @@ def _swap_mask(parts, N: int, device) -> torch.Tensor:
     out = torch.zeros(N, dtype=torch.bool, device=device); out[m.long()] = True
     return out
 
-# %% ../../nbs/21_methods.braun2020.ipynb 31
+# %% ../../nbs/21_methods.braun2020.ipynb 32
+@patch
+def part_masks(self: Braun2020, logits: torch.Tensor, # (B,N,H,W) D_S(π)
+               sample: bool = False) -> tuple:        # draw l ~ N(D_S(π), σ²I) (training) or use the mean
+    "(p, masks): p = softmax(D_S(π)) for the GMRF and entropy terms; masks = softmax(l) (l sampled when `sample`), one-hot with a straight-through gradient under `hard_masks`."
+    p = logits.softmax(1)
+    l = logits + self.cfg.logit_noise * torch.randn_like(logits) if sample and self.cfg.logit_noise > 0 else logits
+    soft = l.softmax(1) if l is not logits else p
+    if not self.cfg.hard_masks: return p, soft
+    hard = F.one_hot(l.argmax(1), l.shape[1]).permute(0, 3, 1, 2).to(soft.dtype)
+    return p, hard + soft - soft.detach()
+
+# %% ../../nbs/21_methods.braun2020.ipynb 34
 @patch
 @torch.no_grad()
 def transfer(self: Braun2020, shape_images, appearance_images,
              parts=None) -> torch.Tensor: # part indices (or an (N,) bool mask) whose appearance is swapped; None: all
     "Part-based appearance transfer (§4.1, Fig. 7): the shape images' parts, painted with the appearance images' part appearances where swapped."
     self._check_images(appearance_images, 'appearance_images')
-    ps = self.part_logits(self.encode_shape(shape_images)[0]).softmax(1)
-    pa = self.part_logits(self.encode_shape(appearance_images)[0]).softmax(1)
+    ps, pa = (self.part_masks(self.part_logits(self.encode_shape(x)[0]))[1] for x in (shape_images, appearance_images))
     swap = _swap_mask(parts, self.cfg.n_parts, ps.device)[None, :, None]
     alphas = torch.where(swap, self.part_appearances(appearance_images, pa), self.part_appearances(shape_images, ps))
     return self.generate(alphas, ps)
 
-# %% ../../nbs/21_methods.braun2020.ipynb 34
+# %% ../../nbs/21_methods.braun2020.ipynb 37
 def gmrf_loss(logits: torch.Tensor, # (B,N,H,W) part logits l
               reduce: str = 'sum') -> torch.Tensor: # 'sum' over parts and pixels (eq. 9) or 'mean'
     "braun2020 eq. 9: Σ_i Σ_{u,v} ‖∇ l_i(u, v)‖² with forward differences, mean over the batch."
@@ -269,7 +284,7 @@ def gmrf_loss(logits: torch.Tensor, # (B,N,H,W) part logits l
     per = dx.pow(2).flatten(1).sum(1) + dy.pow(2).flatten(1).sum(1)
     return (per if reduce == 'sum' else per / logits[0].numel()).mean()
 
-# %% ../../nbs/21_methods.braun2020.ipynb 36
+# %% ../../nbs/21_methods.braun2020.ipynb 39
 def entropy_loss(probs: torch.Tensor, # (B,N,H,W) part probabilities (sum to 1 over `dim`)
                  dim: int = 1, reduce: str = 'sum', eps: float = 1e-8) -> torch.Tensor:
     "braun2020 eq. 10: the entropy −Σ_i p_i log p_i of every pixel's part distribution, summed (or averaged) over pixels, mean over the batch."
@@ -278,7 +293,7 @@ def entropy_loss(probs: torch.Tensor, # (B,N,H,W) part probabilities (sum to 1 o
     h = h.reshape(h.shape[0], -1) if h.dim() else h.reshape(1, 1)   # (B, pixels)
     return (h.sum(1) if reduce == 'sum' else h.mean(1)).mean()
 
-# %% ../../nbs/21_methods.braun2020.ipynb 39
+# %% ../../nbs/21_methods.braun2020.ipynb 42
 @patch
 def rec_loss(self: Braun2020, pred, target) -> torch.Tensor:
     "L_rec (eq. 13): Σ (x − x̂)² per image, plus `rec_perceptual` × H·W × the VGG19 perceptual loss."
@@ -293,7 +308,19 @@ def configure_optimizers(self: Braun2020) -> dict:
     self.opts = {'model': torch.optim.Adam(model, lr=self.cfg.lr), 'mi': self.mi.configure_optimizer()}
     return self.opts
 
-# %% ../../nbs/21_methods.braun2020.ipynb 40
+# %% ../../nbs/21_methods.braun2020.ipynb 43
+@patch
+def equivariance_loss(self: Braun2020, x: torch.Tensor, # (B,3,H,W) images
+                      probs: torch.Tensor) -> torch.Tensor: # (B,N,H,W) their part maps p = softmax(D_S(π))
+    "NOT in the paper (option `equivariance`): KL(T(p(x)) ‖ p(T(x))) for a random TPS T (IMM's warps), SCOPS eq. 3 with T(p(x)) detached, summed over pixels (L_rec's scale)."
+    from partseg.methods.imm import IMM_TPS
+    from partseg.methods.scops import equivariance_kl
+    from partseg.data.pairs import PairConfig, random_tps, apply_tps
+    tps = random_tps(len(x), PairConfig.preset('liu2021', **IMM_TPS), device=x.device)
+    pw = self.part_logits(self.encode_shape(apply_tps(x, tps, padding_mode='border'))[0]).softmax(1)
+    return equivariance_kl(apply_tps(probs.detach(), tps), pw) * probs[0].numel()   # the mean over (B,N,H,W) × N·H·W
+
+# %% ../../nbs/21_methods.braun2020.ipynb 44
 @patch
 def training_step(self: Braun2020, batch: dict, step: int) -> dict:
     "One step of §3: T, T′; then the model on L_rec + γ KL + L_MI + λ_GMRF GMRF + λ_H H; then γ and λ."
@@ -304,25 +331,26 @@ def training_step(self: Braun2020, batch: dict, step: int) -> dict:
     var = c.disentanglement != 'none'
     pi = mu + torch.randn_like(mu) * (0.5 * logvar).exp() if var else mu
     logits = self.part_logits(pi)
-    probs = logits.softmax(1)
+    probs, masks = self.part_masks(logits, sample=True)                       # p of eqs. 9-10; the masks that cut out and paint
     alpha_img = self.enc_alpha(x2)                                            # α of eq. 2, for the MI constraint only
     st = self.mi.train_classifiers(pi[:B], alpha_img, opt_t)                  # 1.
-    xhat = self.generate(self.part_appearances(x2, probs[B:]), probs[:B])     # 2.
+    xhat = self.generate(self.part_appearances(x2, masks[B:]), masks[:B])     # 2.
     rec = self.rec_loss(xhat, x1)
     kl = gaussian_kl(mu.float(), logvar.float()) if var else mu.new_zeros(())
     mi = self.mi.encoder_loss(pi[:B], alpha_img, kl, step)
     gm = gmrf_loss(logits) if c.use_gmrf else rec.new_zeros(())
     h = entropy_loss(probs) if c.use_entropy else rec.new_zeros(())
+    eq = self.equivariance_loss(x1, probs[:B]) if c.equivariance > 0 else rec.new_zeros(())
     lam_h = c.lambda_h(step)
-    loss = rec + mi['loss_mi_total'] + c.lambda_gmrf * gm + lam_h * h
+    loss = c.rec_scale * rec + mi['loss_mi_total'] + c.lambda_gmrf * gm + lam_h * h + c.equivariance * eq
     opt.zero_grad(set_to_none=True); loss.backward(); opt.step()
-    out = dict(loss=loss.detach(), rec=rec.detach(), kl=kl.detach(), L_MI=mi['L_MI'].detach(), gmrf=gm.detach(), entropy=h.detach(),
+    out = dict(loss=loss.detach(), rec=rec.detach(), kl=kl.detach(), L_MI=mi['L_MI'].detach(), gmrf=gm.detach(), entropy=h.detach(), equiv=eq.detach(),
                lambda_h=torch.tensor(lam_h), I_T=st['I_T'], I_T2=st['I_T2'],
                parts_used=(probs[:B].argmax(1).flatten(1)[:, :, None] == torch.arange(c.n_parts, device=x1.device)).any(1).float().sum(1).mean())
     out.update(self.mi.update(st['I_T'], st['I_T2'], step))                    # 3.
     return out
 
-# %% ../../nbs/21_methods.braun2020.ipynb 46
+# %% ../../nbs/21_methods.braun2020.ipynb 50
 PCK_ALPHAS = (0.025, 0.05, 0.1)   # braun2020 Table 3
 
 @torch.no_grad()
@@ -348,12 +376,12 @@ def swap_pck(transfer,            # callable (shape_images, appearance_images, s
     H, W = gen.shape[-2:]
     return {f'pck@{a:g}': pck(pred, gt, alpha=a, ref='diag', image_size=(H, W))['pck'] for a in alphas} | dict(n=n)
 
-# %% ../../nbs/21_methods.braun2020.ipynb 48
+# %% ../../nbs/21_methods.braun2020.ipynb 52
 def braun_transfer(model: Braun2020):
     "`swap_pck`'s transfer for a braun2020 model: every part's appearance swapped (Table 3)."
     return lambda s, a, kp: model.transfer(s, a)
 
-# %% ../../nbs/21_methods.braun2020.ipynb 51
+# %% ../../nbs/21_methods.braun2020.ipynb 55
 @patch
 @torch.no_grad()
 def diagnostics(self: Braun2020, world, n: int = 256, device='cpu', batch_size: int = 64) -> dict:
@@ -370,11 +398,11 @@ def diagnostics(self: Braun2020, world, n: int = 256, device='cpu', batch_size: 
         b = (world.frame_pairs(idx, 'test', max_gap=self.cfg.video_max_gap) if video and n_pairs
              else tps_pair(world.sample(idx, 'test'), self.pair_config(), torch.Generator().manual_seed(i)))
         x1, x2 = b['image'].to(device), b['image2'].to(device)
-        mu, lv = self.encode_shape(torch.cat([x1, x2])); p = self.part_logits(mu).softmax(1)   # x1's half is `segment(x1)`
+        mu, lv = self.encode_shape(torch.cat([x1, x2])); p, mk = self.part_masks(self.part_logits(mu))   # x1's half of p is `segment(x1)`
         lab = p[:len(x1)].argmax(1); labs.append(lab.cpu())
         pu.append(parts_used(lab, self.cfg.n_parts).cpu()); ln.append(label_noise(lab).cpu())
         if n_pairs:
-            xh = self.generate(self.part_appearances(x2, p[len(x1):]), p[:len(x1)])
+            xh = self.generate(self.part_appearances(x2, mk[len(x1):]), mk[:len(x1)])   # the masks training paints with (hard under `hard_masks`)
             sse = lambda y: (y - x1).pow(2).flatten(1).sum(1).cpu()
             rec.append(sse(xh)); kl.append(torch.full((len(x1),), float(gaussian_kl(mu[:len(x1)], lv[:len(x1)]))))
             g = self._grid_labels(x2)
@@ -400,24 +428,24 @@ def evaluate_world(self: Braun2020, world, n_calib: int = 256, n_test: int = 256
                  metrics=('landmarks', 'fg_iou', 'part_iou', 'hungarian', 'health', 'controls'))   # as the `part_maps` metric
     return {**m, **self.diagnostics(world, n_test, device), 'gamma': float(self.mi.gamma), 'lam': float(self.mi.lam)}
 
-# %% ../../nbs/21_methods.braun2020.ipynb 53
+# %% ../../nbs/21_methods.braun2020.ipynb 57
 @register_metric(name='braun2020')
 def braun2020_metrics(method: Braun2020, world, *, n_calib: int, n_test: int, device=None, **_) -> dict:
     "`evaluate_world` as the metric a run of braun2020 reports (`Braun2020.metrics`)."
     return method.evaluate_world(world, n_calib=n_calib, n_test=n_test, device=device)
 
-# %% ../../nbs/21_methods.braun2020.ipynb 55
+# %% ../../nbs/21_methods.braun2020.ipynb 59
 @patch
 @torch.no_grad()
 def recon_errors(self: Braun2020, batch: dict, perm: torch.Tensor) -> dict:
     "Per-pair summed squared error (B,) against x₁ of G(x₂'s appearances, S₁) ('model'), of G(x₂'s appearances, S₁[perm]) ('shuffled') and of x₂ ('copy')."
     x1, x2 = batch['image'], batch['image2']; B = len(x1)
-    p = self.part_logits(self.encode_shape(torch.cat([x1, x2]))[0]).softmax(1)
+    p = self.part_masks(self.part_logits(self.encode_shape(torch.cat([x1, x2]))[0]))[1]   # the masks training paints with
     alphas = self.part_appearances(x2, p[B:])
     err = lambda y: (y - x1).pow(2).flatten(1).sum(1)
     return dict(model=err(self.generate(alphas, p[:B])), shuffled=err(self.generate(alphas, p[:B][perm])), copy=err(x2))
 
-# %% ../../nbs/21_methods.braun2020.ipynb 60
+# %% ../../nbs/21_methods.braun2020.ipynb 65
 def group_parts(mapping: list, # group name per channel of `segment` (channel 0 = the empty background), e.g. a run's `part_mapping`
                 groups) -> list[int]: # group names whose parts to select
     "Part indices (0 … N−1, as `transfer` takes them) that the calibration mapped to any of `groups`."

@@ -105,9 +105,10 @@ class Esser2019Config(MethodConfig):
     pose_input: str = 'image'       # 'image' (esser2019) or 'keypoints' (the pose-supervised bound)
     n_keypoints: int = 0            # J, the heatmap channels of the pose-supervised E_π (the world's keypoints)
     rec_kind: str = 'sse'           # 'sse': squared error summed per image (PyTorch port); 'l1': mean |x − x̂| per pixel
-    rec_pixel: float = 1.0          # weight of the pixel term of L_rec
+    rec_pixel: float = 4.0          # weight of the pixel term of L_rec (4: the port's images in [−1, 1] make its summed squared error 4× ours)
     rec_perceptual: float = 1.0     # weight of the VGG19 perceptual term of L_rec (0: off; × H·W under 'sse')
     marginals: bool = True          # train D_π(π) and D_α(α) on detached codes (§4.2 visualizations)
+    pose_jitter: bool = False       # NOT the paper's: colour-jitter x₂ before E_π (hue, brightness, contrast, saturation), see the ablation
     mi_eps: float = 0.125           # ε (Table 1)
     mi_mu: float = 0.1              # μ (code)
     use_mi_loss: bool = True        # L_MI (eq. 22)
@@ -125,7 +126,8 @@ class Esser2019Config(MethodConfig):
     PROFILES = {'smoke': dict(res=16, batch_size=4, steps=3, widths=(8, 16, 16), n_res=1, code_channels=2, dim_pi=8, dim_alpha=8,
                               t_hidden=16, t_depth=1, warmup=1, rec_perceptual=0.0),
                 'quick': dict(res=32, batch_size=16, steps=3000, widths=(16, 32, 64, 64), n_res=1, dim_pi=32, dim_alpha=32,
-                              t_hidden=256, t_depth=2, warmup=300, rec_perceptual=0.0, lr=5e-4, t_lr=1e-3, gamma_lr=0.05)}
+                              t_hidden=256, t_depth=2, warmup=300, rec_perceptual=0.0, lr=5e-4, t_lr=1e-3, gamma_lr=0.05,
+                              rec_pixel=1.0)}   # quick's committed figures: our [0, 1] scale (see "Is π a pose code?")
 
     def mi_config(self) -> MIConfig:
         "The `partseg.mi.MIConfig` of these fields."
@@ -242,6 +244,14 @@ def configure_optimizers(self: Esser2019) -> dict:
 
 # %% ../../nbs/14_methods.esser2019.ipynb 24
 @patch
+def jitter(self: Esser2019, x: torch.Tensor) -> torch.Tensor:
+    "Option `pose_jitter` (not the paper's): a random colour jitter of each image (kornia: hue ±0.5, brightness, contrast, saturation ±0.4)."
+    import kornia.augmentation as KA
+    if '_jitter' not in self.__dict__: self.__dict__['_jitter'] = KA.ColorJiggle(0.4, 0.4, 0.4, 0.5, p=1.0)   # not a submodule: no state
+    return self._jitter(x).clamp(0, 1)
+
+# %% ../../nbs/14_methods.esser2019.ipynb 26
+@patch
 def training_step(self: Esser2019, batch: dict, step: int) -> dict:
     "One alternation of §3.5: T and T′; then the model on L_rec + γ KL + L_MI; then γ and λ."
     c, (opt, opt_t) = self.cfg, (self.opts['model'], self.opts['mi'])
@@ -249,7 +259,7 @@ def training_step(self: Esser2019, batch: dict, step: int) -> dict:
     if c.lr_decay:
         for g in opt.param_groups: g['lr'] = c.lr * max(0., 1 - step / max(c.steps, 1))
     alpha = self.encode_appearance(x1)
-    mu, logvar = self.encode_pose(x2, batch.get('keypoints2'))
+    mu, logvar = self.encode_pose(self.jitter(x2) if c.pose_jitter else x2, batch.get('keypoints2'))
     pi = mu + torch.randn_like(mu) * (0.5 * logvar).exp()
     st = self.mi.train_classifiers(pi, alpha, opt_t)                          # 1.
     rec = self.rec_loss(self.decode(pi, alpha), x2)                           # 2.
@@ -265,7 +275,7 @@ def training_step(self: Esser2019, batch: dict, step: int) -> dict:
     out['loss'] = loss.detach()
     return out
 
-# %% ../../nbs/14_methods.esser2019.ipynb 29
+# %% ../../nbs/14_methods.esser2019.ipynb 31
 @torch.no_grad()
 def transfer_grid(model: Esser2019, appearance: torch.Tensor, # (A,3,H,W) appearance targets
                   pose: torch.Tensor,              # (P,3,H,W) pose targets
@@ -297,14 +307,14 @@ def _transfer_grid(model, appearance, pose, pose_keypoints, marginals, pad):
         r, c = divmod(n, C); out[:, r * (H + pad):r * (H + pad) + H, c * (W + pad):c * (W + pad) + W] = t
     return out
 
-# %% ../../nbs/14_methods.esser2019.ipynb 32
+# %% ../../nbs/14_methods.esser2019.ipynb 34
 def _pairs(world, n: int, split: str, max_gap: int):
     "n deterministic frame pairs (x₁, x₂) of `split`, in chunks of 64."
     for i in range(0, n, 64):
         idx = list(range(i, min(n, i + 64)))
         yield world.frame_pairs(idx, split, max_gap=max_gap)
 
-# %% ../../nbs/14_methods.esser2019.ipynb 33
+# %% ../../nbs/14_methods.esser2019.ipynb 35
 @patch
 @torch.no_grad()
 def codes(self: Esser2019, world, n: int, split: str, device, seed: int = 0) -> dict:
@@ -322,7 +332,7 @@ def codes(self: Esser2019, world, n: int, split: str, device, seed: int = 0) -> 
         P.append(pi.float().cpu()); A.append(alpha.float().cpu())
     return dict(pi=torch.cat(P), alpha=torch.cat(A), rec=sum(R) / n, kl=sum(K) / n, n=n)
 
-# %% ../../nbs/14_methods.esser2019.ipynb 34
+# %% ../../nbs/14_methods.esser2019.ipynb 36
 def fresh_mi(train: dict, test: dict, hidden: int, depth: int, steps: int = 1000, batch: int = 256, seed: int = 0,
              check_every: int = 50, kind: str = 'mlp') -> float:   # kind: T's architecture (`PairClassifier`)
     "I_post: a new classifier (eq. 10–11) fit on 3/4 of the frozen codes `train`, stopped early on the rest; its estimate (eq. 12) on `test`."
@@ -342,7 +352,7 @@ def fresh_mi(train: dict, test: dict, hidden: int, depth: int, steps: int = 1000
     T.load_state_dict(state)
     with torch.no_grad(): return float(mi_estimate(T(test['pi'], test['alpha'])))
 
-# %% ../../nbs/14_methods.esser2019.ipynb 36
+# %% ../../nbs/14_methods.esser2019.ipynb 38
 def paint_part_means(src: torch.Tensor,        # (B,3,H,W) the image whose colours are painted
                      src_labels: torch.Tensor, # (B,H,W) integer labels of `src` (0 = background)
                      dst_labels: torch.Tensor, # (B,H,W) integer labels of the layout to paint
@@ -364,18 +374,38 @@ def paint_part_means(src: torch.Tensor,        # (B,3,H,W) the image whose colou
     return out
 
 
-# %% ../../nbs/14_methods.esser2019.ipynb 39
+# %% ../../nbs/14_methods.esser2019.ipynb 41
+@patch
+@torch.no_grad()
+def pose_probe(self: Esser2019, world, n_fit: int = 1024, n_test: int = 256, device='cpu') -> dict:
+    "Is π a pose code? A ridge regression from μ_π to the GT keypoints, fitted on `n_fit` calib images, scored on test triplets' x₃ (another appearance in x₂'s pose): mean keypoint error in pixels, and the mean-pose floor."
+    from sklearn.linear_model import RidgeCV
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+    def codes(b): return self.encode_pose(b['image'].to(device), b['keypoints'].to(device))[0].flatten(1).cpu().double().numpy()
+    fit = [world.sample(list(range(i, min(n_fit, i + 256))), 'calib') for i in range(0, n_fit, 256)]
+    X = np.concatenate([codes(b) for b in fit]); Y = torch.cat([b['keypoints'] for b in fit]).flatten(1).double().numpy()
+    ok = np.isfinite(Y).all(1)
+    if ok.sum() < 16: return {'pose_probe_err': float('nan'), 'control/mean_pose/pose_probe_err': float('nan')}
+    reg = make_pipeline(StandardScaler(), RidgeCV(alphas=np.logspace(-2, 4, 13))).fit(X[ok], Y[ok])
+    trip = [world.triplets(list(range(i, min(n_test, i + 256))), 'test')[2] for i in range(0, n_test, 256)]
+    Xt = np.concatenate([codes(b) for b in trip]); Yt = torch.cat([b['keypoints'] for b in trip]).double()   # (n, J, 2)
+    err = lambda P: float((torch.as_tensor(P).view_as(Yt) - Yt).norm(dim=-1).nanmean())   # NaN keypoints (not visible) left out
+    return {'pose_probe_err': err(reg.predict(Xt)), 'control/mean_pose/pose_probe_err': err(np.tile(Y[ok].mean(0), (len(Xt), 1)))}
+
+# %% ../../nbs/14_methods.esser2019.ipynb 42
 @patch
 @torch.no_grad()
 def triplet_errors(self: Esser2019, world, n: int, split: str = 'test', device='cpu') -> dict:
-    "Per-triplet MSE against x₂ (all pixels, and `_fg`: x₂'s foreground) of D(E_π(x₃), E_α(x₁)) (transfer), x₁ (copy) and `paint_part_means` (oracle); recon: D(E_π(x₂), E_α(x₁))."
-    out = {k: [] for k in ('transfer', 'transfer_fg', 'copy', 'copy_fg', 'oracle', 'oracle_fg', 'recon')}
+    "Per-triplet MSE against x₂ (all pixels, and `_fg`: x₂'s foreground) of D(E_π(x₃), E_α(x₁)) (transfer), x₁ (copy), `paint_part_means` (oracle) and D(E_π(x₃ of the next triplet), E_α(x₁)) (wrong_pose); recon: D(E_π(x₂), E_α(x₁))."
+    out = {k: [] for k in ('transfer', 'transfer_fg', 'copy', 'copy_fg', 'oracle', 'oracle_fg', 'wrong_pose', 'wrong_pose_fg', 'recon')}
     for i in range(0, n, 64):
         b1, b2, b3 = (
             {k: v.to(device) for k, v in b.items()} for b in world.triplets(list(range(i, min(n, i + 64))), split))
         fg = b2['fg'][:, None].float()
         oracle = paint_part_means(b1['image'], b1['parts'], b3['parts'])
-        for k, y in (('transfer', self.transfer(b1['image'], b3['image'], b3['keypoints'])), ('copy', b1['image']), ('oracle', oracle)):
+        wrong = self.transfer(b1['image'], b3['image'].roll(1, 0), b3['keypoints'].roll(1, 0))   # another triplet's pose: the pose control
+        for k, y in (('transfer', self.transfer(b1['image'], b3['image'], b3['keypoints'])), ('copy', b1['image']), ('oracle', oracle), ('wrong_pose', wrong)):
             e = (y - b2['image']).pow(2)
             out[k].append(e.mean((1, 2, 3)).cpu()); out[k + '_fg'].append(((e * fg).sum((1, 2, 3)) / (3 * fg.sum((1, 2, 3))).clamp(min=1)).cpu())
         out['recon'].append((self.transfer(b1['image'], b2['image'], b2['keypoints']) - b2['image']).pow(2).mean((1, 2, 3)).cpu())
@@ -395,22 +425,24 @@ def evaluate_world(self: Esser2019, world, n_calib: int = 256, n_test: int = 256
         if ca is not None and ca['n'] >= 8: out['I_post'] = fresh_mi(ca, te, self.cfg.t_hidden, self.cfg.t_depth, kind=self.cfg.t_critic)
     if hasattr(world, 'triplets'):   # the synthetic worlds; a real data set has no ground-truth triplets (the paper's reason for sprites)
         trip = self.triplet_errors(world, n_test, 'test', device)
+        out.update(self.pose_probe(world, 4 * n_calib, n_test, device))
         out.update(triplet_mse=float(trip['transfer'].mean()), triplet_mse_median=float(trip['transfer'].median()),
                    triplet_mse_fg=float(trip['transfer_fg'].mean()), recon_mse=float(trip['recon'].mean()),
                    triplet_mse_per_sample=[round(v, 6) for v in trip['transfer'].tolist()],
                    triplet_mse_fg_per_sample=[round(v, 6) for v in trip['transfer_fg'].tolist()],
-                   **{f'control/{k}/triplet_mse{s}': float(trip[k + s].mean()) for k in ('copy', 'oracle') for s in ('', '_fg')})
-    else: out.update(triplet_mse=nan, triplet_mse_median=nan, triplet_mse_fg=nan, recon_mse=nan, triplet_mse_per_sample=[], triplet_mse_fg_per_sample=[],
-                     **{f'control/{k}/triplet_mse{s}': nan for k in ('copy', 'oracle') for s in ('', '_fg')})
+                   wrong_pose_fg_per_sample=[round(v, 6) for v in trip['wrong_pose_fg'].tolist()],
+                   **{f'control/{k}/triplet_mse{s}': float(trip[k + s].mean()) for k in ('copy', 'oracle', 'wrong_pose') for s in ('', '_fg')})
+    else: out.update(pose_probe_err=nan, **{'control/mean_pose/pose_probe_err': nan}, triplet_mse=nan, triplet_mse_median=nan, triplet_mse_fg=nan, recon_mse=nan, triplet_mse_per_sample=[], triplet_mse_fg_per_sample=[],
+                     wrong_pose_fg_per_sample=[], **{f'control/{k}/triplet_mse{s}': nan for k in ('copy', 'oracle', 'wrong_pose') for s in ('', '_fg')})
     return {**out, 'gamma': float(self.mi.gamma), 'lam': float(self.mi.lam)}
 
-# %% ../../nbs/14_methods.esser2019.ipynb 41
+# %% ../../nbs/14_methods.esser2019.ipynb 44
 @register_metric(name='esser2019')
 def esser2019_metrics(method: Esser2019, world, *, n_calib: int, n_test: int, device=None, **_) -> dict:
     "`evaluate_world` as the metric a run of esser2019 reports (`Esser2019.metrics`): it has no part maps to score."
     return method.evaluate_world(world, n_calib=n_calib, n_test=n_test, device=device)
 
-# %% ../../nbs/14_methods.esser2019.ipynb 43
+# %% ../../nbs/14_methods.esser2019.ipynb 46
 @patch
 @torch.no_grad()
 def recon_errors(self: Esser2019, batch: dict, perm: torch.Tensor) -> dict:
