@@ -24,8 +24,8 @@ import partseg.controls   # registers the metric code_shuffle (recon_errors belo
 
 # %% auto 0
 __all__ = ['ABLATIONS', 'DISENTANGLEMENT', 'PCK_ALPHAS', 'he_init', 'PartEncoder', 'PartDecoder', 'Hourglass', 'Braun2020Config',
-           'Braun2020', 'gmrf_loss', 'entropy_loss', 'swap_pck', 'braun_transfer', 'braun2020_metrics', 'group_parts',
-           'transfer_widget']
+           'Braun2020', 'gmrf_loss', 'entropy_loss', 'usage_kl', 'swap_pck', 'braun_transfer', 'braun2020_metrics',
+           'group_parts', 'transfer_widget']
 
 # %% ../../nbs/21_methods.braun2020.ipynb 6
 def _res(ch: int, coord: bool = False) -> ResBlock:
@@ -128,6 +128,7 @@ class Braun2020Config(MethodConfig):
     logit_noise: float = 1.0        # σ of q(l | x) = N(D_S(π), σ²I) (§3.3; the official code samples the logits); 0: the logits as they are
     hard_masks: bool = True         # cut out and paint with one-hot masks, softmax gradient (straight-through, official code); False: soft
     equivariance: float = 0.0       # NOT the paper's: weight of a TPS-equivariance KL on the part maps (SCOPS eq. 3), an attractor breaker (see below)
+    usage_balance: float = 0.0      # NOT the paper's (the official code's categorical KL to uniform): KL(batch part usage ‖ uniform) × H·W
     mi_eps: float = 2.0             # ε of I_T ≤ ε (the paper is silent; the official DeepFashion config: 2.0; esser2019: 0.125)
     mi_mu: float = 0.1              # μ of the augmented Lagrangian (esser2019 code)
     gamma_init: float = 1.0         # γ₀ (esser2019)
@@ -309,6 +310,12 @@ def configure_optimizers(self: Braun2020) -> dict:
     return self.opts
 
 # %% ../../nbs/21_methods.braun2020.ipynb 43
+def usage_kl(probs: torch.Tensor) -> torch.Tensor: # (B,N,H,W) part probabilities
+    "KL(ū ‖ uniform) of the batch's mean part usage ū = mean over images and pixels of p: 0 when every part covers 1/N of the batch, log N when one part covers all."
+    u = probs.mean((0, 2, 3)).clamp_min(1e-8)
+    return (u * (u * probs.shape[1]).log()).sum()
+
+# %% ../../nbs/21_methods.braun2020.ipynb 45
 @patch
 def equivariance_loss(self: Braun2020, x: torch.Tensor, # (B,3,H,W) images
                       probs: torch.Tensor) -> torch.Tensor: # (B,N,H,W) their part maps p = softmax(D_S(π))
@@ -320,7 +327,7 @@ def equivariance_loss(self: Braun2020, x: torch.Tensor, # (B,3,H,W) images
     pw = self.part_logits(self.encode_shape(apply_tps(x, tps, padding_mode='border'))[0]).softmax(1)
     return equivariance_kl(apply_tps(probs.detach(), tps), pw) * probs[0].numel()   # the mean over (B,N,H,W) × N·H·W
 
-# %% ../../nbs/21_methods.braun2020.ipynb 44
+# %% ../../nbs/21_methods.braun2020.ipynb 46
 @patch
 def training_step(self: Braun2020, batch: dict, step: int) -> dict:
     "One step of §3: T, T′; then the model on L_rec + γ KL + L_MI + λ_GMRF GMRF + λ_H H; then γ and λ."
@@ -341,16 +348,17 @@ def training_step(self: Braun2020, batch: dict, step: int) -> dict:
     gm = gmrf_loss(logits) if c.use_gmrf else rec.new_zeros(())
     h = entropy_loss(probs) if c.use_entropy else rec.new_zeros(())
     eq = self.equivariance_loss(x1, probs[:B]) if c.equivariance > 0 else rec.new_zeros(())
+    ub = usage_kl(probs) * probs[0, 0].numel() if c.usage_balance > 0 else rec.new_zeros(())
     lam_h = c.lambda_h(step)
-    loss = c.rec_scale * rec + mi['loss_mi_total'] + c.lambda_gmrf * gm + lam_h * h + c.equivariance * eq
+    loss = c.rec_scale * rec + mi['loss_mi_total'] + c.lambda_gmrf * gm + lam_h * h + c.equivariance * eq + c.usage_balance * ub
     opt.zero_grad(set_to_none=True); loss.backward(); opt.step()
-    out = dict(loss=loss.detach(), rec=rec.detach(), kl=kl.detach(), L_MI=mi['L_MI'].detach(), gmrf=gm.detach(), entropy=h.detach(), equiv=eq.detach(),
+    out = dict(loss=loss.detach(), rec=rec.detach(), kl=kl.detach(), L_MI=mi['L_MI'].detach(), gmrf=gm.detach(), entropy=h.detach(), equiv=eq.detach(), usage_kl=ub.detach(),
                lambda_h=torch.tensor(lam_h), I_T=st['I_T'], I_T2=st['I_T2'],
                parts_used=(probs[:B].argmax(1).flatten(1)[:, :, None] == torch.arange(c.n_parts, device=x1.device)).any(1).float().sum(1).mean())
     out.update(self.mi.update(st['I_T'], st['I_T2'], step))                    # 3.
     return out
 
-# %% ../../nbs/21_methods.braun2020.ipynb 50
+# %% ../../nbs/21_methods.braun2020.ipynb 52
 PCK_ALPHAS = (0.025, 0.05, 0.1)   # braun2020 Table 3
 
 @torch.no_grad()
@@ -376,12 +384,12 @@ def swap_pck(transfer,            # callable (shape_images, appearance_images, s
     H, W = gen.shape[-2:]
     return {f'pck@{a:g}': pck(pred, gt, alpha=a, ref='diag', image_size=(H, W))['pck'] for a in alphas} | dict(n=n)
 
-# %% ../../nbs/21_methods.braun2020.ipynb 52
+# %% ../../nbs/21_methods.braun2020.ipynb 54
 def braun_transfer(model: Braun2020):
     "`swap_pck`'s transfer for a braun2020 model: every part's appearance swapped (Table 3)."
     return lambda s, a, kp: model.transfer(s, a)
 
-# %% ../../nbs/21_methods.braun2020.ipynb 55
+# %% ../../nbs/21_methods.braun2020.ipynb 57
 @patch
 @torch.no_grad()
 def diagnostics(self: Braun2020, world, n: int = 256, device='cpu', batch_size: int = 64) -> dict:
@@ -428,13 +436,13 @@ def evaluate_world(self: Braun2020, world, n_calib: int = 256, n_test: int = 256
                  metrics=('landmarks', 'fg_iou', 'part_iou', 'hungarian', 'health', 'controls'))   # as the `part_maps` metric
     return {**m, **self.diagnostics(world, n_test, device), 'gamma': float(self.mi.gamma), 'lam': float(self.mi.lam)}
 
-# %% ../../nbs/21_methods.braun2020.ipynb 57
+# %% ../../nbs/21_methods.braun2020.ipynb 59
 @register_metric(name='braun2020')
 def braun2020_metrics(method: Braun2020, world, *, n_calib: int, n_test: int, device=None, **_) -> dict:
     "`evaluate_world` as the metric a run of braun2020 reports (`Braun2020.metrics`)."
     return method.evaluate_world(world, n_calib=n_calib, n_test=n_test, device=device)
 
-# %% ../../nbs/21_methods.braun2020.ipynb 59
+# %% ../../nbs/21_methods.braun2020.ipynb 61
 @patch
 @torch.no_grad()
 def recon_errors(self: Braun2020, batch: dict, perm: torch.Tensor) -> dict:
@@ -445,7 +453,7 @@ def recon_errors(self: Braun2020, batch: dict, perm: torch.Tensor) -> dict:
     err = lambda y: (y - x1).pow(2).flatten(1).sum(1)
     return dict(model=err(self.generate(alphas, p[:B])), shuffled=err(self.generate(alphas, p[:B][perm])), copy=err(x2))
 
-# %% ../../nbs/21_methods.braun2020.ipynb 65
+# %% ../../nbs/21_methods.braun2020.ipynb 67
 def group_parts(mapping: list, # group name per channel of `segment` (channel 0 = the empty background), e.g. a run's `part_mapping`
                 groups) -> list[int]: # group names whose parts to select
     "Part indices (0 … N−1, as `transfer` takes them) that the calibration mapped to any of `groups`."
