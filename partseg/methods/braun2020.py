@@ -128,6 +128,7 @@ class Braun2020Config(MethodConfig):
     logit_noise: float = 1.0        # σ of q(l | x) = N(D_S(π), σ²I) (§3.3; the official code samples the logits); 0: the logits as they are
     hard_masks: bool = True         # cut out and paint with one-hot masks, softmax gradient (straight-through, official code); False: soft
     equivariance: float = 0.0       # NOT the paper's: weight of a TPS-equivariance KL on the part maps (SCOPS eq. 3), an attractor breaker (see below)
+    equivariance_warps: str = 'imm' # the TPS warps of `equivariance`: 'imm' (IMM's, small) or 'scops' (SCOPS's, zoom 0.7–2.0)
     usage_balance: float = 0.0      # NOT the paper's (the official code's categorical KL to uniform): KL(batch part usage ‖ uniform) × H·W
     mi_eps: float = 2.0             # ε of I_T ≤ ε (the paper is silent; the official DeepFashion config: 2.0; esser2019: 0.125)
     mi_mu: float = 0.1              # μ of the augmented Lagrangian (esser2019 code)
@@ -323,7 +324,8 @@ def equivariance_loss(self: Braun2020, x: torch.Tensor, # (B,3,H,W) images
     from partseg.methods.imm import IMM_TPS
     from partseg.methods.scops import equivariance_kl
     from partseg.data.pairs import PairConfig, random_tps, apply_tps
-    tps = random_tps(len(x), PairConfig.preset('liu2021', **IMM_TPS), device=x.device)
+    warps = {'imm': lambda: PairConfig.preset('liu2021', **IMM_TPS), 'scops': lambda: PairConfig.preset('scops')}
+    tps = random_tps(len(x), warps[check_choice('equivariance_warps', self.cfg.equivariance_warps, tuple(warps))](), device=x.device)
     pw = self.part_logits(self.encode_shape(apply_tps(x, tps, padding_mode='border'))[0]).softmax(1)
     return equivariance_kl(apply_tps(probs.detach(), tps), pw) * probs[0].numel()   # the mean over (B,N,H,W) × N·H·W
 
