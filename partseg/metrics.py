@@ -411,7 +411,11 @@ def _score(cal: dict | None, tst: dict, world, n_pred: int, metrics, protocol: s
         res['landmark_mae_sum'] = landmark_regression(cal[c], Ytr, tst[c], Yte, bias=True, norm=None, reduce='sum_mae')['error']
     # a real data set without foreground or part labels (CelebA, AFLW, Tai-Chi, VoxCeleb) has no such metric: left out, not faked
     if 'fg_iou' in metrics and 'fg' in tst:
-        res['fg_iou'] = fg_iou(tst['labels'], tst['fg'])['mean']
+        if map_background:   # no background channel (braun2020): label 0 is a part, so foreground is what the calibration says
+            if cal is not None and 'fg' in cal:
+                fg_map = fit_part_mapping(cal['labels'], np.asarray(cal['fg']).astype(np.int64), n_pred, 2, map_background=True)
+                res['fg_iou'] = fg_iou(fg_map[np.asarray(tst['labels'])], tst['fg'])['mean']
+        else: res['fg_iou'] = fg_iou(tst['labels'], tst['fg'])['mean']
         for p in also_protocols:
             if PROTOCOLS[p]['fg'] == 'sum': res[f'fg_iou@{p}'] = fg_iou(tst['fg_sum'], tst['fg'])['mean']
     if 'part_iou' in metrics and 'parts' in tst and cal is not None and 'parts' in cal:
@@ -495,7 +499,8 @@ def evaluate(method,                  # a Method: `segment(images) -> (B, K+1, H
     was_training = getattr(method, 'training', False)
     if hasattr(method, 'eval'): method.eval()
     try:
-        cal = _collect(method, world, n_calib, 'calib', batch_size, device, need, fg_sum) if (lm or 'part_iou' in metrics) else None
+        cal = _collect(method, world, n_calib, 'calib', batch_size, device, need, fg_sum) if (lm or 'part_iou' in metrics or
+                                                                                     (map_background and 'fg_iou' in metrics)) else None
         tst = _collect(method, world, n_test, 'test', batch_size, device, need, fg_sum)
     finally:
         if was_training: method.train()
