@@ -13,10 +13,10 @@ from fastcore.basics import patch
 from ..core import ConfigBase, check_choice, step_seed, get_device
 
 # %% auto 0
-__all__ = ['SPLITS', 'PLACEMENTS', 'PALETTE', 'SKIN', 'HAIR', 'N_MAT', 'N_CLUTTER_MAX', 'SPECIES', 'WORLDS', 'WorldConfig',
-           'hash_uniform', 'sample_keys', 'pick_color', 'make_material', 'sdf', 'rot', 'unit', 'Prims', 'to_pixels',
-           'prims_to_pixels', 'texture_color', 'composite', 'tune_malloc', 'garment', 'plain', 'World', 'group_lut',
-           'group_labels', 'Puppets', 'Faces', 'Birds', 'get_world']
+__all__ = ['SPLITS', 'PLACEMENTS', 'PLAIN_BACKDROP', 'PALETTE', 'SKIN', 'HAIR', 'N_MAT', 'N_CLUTTER_MAX', 'SPECIES', 'WORLDS',
+           'WorldConfig', 'hash_uniform', 'sample_keys', 'pick_color', 'make_material', 'sdf', 'rot', 'unit', 'Prims',
+           'to_pixels', 'prims_to_pixels', 'texture_color', 'composite', 'tune_malloc', 'garment', 'plain', 'World',
+           'group_lut', 'group_labels', 'Puppets', 'Faces', 'Birds', 'get_world']
 
 # %% ../../nbs/01_data.worlds.ipynb 6
 SPLITS = ('train', 'calib', 'test')
@@ -39,6 +39,8 @@ class WorldConfig(ConfigBase):
     video_speed: float = 0.12     # clips: trajectory phase advance per frame (radians)
     clip_motion: str = 'triangle' # clips: 'triangle' (constant speed, reflected at the joint limits: every frame has the single images' uniform pose marginal) or 'sine' (world v1: arcsine marginal)
     light: float = 0.0            # strength of a per-frame illumination (a colour-cast gain 1 ± light per channel) that drifts along a clip; 0 = none
+
+PLAIN_BACKDROP = dict(clutter=0, bg_texture=0.0, texture=0.0)   # world overrides of the sprites-/DeepFashion-like settings: a plain backdrop, untextured materials
 
 # %% ../../nbs/01_data.worlds.ipynb 9
 _M32 = 0xFFFFFFFF

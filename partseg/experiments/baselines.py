@@ -8,6 +8,7 @@ from dataclasses import dataclass, replace
 from ..core import PROFILES
 from ..registry import REGISTRY, Experiment, Setting, register_experiment
 from ..methods import get_method
+from ..data.worlds import PLAIN_BACKDROP
 
 # %% auto 0
 __all__ = ['BASELINE_SETTINGS', 'BRAUN_CRF_SIGMAS', 'BASELINE_VARIANTS', 'BASELINE_THREE_SEEDS', 'BASELINE_RUNS', 'BaselineRun',
@@ -51,9 +52,9 @@ BASELINE_RUNS = [
 
 # %% ../../nbs/11b_experiments.baselines.ipynb 8
 def _world_overrides(r: BaselineRun) -> dict:
-    "The world of a run: its setting's; braun2020's puppets rows (variant 'crf') on world v1's clips, like the braun2020 runs they sit beside."
+    "The world of a run: its setting's; braun2020's puppets rows (variant 'crf') on braun2020's: world v1's clips on a plain backdrop."
     s = BASELINE_SETTINGS[r.setting]
-    return {**s.world_overrides, **(dict(clip_motion='sine') if r.variant == 'crf' and r.setting == 'puppets' else {})}
+    return {**s.world_overrides, **(dict(clip_motion='sine', **PLAIN_BACKDROP) if r.variant == 'crf' and r.setting == 'puppets' else {})}
 
 def _method_overrides(method: str, setting: str) -> dict:
     "Per-setting choices of a baseline: IMM trains on video frame pairs of `puppets`, on TPS pairs elsewhere."

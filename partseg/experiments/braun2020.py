@@ -7,13 +7,14 @@ from __future__ import annotations
 from ..core import PROFILES
 from ..registry import Experiment, Setting, register_experiment, register_real, budget_seeds
 from ..methods.braun2020 import ABLATIONS, Braun2020Config
+from ..data.worlds import PLAIN_BACKDROP
 
 # %% auto 0
 __all__ = ['BRAUN_SETTINGS', 'BRAUN_ABLATION_ROWS', 'BRAUN_LONG_STEPS', 'BRAUN_QUICK_TRAINED', 'register']
 
 # %% ../../nbs/21a_experiments.braun2020.ipynb 5
 BRAUN_SETTINGS = {   # Tables 1-2 (and Fig. 16's pictures) on the real data sets of the paper's role
-    'puppets': Setting('puppets', dict(clip_motion='sine'), dict(pairs='video'),   # world v1's clips, which the committed figures were trained on
+    'puppets': Setting('puppets', dict(clip_motion='sine', **PLAIN_BACKDROP), dict(pairs='video'),   # world v1's clips on a plain backdrop (DeepFashion's)
                        tables=('braun2020/Tab_1', 'braun2020/Tab_3', 'braun2020/Fig_7'), real='deepfashion'),
     'birds': Setting('birds', {}, dict(pairs='tps'), tables=('braun2020/Tab_2',), real='cub'),
 }

@@ -143,7 +143,8 @@ class Braun2020Config(MethodConfig):
                               gen_widths=(8, 16), dim_pi=8, dim_alpha=8, t_hidden=16, t_depth=1, warmup=1, rec_perceptual=0.0),
                 'quick': dict(res=32, batch_size=8, steps=2000, enc_widths=(16, 32, 64, 128), enc_res=2, dec_widths=(128, 64, 32, 16),
                               gen_widths=(32, 64), dim_pi=64, dim_alpha=32, t_hidden=256, t_depth=2, warmup=200, rec_perceptual=0.0,
-                              lr=5e-4, logit_noise=0.0, hard_masks=False, mi_eps=0.125)}   # quick's figures: soft noise-free masks (see the ablation)
+                              lr=5e-4, rec_scale=16.0, use_entropy=False, equivariance=1.0, equivariance_warps='scops', usage_balance=1.0)}
+                              # quick: the paper's masks and ε, L_rec at the 128-px scale, no L_H, and the two attractor breakers (see the ablation)
 
     def mi_config(self) -> MIConfig:
         "The `partseg.mi.MIConfig` of this config's disentanglement setting."
@@ -174,6 +175,7 @@ class Braun2020(Method):
         c = self.cfg
         self.pairing = check_choice('pairs', c.pairs, ('video', 'tps'))
         check_choice('disentanglement', c.disentanglement, DISENTANGLEMENT)
+        check_choice('equivariance_warps', c.equivariance_warps, ('imm', 'scops'))   # checked here, not at the first step
         n_down = len(c.enc_widths) - 1
         if c.res != 4 * 2 ** n_down or c.res != 4 * 2 ** (len(c.dec_widths) - 1):
             raise ValueError(f"res {c.res} must be 4·2^(len(widths)−1) for enc_widths {c.enc_widths} and dec_widths {c.dec_widths} "
