@@ -127,7 +127,7 @@ class Esser2019Config(MethodConfig):
                               t_hidden=16, t_depth=1, warmup=1, rec_perceptual=0.0),
                 'quick': dict(res=32, batch_size=16, steps=3000, widths=(16, 32, 64, 64), n_res=1, dim_pi=32, dim_alpha=32,
                               t_hidden=256, t_depth=2, warmup=300, rec_perceptual=0.0, lr=5e-4, t_lr=1e-3, gamma_lr=0.05,
-                              rec_pixel=1.0)}   # quick's committed figures: our [0, 1] scale (see "Is π a pose code?")
+                              rec_pixel=16.0, enc_norm='batch', dec_norm='batch')}   # quick: BatchNorm and L_rec ×16 (see "Is π a pose code?")
 
     def mi_config(self) -> MIConfig:
         "The `partseg.mi.MIConfig` of these fields."
