@@ -327,7 +327,7 @@ def equivariance_loss(self: Braun2020, x: torch.Tensor, # (B,3,H,W) images
     from partseg.methods.scops import equivariance_kl
     from partseg.data.pairs import PairConfig, random_tps, apply_tps
     warps = {'imm': lambda: PairConfig.preset('liu2021', **IMM_TPS), 'scops': lambda: PairConfig.preset('scops')}
-    tps = random_tps(len(x), warps[check_choice('equivariance_warps', self.cfg.equivariance_warps, tuple(warps))](), device=x.device)
+    tps = random_tps(len(x), warps[self.cfg.equivariance_warps](), device=x.device)   # the choice is checked at construction
     pw = self.part_logits(self.encode_shape(apply_tps(x, tps, padding_mode='border'))[0]).softmax(1)
     return equivariance_kl(apply_tps(probs.detach(), tps), pw) * probs[0].numel()   # the mean over (B,N,H,W) × N·H·W
 
