@@ -17,7 +17,7 @@ from .tables import write_report
 # %% auto 0
 __all__ = ['CELL_TIMEOUT', 'nbs_dir', 'kernel_name', 'RunFailed', 'papermill_error', 'run_with_notebook', 'run_health',
            'with_bases', 'start_order', 'run_ordered', 'failure_line', 'run_all', 'paper_notebooks', 'cell_timeout',
-           'execute_paper_notebook', 'run_paper_notebooks', 'reproduce']
+           'execute_paper_notebook', 'execute_notebooks', 'run_paper_notebooks', 'reproduce']
 
 # %% ../nbs/09b_batch.ipynb 5
 def nbs_dir() -> Path:
@@ -179,11 +179,14 @@ def cell_timeout(profile: str) -> float | None:
     if t < 0: raise ValueError(f"PARTSEG_CELL_TIMEOUT={v!r}: expected seconds >= 0 (0 = no limit)")
     return t or None
 
-def execute_paper_notebook(nb: Path, dest: Path, profile: str, timeout: float | None, log=print) -> str | None:
+def execute_paper_notebook(nb: Path, dest: Path, profile: str, timeout: float | None, log=print,
+                           extra: dict | None = None, # more parameters, each passed only if the notebook declares it
+                          ) -> str | None:
     "Execute one paper notebook into `dest`; a cell past `timeout` s is retried once with a fresh kernel. Returns the error line or None."
     import papermill as pm
-    params = dict(profile=profile, root=str(project_root()))
-    if 'interactive' in pm.inspect_notebook(str(nb)): params['interactive'] = False   # no ipywidgets without a live frontend
+    params, declared = dict(profile=profile, root=str(project_root())), pm.inspect_notebook(str(nb))
+    if 'interactive' in declared: params['interactive'] = False   # no ipywidgets without a live frontend
+    params.update({k: v for k, v in (extra or {}).items() if k in declared})
     for attempt in (1, 2):
         try:
             pm.execute_notebook(str(nb), str(dest), parameters=params, cwd=str(project_root()),
@@ -197,16 +200,33 @@ def execute_paper_notebook(nb: Path, dest: Path, profile: str, timeout: float | 
         except Exception as e:
             return f"{papermill_error(e)} (executed notebook: {dest})"
 
-def run_paper_notebooks(only: str | None, profile: str, log=print) -> list[tuple]:
-    "Execute the paper notebooks with papermill; returns `(name, error or None)` per notebook."
-    out, timeout = [], cell_timeout(profile)
-    for nb in paper_notebooks(only):
-        dest = runs_dir()/profile/'_paper'/nb.name; dest.parent.mkdir(parents=True, exist_ok=True)
-        out.append((nb.name, execute_paper_notebook(nb, dest, profile, timeout, log)))
-        log(f"  done   {nb.name}" if out[-1][1] is None else f"  FAILED {nb.name}: {out[-1][1]}")
-    return out
+def execute_notebooks(nbs: list[Path], dest_dir: Path, profile: str, jobs: int = 1, log=print, extra: dict | None = None) -> list[tuple]:
+    "Execute `nbs` into `dest_dir`, at most `jobs` kernels at once (each told to use cores / `jobs` threads); `(name, error or None)` in `nbs`' order."
+    timeout, jobs = cell_timeout(profile), max(1, min(jobs, len(nbs)))
+    dest_dir.mkdir(parents=True, exist_ok=True)
+    def one(nb):
+        err = execute_paper_notebook(nb, dest_dir/nb.name, profile, timeout, log, extra)
+        log(f"  done   {nb.name}" if err is None else f"  FAILED {nb.name}: {err}"); return nb.name, err
+    if jobs == 1: return [one(nb) for nb in nbs]
+    keep = {k: os.environ.get(k) for k in _THREAD_VARS}   # a kernel reads its thread count from the environment it starts with
+    os.environ.update({k: str(max(1, (os.cpu_count() or 1) // jobs)) for k in _THREAD_VARS})
+    try:
+        with ThreadPoolExecutor(jobs) as ex: return list(ex.map(one, nbs))
+    finally:
+        for k, v in keep.items():
+            if v is None: os.environ.pop(k, None)
+            else: os.environ[k] = v
 
-# %% ../nbs/09b_batch.ipynb 13
+_THREAD_VARS = ('OMP_NUM_THREADS', 'MKL_NUM_THREADS')
+
+def run_paper_notebooks(only: str | None, profile: str, log=print, jobs: int = 1) -> list[tuple]:
+    "Execute the paper notebooks with papermill (a paper's own notebooks `jobs` at a time, then the cross-paper `all_*` ones, which read theirs and, with `only`, redo that paper's pages only); `(name, error or None)` per notebook."
+    nbs, dest = paper_notebooks(only), runs_dir()/profile/'_paper'
+    own = [p for p in nbs if not p.name.startswith('all_')]
+    extra = dict(papers=only.split('/')[0]) if only else None   # `all_learning_curves`: leave the other papers' pages as their last build wrote them
+    return execute_notebooks(own, dest, profile, jobs, log) + execute_notebooks([p for p in nbs if p not in own], dest, profile, 1, log, extra)
+
+# %% ../nbs/09b_batch.ipynb 14
 def reproduce(profile: str = 'quick', only: str | None = None, jobs: int = 1, force: bool = False, device=None,
               notebook: bool = True, figures: bool = True, log=print,
               over_budget: bool = False, # also train the design seeds that `profile`'s time budget leaves out (`Experiment.over_budget`)
@@ -221,7 +241,7 @@ def reproduce(profile: str = 'quick', only: str | None = None, jobs: int = 1, fo
     nbs = []
     if figures:
         log("paper notebooks:")
-        nbs = run_paper_notebooks(only, profile, log)
+        nbs = run_paper_notebooks(only, profile, log, jobs)
         if profile != 'smoke': write_report()
     bad_runs, bad_nbs = [r for r in runs if r[2]], [n for n in nbs if n[1]]
     log(f"{len(runs) - len(bad_runs)} run(s) succeeded, {len(bad_runs)} failed; "

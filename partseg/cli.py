@@ -110,7 +110,7 @@ def _parser() -> argparse.ArgumentParser:
     e.add_argument('--partial', action='store_true', help='evaluate an unfinished run anyway, into metrics.partial.json (never read as a result)')
     r = sub.add_parser('reproduce', help='run every missing experiment, then rebuild figures/', formatter_class=F)
     r.add_argument('--only', help='a paper key (liu2021, siarohin2020, esser2019, ganseg2022, braun2020, baselines, benchmark) or an experiment-key prefix; default: all')
-    r.add_argument('--jobs', type=_count(1, 'a number of parallel runs ≥ 1'), default=1, help='runs trained in parallel (each gets cores / jobs threads)')
+    r.add_argument('--jobs', type=_count(1, 'a number of parallel runs ≥ 1'), default=1, help='runs trained (and a paper’s notebooks executed) in parallel, each with cores / jobs threads')
     r.add_argument('--no-figures', action='store_true', help='train the runs only; do not execute the paper notebooks')
     r.add_argument('--over-budget', action='store_true', help="also train the seeds a paper's design asks for that the profile's time budget leaves out (`partseg list experiments` names them)")
     for a in (t, r):

@@ -223,7 +223,7 @@ def train_probe(kind: str,            # 'keypoints' (pose retention) or 'appeara
         if progress and (step % 10 == 0 or step + 1 == cfg.steps): bar.comment = f"{kind} loss {loss.item():.4g}"
     probe.info.update(seconds=time.time() - t0, loss=float(loss.item()) if cfg.steps else float('nan'))
     if path is not None:
-        path.parent.mkdir(parents=True, exist_ok=True); tmp = path.with_name(path.name + '.tmp')
+        path.parent.mkdir(parents=True, exist_ok=True); tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")   # one per process: two notebooks may train the same probe at once
         torch.save(dict(state_dict=probe.state_dict(), kind=kind, world=world.name, key=key, config=cfg.to_dict()), tmp)
         os.replace(tmp, path)
     return probe.eval()

@@ -20,7 +20,8 @@ __all__ = ['FLOORS', 'VERDICTS', 'LEADERBOARD_METRICS', 'HEALTH_COLUMNS', 'MAIN_
            'synthetic_fallbacks', 'write_table', 'is_real_run', 'split_real', 'real_keys', 'add_real_column',
            'table_numbers', 'fmt_num', 'claim', 'verdict', 'tally', 'missing_note', 'with_missing', 'for_table',
            'missing_among', 'judge', 'check', 'claims_md', 'claims_sentence', 'write_claims', 'figure_page',
-           'world_label', 'leaderboard_runs', 'leaderboard', 'leaderboard_path', 'claims_summary', 'write_report']
+           'world_label', 'leaderboard_runs', 'leaderboard', 'leaderboard_path', 'with_previous_rows', 'claims_summary',
+           'write_report']
 
 # %% ../nbs/09c_tables.ipynb 5
 def artifact_path(paper: str, artifact: str, profile: str, ext: str) -> Path:
@@ -378,7 +379,29 @@ def leaderboard_path(profile: str, ext: str) -> Path:
     base = runs_dir()/'smoke'/'figures' if profile == 'smoke' else figures_dir(); base.mkdir(parents=True, exist_ok=True)
     return base/f"leaderboard{'.paper' if profile == 'paper' else ''}.{ext}"
 
-# %% ../nbs/09c_tables.ipynb 44
+# %% ../nbs/09c_tables.ipynb 42
+def with_previous_rows(L: pd.DataFrame, runs: pd.DataFrame, previous: Path | str, # the leaderboard's csv as the last build wrote it
+                       today: str | None = None, # the date written on this build's rows (default: now, YYYY-MM-DD)
+                       earlier: str = 'earlier', # the date of a previous row that has none (a csv written before this column)
+                      ) -> tuple[pd.DataFrame, list[str]]:
+    "`L` with a `built` date per row, plus the rows of `previous` whose experiment has no finished run here (a rebuild with `--only`, a fresh clone); returns it and the kept experiments."
+    L = L.assign(built=today or f"{pd.Timestamp.now():%Y-%m-%d}") if len(L) else L
+    prev = Path(previous)
+    if not prev.exists(): return L, []
+    try: P = pd.read_csv(prev)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as e:
+        raise ValueError(f"{prev}: not a leaderboard csv ({type(e).__name__}: {e}); delete it to build the leaderboard from the runs here only") from None
+    if not len(P): return L, []
+    if 'experiment' not in P: raise ValueError(f"{prev}: not a leaderboard csv (no 'experiment' column); delete it to build from the runs here only")
+    finished = set(runs.loc[runs.status == 'ok', 'experiment']) if len(runs) else set()
+    known = set(runs.experiment) if len(runs) else set()
+    keep = P[~P.experiment.isin(set(L.experiment) if len(L) else set()) & ~P.experiment.isin(finished) & P.experiment.isin(known)].copy()
+    if not len(keep): return L, []
+    keep['built'] = keep['built'].fillna(earlier) if 'built' in keep else earlier
+    out = pd.concat([L, keep], ignore_index=True) if len(L) else keep.reset_index(drop=True)
+    return out.sort_values(['world_label', 'method', 'K']).reset_index(drop=True), list(keep.experiment)
+
+# %% ../nbs/09c_tables.ipynb 46
 def claims_summary(root: Path | None = None) -> pd.DataFrame:
     "Per paper and profile: how many claims its notebooks checked (`*.claims.csv` under `root`) and how many hold, are contradicted, are inconclusive."
     root = Path(root or figures_dir()); rows = []

@@ -43,10 +43,12 @@ def test_list_names_the_over_budget_seeds(capsys):
 # sharing the 2-core CPU, at the method's default quick steps (a run with other steps scales with them): medians of the
 # runs' own times (train + evaluation + learning-curve seconds in metrics.json, + 15 s) measured 2026-12-03, and the whole
 # esser2019 and liu2021 rebuilds (bench/rebuild.md).
-RUN_MIN = {'esser2019': 13.0, 'braun2020': 19.0, 'liu2021': 4.5, 'siarohin2020': 19.2, 'ganseg2022': 11.0,
+RUN_MIN = {'esser2019': 13.0, 'braun2020': 28.5, 'liu2021': 4.5, 'siarohin2020': 19.2, 'ganseg2022': 11.0,
            'scops': 2.6, 'imm': 2.1, 'lorenz2019': 2.0, 'dff': 5.1, 'grid': 0.5, 'center': 0.5, 'colorclusters': 0.7}
 # dff re-measured 2026-12-04 with limit_threads (the six runs siarohin2020's Table 1(a) reads, two at a time): 292-310 s each, median 303 s.
-RUN_MIN_CRF = {'imm': 6.1, 'lorenz2019': 6.6}   # the K = 25 keypoint rows also evaluate the dense CRF at each σ
+RUN_MIN_CRF = {'imm': 3.1, 'lorenz2019': 3.4}   # the K = 25 keypoint rows also evaluate the dense CRF at each σ
+# braun2020 and the K = 25 rows re-measured 2026-12-05 in a from-scratch `--only braun2020` rebuild (67.7 min, bench/rebuild.md):
+# braun2020 1 645-1 716 s per 3 000-step run (its quick default), IMM + CRF 163-174 s, Lorenz et al. + CRF 185-193 s, two at a time.
 RUN_FIXED_MIN = {'siarohin2020': 1.0}   # minutes that do not scale with the steps (evaluation, curve, batch overhead): RUN_MIN holds the training
 # siarohin2020 re-measured 2026-12-04/05: two from-scratch rebuilds, two runs sharing the CPU: 0.91-0.97 s / step (bases and
 # fine-tunes) -> 19.2 min per 1 200 steps (its quick default) at 0.96; a 50-step row's slot 85-112 s, of which evaluation +

@@ -141,7 +141,7 @@ class Braun2020Config(MethodConfig):
     video_max_gap: int = 200        # frame gap of video pairs: any two frames of a clip
     PROFILES = {'smoke': dict(res=16, batch_size=2, steps=3, n_parts=6, enc_widths=(8, 8, 16), enc_res=1, dec_widths=(16, 8, 8),
                               gen_widths=(8, 16), dim_pi=8, dim_alpha=8, t_hidden=16, t_depth=1, warmup=1, rec_perceptual=0.0),
-                'quick': dict(res=32, batch_size=8, steps=2000, enc_widths=(16, 32, 64, 128), enc_res=2, dec_widths=(128, 64, 32, 16),
+                'quick': dict(res=32, batch_size=8, steps=3000, enc_widths=(16, 32, 64, 128), enc_res=2, dec_widths=(128, 64, 32, 16),
                               gen_widths=(32, 64), dim_pi=64, dim_alpha=32, t_hidden=256, t_depth=2, warmup=200, rec_perceptual=0.0,
                               lr=5e-4, rec_scale=16.0, use_entropy=False, equivariance=1.0, equivariance_warps='scops', usage_balance=1.0)}
                               # quick: the paper's masks and ε, L_rec at the 128-px scale, no L_H, and the two attractor breakers (see the ablation)
