@@ -8,7 +8,7 @@ import os, time
 from concurrent.futures import ThreadPoolExecutor, wait, FIRST_COMPLETED
 from pathlib import Path
 import partseg
-from .core import PROFILES, check_choice, project_root, runs_dir, load_json, limit_threads
+from .core import PROFILES, check_choice, project_root, runs_dir, load_json, limit_threads, BLAS_THREAD_VARS
 from .registry import Experiment, get_experiment, select
 from .runs import (run_dir, is_finished, stale_fields, stale_text, warn_if_stale, not_runnable, preflight, clear_run,
                           run_experiment, health_warning)
@@ -208,8 +208,8 @@ def execute_notebooks(nbs: list[Path], dest_dir: Path, profile: str, jobs: int =
         err = execute_paper_notebook(nb, dest_dir/nb.name, profile, timeout, log, extra)
         log(f"  done   {nb.name}" if err is None else f"  FAILED {nb.name}: {err}"); return nb.name, err
     if jobs == 1: return [one(nb) for nb in nbs]
-    keep = {k: os.environ.get(k) for k in _THREAD_VARS}   # a kernel reads its thread count from the environment it starts with
-    os.environ.update({k: str(max(1, (os.cpu_count() or 1) // jobs)) for k in _THREAD_VARS})
+    keep = {k: os.environ.get(k) for k in BLAS_THREAD_VARS}   # a kernel reads its thread count from the environment it starts with
+    os.environ.update({k: str(max(1, (os.cpu_count() or 1) // jobs)) for k in BLAS_THREAD_VARS})
     try:
         with ThreadPoolExecutor(jobs) as ex: return list(ex.map(one, nbs))
     finally:
@@ -217,7 +217,6 @@ def execute_notebooks(nbs: list[Path], dest_dir: Path, profile: str, jobs: int =
             if v is None: os.environ.pop(k, None)
             else: os.environ[k] = v
 
-_THREAD_VARS = ('OMP_NUM_THREADS', 'MKL_NUM_THREADS')
 
 def run_paper_notebooks(only: str | None, profile: str, log=print, jobs: int = 1) -> list[tuple]:
     "Execute the paper notebooks with papermill (a paper's own notebooks `jobs` at a time, then the cross-paper `all_*` ones, which read theirs and, with `only`, redo that paper's pages only); `(name, error or None)` per notebook."

@@ -11,15 +11,13 @@ from ..methods import get_method
 from ..data.worlds import PLAIN_BACKDROP
 
 # %% auto 0
-__all__ = ['BASELINE_SETTINGS', 'BRAUN_CRF_SIGMAS', 'BASELINE_VARIANTS', 'BASELINE_THREE_SEEDS', 'BASELINE_RUNS', 'BaselineRun',
-           'register']
+__all__ = ['BASELINE_SETTINGS', 'BRAUN_CRF_SIGMAS', 'BASELINE_VARIANTS', 'BASELINE_RUNS', 'BaselineRun', 'register']
 
 # %% ../../nbs/11b_experiments.baselines.ipynb 5
 BASELINE_SETTINGS = {'faces-wild': Setting('faces', dict(placement='wild')), 'faces-aligned': Setting('faces'),
                      'birds': Setting('birds'), 'puppets': Setting('puppets')}
 BRAUN_CRF_SIGMAS = (0.01, 0.05, 0.1)   # braun2020 Table 7
 BASELINE_VARIANTS = {'full': {}, 'gt-fg': dict(saliency='gt'), 'crf': {}}
-BASELINE_THREE_SEEDS = budget_seeds()   # seeds (0, 1, 2) in `quick`, all trained; one in `smoke` and `paper`
 
 # %% ../../nbs/11b_experiments.baselines.ipynb 6
 @dataclass
