@@ -15,13 +15,13 @@ from .runs import run_dir, is_finished, devices_of_runs, run_device
 from .controls import headroom
 
 # %% auto 0
-__all__ = ['FLOORS', 'VERDICTS', 'LEADERBOARD_METRICS', 'HEALTH_COLUMNS', 'MAIN_VARIANTS', 'artifact_path', 'collect',
-           'summarize', 'control_columns', 'add_headroom', 'missing_runs', 'missing_text', 'fmt_pm', 'md_table',
-           'synthetic_fallbacks', 'write_table', 'is_real_run', 'split_real', 'real_keys', 'add_real_column',
-           'table_numbers', 'fmt_num', 'claim', 'verdict', 'tally', 'missing_note', 'with_missing', 'for_table',
-           'missing_among', 'judge', 'check', 'claims_md', 'claims_sentence', 'write_claims', 'figure_page',
-           'world_label', 'leaderboard_runs', 'leaderboard', 'leaderboard_path', 'with_previous_rows', 'claims_summary',
-           'write_report']
+__all__ = ['FLOORS', 'HEALTH_LIMITS', 'VERDICTS', 'LEADERBOARD_METRICS', 'HEALTH_COLUMNS', 'MAIN_VARIANTS', 'artifact_path',
+           'collect', 'summarize', 'control_columns', 'add_headroom', 'health_reason', 'below_floor', 'missing_runs',
+           'missing_text', 'fmt_pm', 'md_table', 'synthetic_fallbacks', 'write_table', 'is_real_run', 'split_real',
+           'real_keys', 'add_real_column', 'table_numbers', 'fmt_num', 'claim', 'verdict', 'tally', 'missing_note',
+           'with_missing', 'for_table', 'missing_among', 'judge', 'check', 'claims_md', 'claims_sentence',
+           'write_claims', 'figure_page', 'world_label', 'leaderboard_runs', 'leaderboard', 'leaderboard_path',
+           'with_previous_rows', 'claims_summary', 'write_report']
 
 # %% ../nbs/09c_tables.ipynb 5
 def artifact_path(paper: str, artifact: str, profile: str, ext: str) -> Path:
@@ -81,7 +81,46 @@ def add_headroom(df: pd.DataFrame, metric: str,
     out[f'headroom/{metric}'] = headroom(df[metric + sfx] if metric + sfx in df else nan, floor, ceiling)
     return out
 
-# %% ../nbs/09c_tables.ipynb 12
+# %% ../nbs/09c_tables.ipynb 13
+HEALTH_LIMITS = dict(fg_share=0.25,    # |predicted − true foreground share| above this is off
+                     parts_short=0.5,  # parts ≥ 1 % per image this many fewer than the ground truth's is off
+                     layout=0.95)      # layout agreement at or above this: one segmentation for every image
+
+def health_reason(h: dict) -> str:
+    "What a run's (mean) `health/*` entries say is off, against `HEALTH_LIMITS`; or that none is, with the values."
+    g = lambda k: float(h.get(f'health/{k}', np.nan))
+    fg, fgt, pu, put, la = g('fg_share'), g('fg_share_gt'), g('parts_used'), g('parts_used_gt'), g('layout_agreement')
+    bits = []
+    if np.isfinite(fg) and np.isfinite(fgt) and abs(fg - fgt) > HEALTH_LIMITS['fg_share']:
+        bits.append(f"predicted foreground share {fg:.2f} vs true {fgt:.2f}")
+    if np.isfinite(pu) and np.isfinite(put) and pu < put - HEALTH_LIMITS['parts_short']:
+        bits.append(f"{pu:.1f} parts ≥ 1 % per image where the ground truth shows {put:.1f}")
+    if np.isfinite(la) and la >= HEALTH_LIMITS['layout']: bits.append(f"layout agreement {la:.3f} (one segmentation for every image)")
+    if bits: return '; '.join(bits)
+    seen = [s for s, ok in ((f"foreground share {fg:.2f} vs {fgt:.2f}", np.isfinite(fg) and np.isfinite(fgt)),
+                            (f"{pu:.1f} parts vs {put:.1f}", np.isfinite(pu) and np.isfinite(put)),
+                            (f"layout agreement {la:.3f}", np.isfinite(la))) if ok]
+    return (f"none of its health entries is off ({', '.join(seen)}): its parts exist and vary, but do not predict the metric better"
+            if seen else "no health entries measured")
+
+def below_floor(runs: pd.DataFrame,  # a `collect` frame (with the `control/*/<metric>` columns of its runs)
+                metric: str, higher: bool,
+                label: str | None = None,  # the metric's name in the sentence (default: `metric`)
+                by: str = 'setting',       # the column that tells a row's world apart (falls back to 'world')
+               ) -> str:
+    "A sentence naming each `(method, by)` of `runs` whose mean `metric` does not beat its floor, with `health_reason` of its runs' mean health; '' when none does."
+    by = by if by in runs else 'world'
+    if metric not in runs: return ''
+    ok = add_headroom(runs[(runs.status == 'ok') & runs[metric].notna()], metric, higher)
+    out = []
+    for (m, st), g in ok.groupby(['method', by], sort=False):
+        v, f = g[metric].mean(), g[f'floor/{metric}'].mean()
+        if not np.isfinite(f) or (v > f if higher else v < f): continue
+        h = {c: g[c].mean() for c in g if c.startswith('health/')}
+        out.append(f"{m} on {st} ({label or metric} {v:.3g} vs floor {f:.3g}, n = {len(g)}: {health_reason(h)})")
+    return ("Not above the floor, with what the runs' health measured: " + '; '.join(out) + '.') if out else ''
+
+# %% ../nbs/09c_tables.ipynb 15
 def missing_runs(df: pd.DataFrame) -> list[str]:
     "The runs of `df` (a `collect` frame) that have no finished result, as 'experiment seed s'."
     if not len(df) or 'status' not in df: return []
@@ -104,7 +143,7 @@ def missing_text(df: pd.DataFrame, profile: str | None = None, # the profile, to
                    f"comparisons that need them have fewer seeds or none and are judged inconclusive; train them with {cmd}.")
     return ' '.join(out)
 
-# %% ../nbs/09c_tables.ipynb 14
+# %% ../nbs/09c_tables.ipynb 17
 def fmt_pm(mean: float, std: float, digits: int = 3,
            n: int | None = None, # the number of seeds behind the mean: shown as '(n=3)' when given
           ) -> str:
@@ -120,7 +159,7 @@ def md_table(df: pd.DataFrame) -> str:
     lines += ['| ' + ' | '.join(str(v) for v in row) + ' |' for row in df.itertuples(index=False)]
     return '\n'.join(lines)
 
-# %% ../nbs/09c_tables.ipynb 16
+# %% ../nbs/09c_tables.ipynb 19
 def synthetic_fallbacks(runs: pd.DataFrame, profile: str) -> dict:
     "`{'experiment seed s': real data set}` for the finished `paper` runs of `runs` that trained on a synthetic world in place of their real data set."
     if profile != 'paper' or not len(runs) or not {'experiment', 'data', 'status'} <= set(runs): return {}
@@ -130,7 +169,7 @@ def synthetic_fallbacks(runs: pd.DataFrame, profile: str) -> dict:
         if k and str(d).startswith('synthetic:'): out[f"{e} seed {s}"] = k
     return out
 
-# %% ../nbs/09c_tables.ipynb 18
+# %% ../nbs/09c_tables.ipynb 21
 def write_table(table: pd.DataFrame, numbers: pd.DataFrame, paper: str, artifact: str, profile: str,
                 title: str, data: str, notes: str = '', runs: pd.DataFrame | None = None,
                 claims: list[dict] | None = None, # the paper's claims checked on this table (rows of `check`): saved and shown under it
@@ -159,7 +198,7 @@ def write_table(table: pd.DataFrame, numbers: pd.DataFrame, paper: str, artifact
     p.write_text('\n'.join(head) + md_table(table) + '\n' + said + (f"\n{notes.strip()}\n" if notes else ''))
     return p
 
-# %% ../nbs/09c_tables.ipynb 20
+# %% ../nbs/09c_tables.ipynb 23
 def is_real_run(df: pd.DataFrame) -> pd.Series:
     "True for the finished runs of `df` (a `collect` frame) that trained on a real data set."
     if 'data' not in df: return pd.Series(False, index=df.index)
@@ -219,7 +258,7 @@ def table_numbers(df: pd.DataFrame, by: list[str], metrics: list[str], profile: 
     S.insert(0, 'profile', profile)
     return S[['profile', 'data'] + [c for c in S.columns if c not in ('profile', 'data')]]
 
-# %% ../nbs/09c_tables.ipynb 23
+# %% ../nbs/09c_tables.ipynb 26
 def fmt_num(x: float, digits: int = 3) -> str:
     "`x` with `digits` decimals; '—' when it is missing (NaN or infinite)."
     return '—' if not np.isfinite(x) else f'{x:.{digits}f}'
@@ -232,7 +271,7 @@ def verdict(h: bool | None, unmeasured: str = 'not measured (run missing)') -> s
     "'holds', 'does not hold', or `unmeasured` for a `claim`'s result."
     return 'holds' if h is True else ('does not hold' if h is False else unmeasured)
 
-# %% ../nbs/09c_tables.ipynb 25
+# %% ../nbs/09c_tables.ipynb 28
 def tally(holds: pd.Series,         # one claim's result per row: True, False, or missing (None / NaN)
           names: list | None = None, # names of the claims that do not hold, listed after the count
          ) -> str:
@@ -242,7 +281,7 @@ def tally(holds: pd.Series,         # one claim's result per row: True, False, o
     failed = f", {n} {'does' if n == 1 else 'do'} not" + (f" ({', '.join(names)})" if names is not None else '') if n else ''
     return f"{h} of {len(holds)} hold" + failed + (f", {u} not measured" if u else '')
 
-# %% ../nbs/09c_tables.ipynb 27
+# %% ../nbs/09c_tables.ipynb 30
 def missing_note(runs: pd.DataFrame, profile: str, what: str = 'runs of this table',
                  done: str = 'Every run of this table is finished.', # what to say when none is missing
                 ) -> str:
@@ -257,12 +296,12 @@ def for_table(runs: pd.DataFrame, table: str) -> pd.DataFrame:
     "The rows of `runs` (with a `tables` column, the experiments' `tags['tables']`) that feed `table` ('<paper>/<artifact>')."
     return runs[runs.tables.map(lambda ts: table in ts)]
 
-# %% ../nbs/09c_tables.ipynb 28
+# %% ../nbs/09c_tables.ipynb 31
 def missing_among(runs: pd.DataFrame, methods, profile: str) -> str:
     "'' when the runs of `methods` in `runs` (a `collect` frame) have all finished; else the sentence naming the missing ones."
     return missing_text(runs[runs.method.isin(methods)], profile, 'runs of this comparison')
 
-# %% ../nbs/09c_tables.ipynb 32
+# %% ../nbs/09c_tables.ipynb 35
 def judge(ours, other,             # the samples behind each side (one per seed, or per test image); NaNs dropped. `other` may be
                                    # a plain number: a reference without noise (a paper's value, a deterministic floor)
           higher: bool = True,     # the claim's direction: mean(ours) > mean(other) (False: <)
@@ -281,7 +320,7 @@ def judge(ours, other,             # the samples behind each side (one per seed,
     out.update(lo=float(lo), hi=float(hi), verdict='holds' if side_lo > 0 else 'contradicted' if side_hi < 0 else 'inconclusive')
     return out
 
-# %% ../nbs/09c_tables.ipynb 35
+# %% ../nbs/09c_tables.ipynb 38
 VERDICTS = ('holds', 'contradicted', 'inconclusive')
 
 def check(claim: str,              # the claim, in words ('full beats affine-only on fg IoU')
@@ -319,7 +358,7 @@ def write_claims(rows: list[dict], paper: str, artifact: str, profile: str) -> P
     pd.DataFrame(rows, columns=['claim', 'paper', 'verdict', 'diff', 'lo', 'hi', 'n_ours', 'n_other']).to_csv(p, index=False)
     return p
 
-# %% ../nbs/09c_tables.ipynb 38
+# %% ../nbs/09c_tables.ipynb 41
 def figure_page(paper: str, name: str, profile: str, title: str,
                 data: str,        # what the runs trained on, for the header (`data_of_runs`)
                 finding: str, used: list, # the finding; the runs (keys) the picture shows
@@ -337,7 +376,7 @@ def figure_page(paper: str, name: str, profile: str, title: str,
                  + (f"\n![{name}]({p.with_suffix('.png').name})\n" + extra if used and picture else ''))
     return p
 
-# %% ../nbs/09c_tables.ipynb 41
+# %% ../nbs/09c_tables.ipynb 44
 LEADERBOARD_METRICS = {'landmark_err': False, 'fg_iou': True, 'part_iou_calibrated': True, 'part_iou_hungarian': True}  # metric: higher is better
 HEALTH_COLUMNS = ('health/layout_agreement', 'health/parts_used', 'health/parts_used_gt', 'health/fg_share', 'health/fg_share_gt',
                   'health/shuffle_gap', 'health/shuffle_used')
@@ -379,7 +418,7 @@ def leaderboard_path(profile: str, ext: str) -> Path:
     base = runs_dir()/'smoke'/'figures' if profile == 'smoke' else figures_dir(); base.mkdir(parents=True, exist_ok=True)
     return base/f"leaderboard{'.paper' if profile == 'paper' else ''}.{ext}"
 
-# %% ../nbs/09c_tables.ipynb 42
+# %% ../nbs/09c_tables.ipynb 45
 def with_previous_rows(L: pd.DataFrame, runs: pd.DataFrame, previous: Path | str, # the leaderboard's csv as the last build wrote it
                        today: str | None = None, # the date written on this build's rows (default: now, YYYY-MM-DD)
                        earlier: str = 'earlier', # the date of a previous row that has none (a csv written before this column)
@@ -401,7 +440,7 @@ def with_previous_rows(L: pd.DataFrame, runs: pd.DataFrame, previous: Path | str
     out = pd.concat([L, keep], ignore_index=True) if len(L) else keep.reset_index(drop=True)
     return out.sort_values(['world_label', 'method', 'K']).reset_index(drop=True), list(keep.experiment)
 
-# %% ../nbs/09c_tables.ipynb 46
+# %% ../nbs/09c_tables.ipynb 49
 def claims_summary(root: Path | None = None) -> pd.DataFrame:
     "Per paper and profile: how many claims its notebooks checked (`*.claims.csv` under `root`) and how many hold, are contradicted, are inconclusive."
     root = Path(root or figures_dir()); rows = []

@@ -428,16 +428,21 @@ def smallest_part(model: Method, images: torch.Tensor, # (B,3,H,W)
                   exclude=(0,),                         # GT labels not to choose (the background, large regions)
                   share: float = 0.5,                   # the fraction of a segment's pixels that must lie inside the part
                   min_pixels: int = 4,                  # segments with fewer argmax pixels on `images` are ignored
-                 ) -> tuple[int, list[int]] | None:
-    "`(GT label, its segments)`: the smallest GT part (not in `exclude`) that some foreground segment lies mostly in; None when no segment does."
+                  regions: dict | None = None,          # name -> GT labels: the candidates (e.g. a limb: its upper, lower part and hand); None: each GT label
+                  ignore=(),                            # GT labels not counted in a segment's pixels (e.g. (0,): a segment's halo of background)
+                 ) -> tuple[int | str, list[int]] | None:
+    "`(part, its segments)`: the smallest GT part or region (none holding a label of `exclude`) that some foreground segment lies mostly in (its pixels outside `ignore`); None when no segment does."
     with torch.no_grad(): lab = model.segment(images).argmax(1)
-    gt = gt_parts.to(lab.device).long(); area = torch.bincount(gt.flatten(), minlength=int(gt.max()) + 1)
+    gt = gt_parts.to(lab.device).long()
+    counted = ~torch.isin(gt, torch.as_tensor(list(ignore), dtype=torch.long, device=gt.device))
+    if regions is None: regions = {g: (g,) for g in range(int(gt.max()) + 1)}
+    regions = {r: torch.as_tensor(list(ids), device=gt.device) for r, ids in regions.items() if not set(ids) & set(exclude)}
     owner = {}
     for k in range(1, model.n_parts + 1):
-        sel = gt[lab == k]
+        sel = gt[(lab == k) & counted]
         if len(sel) < min_pixels: continue
-        g = int(torch.bincount(sel).argmax())
-        if g not in set(exclude) and (sel == g).sum() >= share * len(sel): owner.setdefault(g, []).append(k)
+        for r, ids in regions.items():
+            if torch.isin(sel, ids).sum() >= share * len(sel): owner.setdefault(r, []).append(k)
     if not owner: return None
-    g = min(owner, key=lambda g: int(area[g]))
-    return g, owner[g]
+    r = min(owner, key=lambda r: int(torch.isin(gt, regions[r]).sum()))   # the smallest by its GT area on `images`
+    return r, owner[r]
