@@ -107,18 +107,21 @@ def below_floor(runs: pd.DataFrame,  # a `collect` frame (with the `control/*/<m
                 metric: str, higher: bool,
                 label: str | None = None,  # the metric's name in the sentence (default: `metric`)
                 by: str = 'setting',       # the column that tells a row's world apart (falls back to 'world')
+                min_headroom: float = 0.02, # a mean closer to the floor than this share of the floor → ceiling gap counts as at the floor
                ) -> str:
-    "A sentence naming each `(method, by)` of `runs` whose mean `metric` does not beat its floor, with `health_reason` of its runs' mean health; '' when none does."
+    "A sentence naming each `(method, by)` of `runs` whose mean `metric` does not beat its floor (by `min_headroom` of the way to the ceiling, where one is measured), with `health_reason` of its runs' mean health; '' when none does."
     by = by if by in runs else 'world'
     if metric not in runs: return ''
     ok = add_headroom(runs[(runs.status == 'ok') & runs[metric].notna()], metric, higher)
     out = []
     for (m, st), g in ok.groupby(['method', by], sort=False):
-        v, f = g[metric].mean(), g[f'floor/{metric}'].mean()
-        if not np.isfinite(f) or (v > f if higher else v < f): continue
+        v, f, c = g[metric].mean(), g[f'floor/{metric}'].mean(), g[f'ceiling/{metric}'].mean()
+        if not np.isfinite(f): continue
+        if (v - f if higher else f - v) > (min_headroom * abs(c - f) if np.isfinite(c) else 0): continue
         h = {c: g[c].mean() for c in g if c.startswith('health/')}
         out.append(f"{m} on {st} ({label or metric} {v:.3g} vs floor {f:.3g}, n = {len(g)}: {health_reason(h)})")
-    return ("Not above the floor, with what the runs' health measured: " + '; '.join(out) + '.') if out else ''
+    return (f"Not above the floor (less than {min_headroom:.0%} of the way to the ceiling where one is measured), with what the runs' "
+            "health measured: " + '; '.join(out) + '.') if out else ''
 
 # %% ../nbs/09c_tables.ipynb 15
 def missing_runs(df: pd.DataFrame) -> list[str]:
