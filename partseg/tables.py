@@ -117,8 +117,9 @@ def below_floor(runs: pd.DataFrame,  # a `collect` frame (with the `control/*/<m
     for (m, st), g in ok.groupby(['method', by], sort=False):
         v, f, c = g[metric].mean(), g[f'floor/{metric}'].mean(), g[f'ceiling/{metric}'].mean()
         if not np.isfinite(f): continue
-        if (v - f if higher else f - v) > (min_headroom * abs(c - f) if np.isfinite(c) else 0): continue
-        h = {c: g[c].mean() for c in g if c.startswith('health/')}
+        hr = headroom(v, f, c)   # the share of the floor → ceiling gap the mean closes (NaN without a ceiling)
+        if (hr >= min_headroom) if np.isfinite(hr) else (v > f if higher else v < f): continue
+        h = {k: g[k].mean() for k in g if k.startswith('health/')}
         out.append(f"{m} on {st} ({label or metric} {v:.3g} vs floor {f:.3g}, n = {len(g)}: {health_reason(h)})")
     return (f"Not above the floor (less than {min_headroom:.0%} of the way to the ceiling where one is measured), with what the runs' "
             "health measured: " + '; '.join(out) + '.') if out else ''
