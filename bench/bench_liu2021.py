@@ -19,6 +19,7 @@ CASES = {
     'quick': ('quick', {}, 5),
     'quick K=4': ('quick', dict(n_parts=4), 3),
     'quick w/o L_rec': ('quick', dict(use_rec=False), 3),
+    'quick, pixel L_rec (rec_loss=pixel)': ('quick', dict(rec_loss='pixel'), 5),
     'quick, paper networks (ResNet-34 E_a, decoder 256)': ('quick', PAPER_NETS, 3),
     'quick, paper networks, batch 8': ('quick', dict(PAPER_NETS, batch_size=8), 3),
     'paper (1 step)': ('paper', {}, 1),

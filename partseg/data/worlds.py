@@ -13,20 +13,21 @@ from fastcore.basics import patch
 from ..core import ConfigBase, check_choice, step_seed, get_device
 
 # %% auto 0
-__all__ = ['SPLITS', 'PLACEMENTS', 'PLAIN_BACKDROP', 'PALETTE', 'SKIN', 'HAIR', 'N_MAT', 'N_CLUTTER_MAX', 'SPECIES', 'WORLDS',
-           'WorldConfig', 'hash_uniform', 'sample_keys', 'pick_color', 'make_material', 'sdf', 'rot', 'unit', 'Prims',
-           'to_pixels', 'prims_to_pixels', 'texture_color', 'composite', 'tune_malloc', 'garment', 'plain', 'World',
-           'group_lut', 'group_labels', 'Puppets', 'Faces', 'Birds', 'get_world']
+__all__ = ['SPLITS', 'PLACEMENTS', 'WILD_SCALES', 'PLAIN_BACKDROP', 'PALETTE', 'SKIN', 'HAIR', 'N_MAT', 'N_CLUTTER_MAX',
+           'SPECIES', 'WORLDS', 'WorldConfig', 'hash_uniform', 'sample_keys', 'pick_color', 'make_material', 'sdf',
+           'rot', 'unit', 'Prims', 'to_pixels', 'prims_to_pixels', 'texture_color', 'composite', 'tune_malloc',
+           'garment', 'plain', 'World', 'group_lut', 'group_labels', 'Puppets', 'Faces', 'Birds', 'get_world']
 
 # %% ../../nbs/01_data.worlds.ipynb 6
 SPLITS = ('train', 'calib', 'test')
-PLACEMENTS = ('aligned', 'wild')
+PLACEMENTS = ('aligned', 'wild', 'wild-large')
+WILD_SCALES = {'wild': (0.45, 0.8), 'wild-large': (1.0, 1.15)}   # object scale of the off-centre framings (× the world's base scale)
 
 @dataclass
 class WorldConfig(ConfigBase):
     "Knobs of a synthetic world (docs/design.md §4); the defaults are the published benchmark."
     res: int = 64                 # image side in pixels
-    placement: str = 'aligned'    # 'aligned': object fills the frame (bounding-box crops); 'wild': off centre, smaller, varied scale
+    placement: str = 'aligned'    # 'aligned': object fills the frame (bounding-box crops); 'wild': off centre, smaller, varied scale; 'wild-large': off centre and rotated at aligned size (wild CelebA filtered to faces ≥ 30 % of the image)
     clutter: int = 4              # number of distractor shapes in the background (0..16)
     bg_texture: float = 0.5       # probability that the background carries a texture
     texture: float = 0.6          # probability that a garment / plumage material carries stripes, checks or dots
@@ -343,8 +344,8 @@ def _framing(self: World, pose) -> dict:
         s = s0 * _lin(pose[:, 2], 0.92, 1.08); r = _deg(pose[:, 3], -6, 6)
         t = torch.stack([cx + _lin(pose[:, 0], -0.03, 0.03), cy + _lin(pose[:, 1], -0.03, 0.03)], 1)
     else:
-        f = _lin(pose[:, 2], 0.45, 0.8); s = s0 * f; r = _deg(pose[:, 3], -15, 15)
-        m = (0.5 - 0.42 * f)[:, None]
+        f = _lin(pose[:, 2], *WILD_SCALES[self.cfg.placement]); s = s0 * f; r = _deg(pose[:, 3], -15, 15)
+        m = (0.5 - 0.42 * f).clamp(min=0.06)[:, None]
         t = 0.5 + m * (2 * pose[:, :2] - 1) + (torch.tensor([cx, cy]) - 0.5) * f[:, None]
     return dict(t=t, s=s, r=r)
 

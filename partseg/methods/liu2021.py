@@ -14,7 +14,8 @@ from ..core import check_choice
 from . import Method, MethodConfig, register
 import partseg.controls   # registers the `code_shuffle` metric (recon_errors below)
 from ..nn import truncated_resnet, conv_norm_act, add_coords, init_weights, coord_grid
-from ..losses import PerceptualLoss, _check_dim, concentration_loss
+from ..losses import PerceptualLoss, PERCEPTUAL_PRESETS, _check_dim, concentration_loss
+from ..data.pairs import apply_tps
 
 # %% auto 0
 __all__ = ['LOSS_WEIGHTS', 'squeeze', 'expand', 'Decoder', 'Liu2021Config', 'ArcFace', 'boundary_distance', 'liu2021_fg_loss',
@@ -88,9 +89,12 @@ class Liu2021Config(MethodConfig):
     use_cls: bool = True          # "w/o L_cls"
     use_fg: bool = True           # "w/o L_fg"
     use_bg: bool = True           # "w/o L_bg"
+    rec_loss: str = 'perceptual'  # L_rec: 'perceptual' (A.2: input + five VGG-19 layers) or 'pixel' (the input term alone)
+    mask_border: bool = True      # leave the warped view's zero-padded border out of L_rec (the official code)
+    free_layout: bool = False     # control, not the paper: S is one learnt layout for every image (the priors' optimum)
     PROFILES = {'smoke': dict(res=32, batch_size=2, steps=3),
                 'quick': dict(res=64, batch_size=4, steps=150, lr=1e-3, init_std=0., appearance_backbone='resnet18',
-                              decoder_width=128, fg_reduce='sum')}
+                              decoder_width=128, fg_reduce='sum', mask_border=False)}   # mask_border: the committed quick runs trained without it
 
 # %% ../../nbs/12_methods.liu2021.ipynb 20
 class ArcFace(nn.Module):
@@ -176,7 +180,13 @@ class Liu2021(Method):
         self.decoder = Decoder(L, c.decoder_width)
         self.arcface = ArcFace(L, c.n_parts, s=c.arcface_s, m=c.arcface_m)
         if c.init_std > 0: init_weights(self, 'normal', c.init_std)
-        self.rec_loss = PerceptualLoss.preset('liu2021') if c.use_rec else None
+        check_choice('rec_loss', c.rec_loss, ('perceptual', 'pixel'))
+        self.layout = nn.Parameter(torch.zeros(c.n_parts + 1, c.res // 4, c.res // 4)) if c.free_layout else None
+        self.rec_loss = (PerceptualLoss.preset('liu2021', **(dict(layers=('input',), weights=(1 / 0.25,)) if c.rec_loss == 'pixel' else {}))
+                         if c.use_rec else None)
+        # A.2 scales each of the six terms to ≈ 1, so the paper's L_rec is ≈ 6 against the priors; the pixel term alone
+        # is ≈ 1, and `rec_scale` multiplies it by the six terms it stands in for to keep the paper's balance
+        self.rec_scale = float(len(PERCEPTUAL_PRESETS['liu2021']['layers'])) if c.rec_loss == 'pixel' else 1.
         self.run_info = dict(self.rec_loss.backbone_info) if c.use_rec else dict(perceptual_backbone='none (use_rec=False)')
 
     def pair_config(self): return 'liu2021'
@@ -188,7 +198,8 @@ class Liu2021(Method):
 # %% ../../nbs/12_methods.liu2021.ipynb 33
 @patch
 def encode_shape(self: Liu2021, images: torch.Tensor) -> torch.Tensor:
-    "Part maps S = softmax(E_s(x)) `(B,K+1,H/4,W/4)`, channel 0 background (eq. 1)."
+    "Part maps S = softmax(E_s(x)) `(B,K+1,H/4,W/4)`, channel 0 background (eq. 1); with `free_layout` the learnt layout."
+    if self.layout is not None: return self.layout.softmax(0).expand(len(images), -1, -1, -1)
     return self.part_head(self.shape_encoder(images * 2 - 1)).softmax(1)
 
 # %% ../../nbs/12_methods.liu2021.ipynb 34
@@ -229,13 +240,17 @@ def training_step(self: Liu2021, batch: dict, step: int) -> dict:
         if c.use_rec:
             swap = torch.cat([Fk[B:], Fk[:B]])                        # view 1 gets F(2), view 2 gets F(1)
             xhat = self.decoder(expand(swap, S))                      # eq. 3-4: x̂(1) = D(A 2→1), x̂(2) = D(A 1→2)
-            out['rec'] = c.lambda_rec * 2 * self.rec_loss(xhat, x)    # eq. 5 (sum over the two views)
+            mask = None
+            if c.mask_border and 'tps' in batch:                     # view 2's pixels that came from outside view 1
+                inside = apply_tps(torch.ones_like(batch['image'][:, :1]), batch['tps']) > 0.999
+                mask = torch.cat([torch.ones_like(inside), inside]).float()
+            out['rec'] = c.lambda_rec * 2 * self.rec_scale * self.rec_loss(xhat, x, mask)   # eq. 5 (sum over the two views)
         if c.use_cls: out['cls'] = c.lambda_cls * self.arcface(Fk[:, 1:])   # eq. 6, background excluded
     if c.use_fg: out['fg'] = c.lambda_fg * liu2021_fg_loss(S, coords='unit', centre=c.fg_centre, reduce=c.fg_reduce)   # eq. 7-9
     if c.use_bg: out['bg'] = c.lambda_bg * liu2021_bg_loss(S, coords='unit')                       # eq. 10-11
     return {'loss': out['rec'] + out['cls'] + out['fg'] + out['bg'], **out}
 
-# %% ../../nbs/12_methods.liu2021.ipynb 44
+# %% ../../nbs/12_methods.liu2021.ipynb 47
 def _pixel_err(a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
     "Per-sample mean absolute pixel difference `(B,)`."
     return (a - b).abs().flatten(1).mean(1)
