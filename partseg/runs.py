@@ -112,7 +112,7 @@ def health_warning(metrics: dict) -> str | None:
     a = metrics.get('health/layout_agreement')
     if a is not None and a >= LAYOUT_WARN:
         said.append(f"layout agreement {a:.3f} ≥ {LAYOUT_WARN}: the run labels (nearly) the same pixels the same way in every test image, "
-                    "i.e. its parts do not follow the image (expected of the trivial baselines `grid` and `center` only)")
+                    "i.e. its parts do not follow the image (expected of the floors only: `grid`, `center`, liu2021's prior-only layout)")
     if metrics.get('health/shuffle_used') == 0:
         said.append(f"shuffle gap {metrics.get('health/shuffle_gap', float('nan')):.4g} (95 % interval {metrics.get('health/shuffle_gap_lo', float('nan')):.3g} … "
                     f"{metrics.get('health/shuffle_gap_hi', float('nan')):.3g}) is within noise or under 1 % of the error: the decoder's output does not get worse when "

@@ -6,12 +6,16 @@ from partseg.runs import run_dir
 from partseg.reported import reported
 
 def test_registry_feeds_every_table():
-    for t in ('Tab_1', 'Tab_2', 'Tab_3', 'Tab_4', 'Tab_5', 'part_iou'):
+    for t in ('Tab_1', 'Tab_2', 'Tab_3', 'Tab_4', 'Tab_5', 'aligned', 'part_iou'):
         methods = {e.method for e in feeding(f'liu2021/{t}')}
-        assert {'liu2021', 'grid'} <= methods, t
+        assert {'liu2021', 'grid', 'center'} <= methods, t
+        # every table has liu2021's prior-only floor beside grid and center
+        assert any(e.tags['variant'] == 'prior-only' and e.config('quick').free_layout for e in feeding(f'liu2021/{t}')), t
     # ablations feed Table 3 only; every Table 1 run is a full model
-    assert {e.tags['variant'] for e in feeding('liu2021/Tab_3') if e.method == 'liu2021'} == {'full', 'w/o L_rec', 'w/o L_fg', 'w/o L_bg', 'w/o L_cls'}
-    assert {e.tags['variant'] for e in feeding('liu2021/Tab_1') if e.paper == 'liu2021'} == {'full'}
+    assert {e.tags['variant'] for e in feeding('liu2021/Tab_3') if e.method == 'liu2021'} == {'full', 'w/o L_rec', 'w/o L_fg', 'w/o L_bg', 'w/o L_cls', 'prior-only'}
+    assert {e.tags['variant'] for e in feeding('liu2021/Tab_1') if e.paper == 'liu2021'} == {'full', 'prior-only'}
+    # Table 1's wild faces are the paper's framing (faces ≥ 30 % of the image), its baselines on the same world
+    assert {tuple(e.world_overrides.items()) for e in feeding('liu2021/Tab_1')} == {(('placement', 'wild-large'),)}
     # the baselines issue's rows: SCOPS with and without (GT-foreground) saliency, IMM, Lorenz et al.
     assert {(e.method, e.tags['variant']) for e in feeding('liu2021/Tab_1') if e.paper == 'baselines'} == \
         {('scops', 'full'), ('scops', 'gt-fg'), ('imm', 'full'), ('lorenz2019', 'full')}
@@ -35,11 +39,11 @@ def test_tables_notebooks_on_partial_runs(root):
     assert (m.status == 'ok').all() and 'landmark_err@liu2021' in m and m['landmark_err@liu2021'].notna().all()
     assert (run_dir('liu2021/faces-wild-K8-full', 'smoke', 0)/'ckpt.pt').exists()
     out = root/'runs/smoke/figures/liu2021'
-    for a in ('Tab_1', 'Tab_2', 'Tab_3', 'Tab_4', 'Tab_5', 'part_iou', 'Fig_3', 'Fig_4', 'Fig_5'):
+    for a in ('Tab_1', 'Tab_2', 'Tab_3', 'Tab_4', 'Tab_5', 'aligned', 'part_iou', 'Fig_3', 'Fig_4', 'Fig_5'):
         assert (out/f'{a}.md').exists(), a
     t1 = (out/'Tab_1.md').read_text()
     assert 'K=8 (wild CelebA, paper)' in t1 and '12.26' in t1 and 'Finding:' in t1
-    assert 'are missing: ' in t1 and 'liu2021/faces-wild-K4-full seed 0' in t1
+    assert 'are missing: ' in t1 and 'liu2021/faces-wild-K4-full seed 0' in t1 and 'liu2021/prior-faces-wild-K8 seed 0' in t1
     assert 'missing runs: liu2021/faces-wild-K8-wo-rec' in (out/'Fig_3.md').read_text()
 
 def md_rows(path):

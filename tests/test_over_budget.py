@@ -43,7 +43,7 @@ def test_list_names_the_over_budget_seeds(capsys):
 # sharing the 2-core CPU, at the method's default quick steps (a run with other steps scales with them): medians of the
 # runs' own times (train + evaluation + learning-curve seconds in metrics.json, + 15 s) measured 2026-12-03, and the whole
 # esser2019 and liu2021 rebuilds (bench/rebuild.md).
-RUN_MIN = {'esser2019': 13.0, 'braun2020': 28.5, 'liu2021': 4.5, 'siarohin2020': 19.2, 'ganseg2022': 11.0,
+RUN_MIN = {'esser2019': 13.0, 'braun2020': 28.5, 'liu2021': 5.4, 'siarohin2020': 19.2, 'ganseg2022': 11.0,
            'scops': 2.6, 'imm': 2.1, 'lorenz2019': 2.0, 'dff': 5.1, 'grid': 0.5, 'center': 0.5, 'colorclusters': 0.7}
 # dff re-measured 2026-12-04 with limit_threads (the six runs siarohin2020's Table 1(a) reads, two at a time): 292-310 s each, median 303 s.
 RUN_MIN_CRF = {'imm': 3.1, 'lorenz2019': 3.4}   # the K = 25 keypoint rows also evaluate the dense CRF at each σ
@@ -54,11 +54,15 @@ RUN_FIXED_MIN = {'siarohin2020': 1.0}   # minutes that do not scale with the ste
 # fine-tunes) -> 19.2 min per 1 200 steps (its quick default) at 0.96; a 50-step row's slot 85-112 s, of which evaluation +
 # curve median 50 s (256 shuffle pairs) and ~8 s of kernel start -> 1.0 min. The 14.6 of 2026-12-03 was a faster day of
 # these shared machines (0.73 s / step). Whole rebuild measured 2026-12-05: 82.8 min from scratch (bench/rebuild.md).
+# liu2021 re-measured 2026-12-05 in a from-scratch `--only liu2021` rebuild (200 pixel-L_rec steps, its quick default):
+# 296-328 s per run, median 324 s, two at a time; its prior-only floors (`free_layout`, 600 cheap steps) 62-66 s.
+RUN_MIN_FREE_LAYOUT = 1.1   # minutes of a liu2021 prior-only floor: its steps move one layout tensor, not the networks
 NOTEBOOKS_MIN = 3      # the paper notebooks, after the runs (under 1 min each)
 BUDGET_MIN = 90
 
 def run_minutes(e) -> float:
     from partseg.methods import get_method
+    if getattr(e.config('quick'), 'free_layout', False): return RUN_MIN_FREE_LAYOUT
     default = get_method(e.method).Config.profile('quick').steps
     m = RUN_MIN_CRF[e.method] if e.method in RUN_MIN_CRF and e.config('quick').n_parts == 25 else RUN_MIN[e.method]
     return m * (e.config('quick').steps / default if default else 1) + RUN_FIXED_MIN.get(e.method, 0.)

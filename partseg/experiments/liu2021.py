@@ -8,7 +8,8 @@ from ..registry import Experiment, Setting, register_experiment, register_real, 
 from ..methods.liu2021 import LOSS_WEIGHTS
 
 # %% auto 0
-__all__ = ['LIU_SETTINGS', 'LIU_ABLATIONS', 'LIU_SEEDS', 'LIU_PROFILE_SEEDS', 'loss_weights', 'liu_seeds', 'register']
+__all__ = ['LIU_SETTINGS', 'LIU_ABLATIONS', 'LIU_PRIOR_ONLY', 'LIU_PRIOR_STEPS', 'LIU_SEEDS', 'LIU_PROFILE_SEEDS', 'loss_weights',
+           'liu_seeds', 'register']
 
 # %% ../../nbs/12a_experiments.liu2021.ipynb 5
 def loss_weights(row: str) -> dict:
@@ -17,13 +18,17 @@ def loss_weights(row: str) -> dict:
     return dict(zip(('lambda_rec', 'lambda_cls', 'lambda_fg', 'lambda_bg'), lam))
 
 LIU_SETTINGS = {
-    'faces-wild': Setting('faces', dict(placement='wild'), loss_weights('celeba'), Ks=(4, 8), protocol='liu2021', real='celeba-wild'),
+    'faces-wild': Setting('faces', dict(placement='wild-large'), loss_weights('celeba'), Ks=(4, 8), protocol='liu2021', real='celeba-wild'),
+    'faces-aligned': Setting('faces', {}, loss_weights('celeba'), Ks=(8,), protocol='liu2021'),
     **{f'CUB-{i + 1}': Setting('birds', dict(species=(i,)), loss_weights('cub'), Ks=(4,), protocol='liu2021_cub', real=f'cub-{i + 1}')
        for i in range(3)},
     'puppets': Setting('puppets', {}, loss_weights('deepfashion'), Ks=(9,), real='deepfashion'),
 }
 LIU_ABLATIONS = {'w/o L_rec': 'use_rec', 'w/o L_fg': 'use_fg', 'w/o L_bg': 'use_bg', 'w/o L_cls': 'use_cls'}
-LIU_SEEDS = {('faces-wild', 8, 'full'): (0, 1, 2), **{('faces-wild', 8, v): (0, 1) for v in LIU_ABLATIONS}}   # quick; (0,) otherwise: the CPU budget
+LIU_PRIOR_ONLY = dict(free_layout=True, use_rec=False, use_cls=False)   # the prior-only floor: one learnt layout under L_fg + L_bg
+LIU_PRIOR_STEPS = dict(steps=600, lr=0.05)                               # its schedule in `quick` and `paper` (converged, 12_methods.liu2021)
+LIU_SEEDS = {**{(s, K, 'full'): (0, 1, 2) for s, K in (('faces-wild', 8), ('faces-aligned', 8), ('CUB-1', 4), ('CUB-2', 4), ('CUB-3', 4))},
+             **{('faces-wild', 4, v): () for v in LIU_ABLATIONS}}   # quick; (0,) otherwise: the CPU budget
 LIU_PROFILE_SEEDS = {('faces-wild', 8, 'full'): {'smoke': (0, 1), 'paper': (0,)}}   # otherwise seed 0 in smoke and paper
 def liu_seeds(setting: str, K: int, variant: str) -> dict:
     "The seed fields of one liu2021 experiment: three design seeds in `quick`, of which `LIU_SEEDS` (else seed 0) fit the budget; `LIU_PROFILE_SEEDS` elsewhere."
@@ -34,13 +39,14 @@ def liu_seeds(setting: str, K: int, variant: str) -> dict:
 def _liu_tables(setting: str, K: int, variant: str = 'full') -> tuple:
     "The liu2021 tables a run of (setting, K, variant) feeds."
     if setting == 'faces-wild':
-        if variant != 'full': return ('liu2021/Tab_3',)
+        if variant not in ('full', 'prior-only'): return ('liu2021/Tab_3',)
         return ('liu2021/part_iou', 'liu2021/Tab_1', 'liu2021/Tab_3') + (('liu2021/Tab_2',) if K == 8 else ())
+    if setting == 'faces-aligned': return ('liu2021/part_iou', 'liu2021/aligned')
     return ('liu2021/part_iou', 'liu2021/Tab_4', 'liu2021/Tab_5') if setting.startswith('CUB') else ('liu2021/part_iou', 'liu2021/Tab_5')
 
 # %% ../../nbs/12a_experiments.liu2021.ipynb 7
 def register():
-    "Register liu2021 on every setting and K (with Table 3's ablations on wild faces) and each setting's `grid` and `center`."
+    "Register liu2021 on every setting and K (with Table 3's ablations on wild faces) and each setting's floors: `grid`, `center` and the prior-only layout."
     for setting, s in LIU_SETTINGS.items():
         register_real('liu2021', s)
         protos = (s.protocol,) if s.protocol else ()
@@ -52,6 +58,9 @@ def register():
                 register_experiment(Experiment(key=f'liu2021/{setting}-K{K}-{name}', method='liu2021', overrides=dict(n_parts=K, **s.overrides, **ov),
                                                **liu_seeds(setting, K, v),
                                                tags=dict(setting=setting, variant=v, tables=_liu_tables(setting, K, v)), **common))
+            register_experiment(Experiment(key=f'liu2021/prior-{setting}-K{K}', method='liu2021', overrides=dict(n_parts=K, **s.overrides, **LIU_PRIOR_ONLY),
+                                           profile_overrides={'quick': LIU_PRIOR_STEPS, 'paper': LIU_PRIOR_STEPS}, seeds=(0,),
+                                           tags=dict(setting=setting, variant='prior-only', tables=_liu_tables(setting, K, 'prior-only')), **common))
             register_experiment(Experiment(key=f'liu2021/grid-{setting}-K{K}', method='grid', overrides=dict(n_parts=K), seeds=(0,),
                                            tags=dict(setting=setting, variant='full', tables=_liu_tables(setting, K)), **common))
         register_experiment(Experiment(key=f'liu2021/center-{setting}', method='center', overrides=dict(n_parts=1), seeds=(0,),

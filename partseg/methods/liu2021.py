@@ -93,8 +93,8 @@ class Liu2021Config(MethodConfig):
     mask_border: bool = True      # leave the warped view's zero-padded border out of L_rec (the official code)
     free_layout: bool = False     # control, not the paper: S is one learnt layout for every image (the priors' optimum)
     PROFILES = {'smoke': dict(res=32, batch_size=2, steps=3),
-                'quick': dict(res=64, batch_size=4, steps=150, lr=1e-3, init_std=0., appearance_backbone='resnet18',
-                              decoder_width=128, fg_reduce='sum', mask_border=False)}   # mask_border: the committed quick runs trained without it
+                'quick': dict(res=64, batch_size=4, steps=200, lr=1e-3, init_std=0., appearance_backbone='resnet18',
+                              decoder_width=128, fg_reduce='sum', rec_loss='pixel')}   # rec_loss: see "Which L_rec in quick" above
 
 # %% ../../nbs/12_methods.liu2021.ipynb 20
 class ArcFace(nn.Module):
