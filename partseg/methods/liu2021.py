@@ -15,7 +15,7 @@ from . import Method, MethodConfig, register
 import partseg.controls   # registers the `code_shuffle` metric (recon_errors below)
 from ..nn import truncated_resnet, conv_norm_act, add_coords, init_weights, coord_grid
 from ..losses import PerceptualLoss, PERCEPTUAL_PRESETS, _check_dim, concentration_loss
-from ..data.pairs import apply_tps
+from ..data.pairs import warp_to_second
 
 # %% auto 0
 __all__ = ['LOSS_WEIGHTS', 'squeeze', 'expand', 'Decoder', 'Liu2021Config', 'ArcFace', 'boundary_distance', 'liu2021_fg_loss',
@@ -182,11 +182,13 @@ class Liu2021(Method):
         if c.init_std > 0: init_weights(self, 'normal', c.init_std)
         check_choice('rec_loss', c.rec_loss, ('perceptual', 'pixel'))
         self.layout = nn.Parameter(torch.zeros(c.n_parts + 1, c.res // 4, c.res // 4)) if c.free_layout else None
-        self.rec_loss = (PerceptualLoss.preset('liu2021', **(dict(layers=('input',), weights=(1 / 0.25,)) if c.rec_loss == 'pixel' else {}))
+        A2 = PERCEPTUAL_PRESETS['liu2021']   # the pixel L_rec is A.2's input term alone, at A.2's weight
+        self.rec_loss = (PerceptualLoss.preset('liu2021', **(dict(layers=('input',), weights=(A2['weights'][A2['layers'].index('input')],))
+                                                            if c.rec_loss == 'pixel' else {}))
                          if c.use_rec else None)
         # A.2 scales each of the six terms to ≈ 1, so the paper's L_rec is ≈ 6 against the priors; the pixel term alone
         # is ≈ 1, and `rec_scale` multiplies it by the six terms it stands in for to keep the paper's balance
-        self.rec_scale = float(len(PERCEPTUAL_PRESETS['liu2021']['layers'])) if c.rec_loss == 'pixel' else 1.
+        self.rec_scale = float(len(A2['layers'])) if c.rec_loss == 'pixel' else 1.
         self.run_info = dict(self.rec_loss.backbone_info) if c.use_rec else dict(perceptual_backbone='none (use_rec=False)')
 
     def pair_config(self): return 'liu2021'
@@ -242,7 +244,7 @@ def training_step(self: Liu2021, batch: dict, step: int) -> dict:
             xhat = self.decoder(expand(swap, S))                      # eq. 3-4: x̂(1) = D(A 2→1), x̂(2) = D(A 1→2)
             mask = None
             if c.mask_border and 'tps' in batch:                     # view 2's pixels that came from outside view 1
-                inside = apply_tps(torch.ones_like(batch['image'][:, :1]), batch['tps']) > 0.999
+                inside = warp_to_second(torch.ones_like(batch['image'][:, :1]), batch) > 0.999
                 mask = torch.cat([torch.ones_like(inside), inside]).float()
             out['rec'] = c.lambda_rec * 2 * self.rec_scale * self.rec_loss(xhat, x, mask)   # eq. 5 (sum over the two views)
         if c.use_cls: out['cls'] = c.lambda_cls * self.arcface(Fk[:, 1:])   # eq. 6, background excluded
