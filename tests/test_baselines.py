@@ -55,7 +55,7 @@ def test_baselines_notebook_on_partial_runs(root):
     out = root / 'runs/smoke/figures/baselines'
     q = (out / 'quality.md').read_text()
     assert 'Finding:' in q and 'baselines/lorenz2019-puppets-K25' in q and 'not measured (runs missing)' in q
-    assert 'baselines/scops-faces-wild-K8' in q                                  # a missing run is named, not dropped
+    assert 'baselines/scops-faces-wild-large-K8' in q                                  # a missing run is named, not dropped
     sw = (out / 'crf_sigma_sweep.md').read_text()
     assert sw.count('baselines/lorenz2019-puppets-K25') >= 3 and '✓' in sw       # three σ, one selected
     assert (out / 'parts.png').exists() and 'lorenz2019-puppets-K25' in (out / 'parts.md').read_text()

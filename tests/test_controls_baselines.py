@@ -63,5 +63,5 @@ def test_crf_parts_are_counted_on_the_crf_output(world):
 
 def test_the_compared_rows_have_three_quick_seeds():
     seeded = {e.key for e in select('ganseg2022') + select('baselines') if len(e.seeds_for('quick')) >= 3}
-    assert {'baselines/scops-faces-wild-K8', 'baselines/imm-faces-wild-K8', 'baselines/lorenz2019-faces-wild-K8'} <= seeded
+    assert {'baselines/scops-faces-wild-large-K8', 'baselines/imm-faces-wild-large-K8', 'baselines/lorenz2019-faces-wild-large-K8'} <= seeded
     assert {e.key for e in select('ganseg2022') if e.method == 'ganseg2022' and e.design_seeds('quick') != (0, 1, 2)} == set()

@@ -43,7 +43,9 @@ def test_deeplab_segmenters_build_without_downloading():
 def test_masks_move_with_the_points():
     "§3 / appendix E: shifting every generated point by 2 px shifts the masks by 2 px (untrained G, eval mode)."
     torch.manual_seed(1)
-    m = Ganseg2022(Ganseg2022Config.profile('quick')).eval()
+    # the code's point divisor keeps the untrained parts near the centre, away from the 4-px margin: the architecture's equivariance
+    # alone (quick's divisor 5 spreads them to the borders, where the crop cuts them: moved / still 0.57-0.70 over seeds 1-3, 0.31-0.36 here)
+    m = Ganseg2022(Ganseg2022Config.profile('quick').replace(point_divisor=20.0)).eval()
     with torch.no_grad(): a, b = shifted_masks(m.G, m.G.sample_noise(4), 2)
     moved = (b[..., 2:-2, 4:-2] - a[..., 2:-2, 2:-4]).abs().mean()
     still = (b[..., 2:-2, 2:-2] - a[..., 2:-2, 2:-2]).abs().mean()
@@ -96,7 +98,7 @@ def test_paper_notebooks_on_partial_runs(root):
     assert '6.18' in t1 and '3.98' in t1 and 'Finding:' in t1 and 'not measured (runs missing)' in t1
     n_missing = len(feeding('ganseg2022/Tab_1')) - 1   # every row of Table 1 but the one smoke run: its own 7 and the baselines' 11
     assert f'are missing: {n_missing} run(s)' in t1 and n_missing == 18 and 'ganseg2022/grid-faces-wild-K8' in t1
-    assert 'baselines/scops-faces-wild-K8' in t1 and '--only baselines' in t1 and 'SCOPS (w/o saliency)' in t1
+    assert 'baselines/scops-faces-wild-large-K8' in t1 and '--only baselines' in t1 and 'SCOPS (w/o saliency)' in t1
     fid = (out / 'FID.md').read_text()
     assert 'FPD-8' in fid and 'not FID' in fid and '21.42' in fid  # no Inception weights: the substitute, named as such
     assert 'not measured' in (out / 'Tab_5.md').read_text() and '26.32' in (out / 'Tab_5.md').read_text()

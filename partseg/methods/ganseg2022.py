@@ -14,13 +14,15 @@ from ..core import check_choice, find_weights
 from . import Method, MethodConfig, register
 from ..nn import SPADEResBlock, AdaINConvBlock, UNet, coord_grid, init_weights, gaussian_heatmaps
 from ..losses import _check_dim, concentration_loss, map_centroids
+from ..evaluation import register_metric
 
 # %% auto 0
 __all__ = ['SEGMENTERS', 'INCEPTION_FILE', 'up_crop', 'crop_margin', 'mlp', 'part_scale', 'PointGenerator', 'part_heatmaps',
            'OffsetEncoding', 'GANSegGenerator', 'shifted_masks', 'DBlock', 'Discriminator', 'gan_losses',
            'gradient_penalty', 'ganseg_concentration_loss', 'area_loss', 'ganseg_target_area', 'UNetSegmenter',
-           'build_segmenter', 'seg_loss', 'Ganseg2022Config', 'Ganseg2022', 'show_generated', 'frechet_distance',
-           'pixel_features', 'find_inception_weights', 'load_inception', 'inception_features', 'generation_distance']
+           'build_segmenter', 'seg_loss', 'Ganseg2022Config', 'Ganseg2022', 'layout_spread', 'label_centres',
+           'generated_layout', 'show_generated', 'frechet_distance', 'pixel_features', 'find_inception_weights',
+           'load_inception', 'inception_features', 'generation_distance']
 
 # %% ../../nbs/15_methods.ganseg2022.ipynb 6
 def up_crop(x: torch.Tensor, # (B,C,r+2m,r+2m) features with margin m
@@ -349,7 +351,8 @@ class Ganseg2022Config(MethodConfig):
                               spade_hidden=8, d_widths=(8, 8, 8), segmenter='unet'),
                 'quick': dict(res=32, batch_size=8, steps=2000, gan_steps=1600, noise_dim=64, emb_dim=16,
                               resolutions=(8, 8, 16, 32), channels=(64, 32, 32, 16, 16), margin=4, mlp_hidden=128,
-                              spade_hidden=16, d_widths=(32, 64, 128, 128), segmenter='unet', lr=2e-4, lr_d=8e-4)}
+                              spade_hidden=16, d_widths=(32, 64, 128, 128), segmenter='unet', lr=2e-4, lr_d=8e-4,
+                              lambda_gp=2.5, point_divisor=5.0)}   # R1 weight and point divisor at 32 px: measured below ("The R1 weight at 32 px …")
 
     @property
     def lambda_con(self) -> float: return self.c_con * self.n_parts
@@ -362,6 +365,7 @@ class Ganseg2022(Method):
     pairing = 'single'
     manual_optimization = True
     Config = Ganseg2022Config
+    metrics = ('part_maps', 'generated_layout')   # the segmenter's part maps; the generator's layout spread and foreground share (below)
 
     def __init__(self, cfg=None, **kw):
         super().__init__(cfg, **kw)
@@ -455,6 +459,38 @@ def segment(self: Ganseg2022, images: torch.Tensor) -> torch.Tensor:
     return F.interpolate(p, size=images.shape[-2:], mode='bilinear', align_corners=False) if p.shape[-2:] != images.shape[-2:] else p
 
 # %% ../../nbs/15_methods.ganseg2022.ipynb 53
+def layout_spread(centres: torch.Tensor, # (N,K,2) part centres in the [−1, 1] frame (NaN: part absent in that sample)
+                  min_count: int = 2,    # a part counts when present in at least this many samples
+                 ) -> float:
+    "How much a layout varies across samples: the std over samples of each part's centre, averaged over parts and axes."
+    _check_dim('centres', centres, 3, '(N,K,2)')
+    ok = ~centres.isnan().any(-1)                                     # (N,K)
+    sds = [centres[ok[:, k], k].std(0).mean() for k in range(centres.shape[1]) if ok[:, k].sum() >= min_count]
+    return float(torch.stack(sds).mean()) if sds else float('nan')
+
+def label_centres(labels: torch.Tensor, # (N,H,W) integer part labels, 0 the background
+                  n_labels: int) -> torch.Tensor:
+    "Centroid `(N, n_labels − 1, 2)` of every foreground label in the [−1, 1] frame, NaN where a label is absent."
+    m = F.one_hot(labels.long(), n_labels).permute(0, 3, 1, 2)[:, 1:].float()
+    c = map_centroids(m, 'norm')
+    return c.masked_fill((m.sum((-2, -1)) == 0)[..., None], float('nan'))
+
+@register_metric
+def generated_layout(method, world, *, n_test: int, device=None, n: int = 256, **_) -> dict:
+    "GANSeg's own health: how far the generated part layouts vary and how much foreground they paint, beside the world's real ones."
+    g = method.generate(n, torch.Generator(device=method.device).manual_seed(0))
+    out = {'health/gen_spread': layout_spread(g['centres'].float().cpu()),
+           'health/gen_fg_share': float(1 - g['masks'][:, 0].mean())}
+    k = min(n, n_test, world.n('test')) if hasattr(world, 'splits') else min(n, n_test)
+    real = world.sample(range(k), 'test')
+    if 'parts' in real:
+        lab = torch.as_tensor(real['parts']).cpu()
+        lab = F.interpolate(lab[:, None].float(), size=(method.cfg.res,) * 2, mode='nearest')[:, 0].long()   # at the generator's size
+        out['health/gen_spread_real'] = layout_spread(label_centres(lab, len(world.part_names)))
+    if 'fg' in real: out['health/gen_fg_share_real'] = float(torch.as_tensor(real['fg']).float().mean())
+    return out
+
+# %% ../../nbs/15_methods.ganseg2022.ipynb 56
 def show_generated(method: Ganseg2022, n: int = 8, seed: int = 0, size: float = 1.6):
     "A figure of n generated samples: image, image with part locations, mask labels, masks over the image."
     from partseg.viz import show_grid, overlay
@@ -465,7 +501,7 @@ def show_generated(method: Ganseg2022, n: int = 8, seed: int = 0, size: float = 
                      titles=['generated', 'part locations', 'masks', 'overlay'], keypoints=[None, px, None, None],
                      n=method.n_parts + 1, size=size)
 
-# %% ../../nbs/15_methods.ganseg2022.ipynb 56
+# %% ../../nbs/15_methods.ganseg2022.ipynb 59
 def frechet_distance(a, # (N,D) features of one image set
                      b, # (M,D) features of the other
                      ) -> float:
