@@ -43,7 +43,7 @@ def test_list_names_the_over_budget_seeds(capsys):
 # sharing the 2-core CPU, at the method's default quick steps (a run with other steps scales with them): medians of the
 # runs' own times (train + evaluation + learning-curve seconds in metrics.json, + 15 s) measured 2026-12-03, and the whole
 # esser2019 and liu2021 rebuilds (bench/rebuild.md).
-RUN_MIN = {'esser2019': 13.0, 'braun2020': 28.5, 'liu2021': 5.4, 'siarohin2020': 19.2, 'ganseg2022': 11.0,
+RUN_MIN = {'esser2019': 13.0, 'braun2020': 28.5, 'liu2021': 5.4, 'siarohin2020': 19.2, 'ganseg2022': 9.3,
            'scops': 2.6, 'imm': 2.1, 'lorenz2019': 2.0, 'dff': 5.1, 'grid': 0.5, 'center': 0.5, 'colorclusters': 0.7}
 # dff re-measured 2026-12-04 with limit_threads (the six runs siarohin2020's Table 1(a) reads, two at a time): 292-310 s each, median 303 s.
 RUN_MIN_CRF = {'imm': 3.1, 'lorenz2019': 3.4}   # the K = 25 keypoint rows also evaluate the dense CRF at each σ
@@ -56,6 +56,8 @@ RUN_FIXED_MIN = {'siarohin2020': 1.0}   # minutes that do not scale with the ste
 # these shared machines (0.73 s / step). Whole rebuild measured 2026-12-05: 82.8 min from scratch (bench/rebuild.md).
 # liu2021 re-measured 2026-12-05 in a from-scratch `--only liu2021` rebuild (200 pixel-L_rec steps, its quick default):
 # 296-328 s per run, median 324 s, two at a time; its prior-only floors (`free_layout`, 600 cheap steps) 62-66 s.
+# ganseg2022 re-measured 2026-12-06 in an `--only ganseg2022` rebuild (γ = 2.5, divisor 5, 2 000 steps, its quick default):
+# 528-549 s per run with two sharing the CPU (675 / 673 s for the two that shared it with a pytest run) -> 9.3 min.
 RUN_MIN_FREE_LAYOUT = 1.1   # minutes of a liu2021 prior-only floor: its steps move one layout tensor, not the networks
 NOTEBOOKS_MIN = 3      # the paper notebooks, after the runs (under 1 min each)
 BUDGET_MIN = 90
