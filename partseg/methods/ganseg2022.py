@@ -21,8 +21,8 @@ __all__ = ['SEGMENTERS', 'INCEPTION_FILE', 'up_crop', 'crop_margin', 'mlp', 'par
            'OffsetEncoding', 'GANSegGenerator', 'shifted_masks', 'DBlock', 'Discriminator', 'gan_losses',
            'gradient_penalty', 'ganseg_concentration_loss', 'area_loss', 'ganseg_target_area', 'UNetSegmenter',
            'build_segmenter', 'seg_loss', 'Ganseg2022Config', 'Ganseg2022', 'layout_spread', 'label_centres',
-           'generated_layout', 'show_generated', 'frechet_distance', 'pixel_features', 'find_inception_weights',
-           'load_inception', 'inception_features', 'generation_distance']
+           'generated_layout', 'generator_bars', 'show_generated', 'frechet_distance', 'pixel_features',
+           'find_inception_weights', 'load_inception', 'inception_features', 'generation_distance']
 
 # %% ../../nbs/15_methods.ganseg2022.ipynb 6
 def up_crop(x: torch.Tensor, # (B,C,r+2m,r+2m) features with margin m
@@ -489,6 +489,11 @@ def generated_layout(method, world, *, n_test: int, device=None, n: int = 256, *
         out['health/gen_spread_real'] = layout_spread(label_centres(lab, len(world.part_names)))
     if 'fg' in real: out['health/gen_fg_share_real'] = float(torch.as_tensor(real['fg']).float().mean())
     return out
+
+def generator_bars(spread, spread_real, fg, fg_real) -> tuple:
+    "Whether a generator meets the two bars: layout spread ≥ ⅓ of the real one, foreground share within 2× of the real one (None: no real value)."
+    ok = lambda real, test: None if real is None or not math.isfinite(real) else bool(test(real))
+    return ok(spread_real, lambda r: spread >= r / 3), ok(fg_real, lambda r: r / 2 <= fg <= 2 * r)
 
 # %% ../../nbs/15_methods.ganseg2022.ipynb 56
 def show_generated(method: Ganseg2022, n: int = 8, seed: int = 0, size: float = 1.6):
