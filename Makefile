@@ -48,10 +48,9 @@ bench: $(STAMP)
 	bash bench/bench_install_test.sh
 	$(PY) bench/assemble.py
 
-## make lab: JupyterLab on nbs/ with the project's kernel (installs jupyterlab into .venv the first time)
+## make lab: JupyterLab on nbs/ with the project's environment as the notebooks' kernel (jupyterlab and ipywidgets are dev dependencies)
 lab: $(STAMP)
-	@$(PY) -c "import jupyterlab" 2>/dev/null || $(PY) -m pip install -q jupyterlab
-	$(VENV)/bin/jupyter lab --notebook-dir=nbs
+	$(VENV)/bin/jupyter lab --notebook-dir=nbs $(if $(filter 0,$(shell id -u)),--allow-root)
 
 clean-runs:
 	rm -rf runs

@@ -4,7 +4,8 @@
 
 # %% ../nbs/09a_runs.ipynb 2
 from __future__ import annotations
-import json, os, sys, time, warnings
+import html, json, os, sys, time, warnings
+from contextlib import contextmanager
 from dataclasses import asdict
 from pathlib import Path
 from .core import PROFILES, check_choice, get_device, runs_dir, provenance, save_json, load_json, seed_everything
@@ -20,7 +21,8 @@ __all__ = ['EVAL_SIZES', 'LAYOUT_WARN', 'CURVE_SIZES', 'CURVE_KEYS', 'CURVE_PREF
            'data_label', 'make_world', 'not_runnable', 'build', 'init_weights', 'evaluate_method', 'health_warning',
            'curve_metrics', 'curve_fn', 'read_curve', 'last_quarter', 'clear_run', 'configured_steps', 'is_finished',
            'stale_fields', 'stale_text', 'warn_if_stale', 'preflight', 'run_experiment', 'run_world', 'evaluate_run',
-           'trained_world', 'take_images', 'data_of_runs', 'run_device', 'devices_of_runs', 'finished_method']
+           'trained_world', 'take_images', 'data_of_runs', 'run_device', 'devices_of_runs', 'finished_method',
+           'read_stats', 'run_status', 'runs_table', 'RunsBrowser']
 
 # %% ../nbs/09a_runs.ipynb 6
 EVAL_SIZES = {'smoke': dict(n_calib=16, n_test=16), 'quick': dict(n_calib=2000, n_test=1000),
@@ -307,3 +309,114 @@ def finished_method(key: str, profile: str, seed: int = 0, map_location='cpu'):
     "The trained method of run `(key, profile, seed)`, in eval mode, when the run is finished (`is_finished`); else None."
     d = run_dir(key, profile, seed)
     return load_method(d, map_location) if is_finished(d) else None
+
+# %% ../nbs/09a_runs.ipynb 36
+def read_stats(d: Path | str) -> pd.DataFrame:
+    "The training log of run directory `d` (`stats.jsonl`: step, time and the losses every `log_every` steps); empty (with a `step` column) when it has none."
+    p = Path(d)/'stats.jsonl'
+    rows = []
+    for line in (p.read_text().splitlines() if p.exists() else []):
+        try: rows.append(json.loads(line))
+        except json.JSONDecodeError: break    # a line cut short by a kill
+    return pd.DataFrame(rows) if rows else pd.DataFrame(columns=['step'])
+
+def run_status(key: str, profile: str, seed: int) -> str:
+    "'finished', 'stale' (finished with another config than the registry's now), 'partial (step s of n)' (a log or checkpoint, no final metrics) or 'not started'."
+    d = run_dir(key, profile, seed)
+    if is_finished(d): return 'stale' if stale_fields(d, get_experiment(key).config(profile)) else 'finished'
+    if not (d/'stats.jsonl').exists() and not (d/'ckpt.pt').exists(): return 'not started'
+    st = read_stats(d)
+    return f"partial (step {int(st['step'].max()) + 1 if len(st) else 0} of {configured_steps(d) or '?'})"
+
+def runs_table(profile: str = 'quick', paper: str | None = None) -> pd.DataFrame:
+    "One row per (registered experiment, design seed) of `profile` (of `paper` only, when given): its status, whether the budget leaves it out, its directory."
+    from partseg.registry import REGISTRY
+    rows = [dict(paper=e.paper, key=key, seed=s, status=run_status(key, profile, s), over_budget=s in e.over_budget_seeds(profile),
+                 dir=str(run_dir(key, profile, s)))
+            for key, e in REGISTRY.items() if paper is None or e.paper == paper for s in e.design_seeds(profile)]
+    return pd.DataFrame(rows, columns=['paper', 'key', 'seed', 'status', 'over_budget', 'dir'])
+
+# %% ../nbs/09a_runs.ipynb 38
+class RunsBrowser:
+    "Every registered run of a profile: pick a paper, an experiment and a seed; shows its status, learning curves (`stats.jsonl`, `curve.jsonl`) and metrics."
+    def __init__(self, profile: str = 'quick', paper: str | None = None, # the paper shown first (None: the first)
+                 height: int = 220):                                     # drawn height of the curves, pixels
+        from partseg.viz import widgets_module
+        w = widgets_module()
+        check_choice('profile', profile, PROFILES)
+        self.table, self.height = runs_table(profile), height
+        if not len(self.table): raise ValueError(f"no registered experiment has runs in profile {profile!r}")
+        papers = list(dict.fromkeys(self.table.paper))
+        if paper is not None: check_choice('paper', paper, papers)
+        self.profile = profile
+        self.paper = w.Dropdown(options=papers, value=paper or papers[0], description='paper')
+        self.key, self.seed = w.Dropdown(description='experiment', layout=w.Layout(width='28em')), w.Dropdown(description='seed')
+        self.filter = w.Text(placeholder='metric names containing …', description='metrics')
+        self.curve_metric = w.Dropdown(description='curve', layout=w.Layout(width='22em'))   # which learning-curve metric is drawn
+        self.status, self.curves, self.metrics = w.HTML(), w.Image(format='png'), w.HTML()
+        self.paper.observe(self._paper, names='value'); self.key.observe(self._key, names='value')
+        for c in (self.seed, self.filter, self.curve_metric): c.observe(self.update, names='value')
+        self.ui = w.VBox([w.HBox([self.paper, self.key, self.seed]), self.status, self.curve_metric, self.curves, self.filter, self.metrics])
+        self._paper()
+
+    def _label(self, key: str) -> str:
+        t = self.table[self.table.key == key]
+        return f"{key.split('/', 1)[1]} — {(t.status == 'finished').sum()}/{len(t)} finished"
+
+    def _paper(self, change=None):
+        keys = list(dict.fromkeys(self.table[self.table.paper == self.paper.value].key))
+        with self._quiet(self.key, self._key): self.key.options = [(self._label(k), k) for k in keys]; self.key.value = keys[0]
+        self._key()
+
+    def _key(self, change=None):
+        seeds = list(self.table[self.table.key == self.key.value].seed)
+        with self._quiet(self.seed, self.update):
+            if list(self.seed.options) != seeds: self.seed.options = seeds
+            if self.seed.value not in seeds: self.seed.value = seeds[0]
+        self.update()
+
+    @contextmanager
+    def _quiet(self, widget, handler):
+        "Change `widget` without calling `handler` (the caller redraws once afterwards)."
+        widget.unobserve(handler, names='value')
+        try: yield
+        finally: widget.observe(handler, names='value')
+
+    @property
+    def run(self) -> Path: return run_dir(self.key.value, self.profile, self.seed.value)
+
+    def update(self, change=None):
+        "Redraw for the current experiment and seed."
+        if self.key.value is None or self.seed.value is None: return
+        d, row = self.run, self.table[(self.table.key == self.key.value) & (self.table.seed == self.seed.value)].iloc[0]
+        st = run_status(self.key.value, self.profile, self.seed.value)   # read anew: a run may have finished since
+        how = f"`partseg train {self.key.value} --profile {self.profile} --seed {self.seed.value}`"
+        self.status.value = (f"<b>{html.escape(st)}</b>{' (over the profile’s budget)' if row.over_budget else ''} · <code>{html.escape(str(d))}</code>"
+                             + ('' if st == 'finished' else f" · to train it: <code>{html.escape(how[1:-1])}</code>"))
+        curve = read_curve(d)
+        cols = [c for c in curve.columns if c != 'step' and pd.api.types.is_numeric_dtype(curve[c])]
+        with self._quiet(self.curve_metric, self.update):
+            if list(self.curve_metric.options) != cols: self.curve_metric.options = cols
+            if self.curve_metric.value not in cols: self.curve_metric.value = cols[0] if cols else None
+        self.curves.value = self._plot(read_stats(d), curve, self.curve_metric.value)
+        m = load_json(d/'metrics.json') if (d/'metrics.json').exists() else {}
+        num = {k: v for k, v in m.items() if isinstance(v, (int, float)) and not isinstance(v, bool) and self.filter.value in k}
+        self.metrics.value = (pd.Series(num, name='value').to_frame().to_html(float_format=lambda v: f'{v:.4g}') if num
+                              else f"<i>{'no metrics.json yet' if not m else 'no metric matches'}</i>")
+
+    def _plot(self, stats: pd.DataFrame, curve: pd.DataFrame, metric: str | None) -> bytes:
+        "PNG: the training losses over steps (left; log scale when all are positive) and one learning-curve metric over steps (right)."
+        import io, matplotlib.pyplot as plt
+        fig, ax = plt.subplots(1, 2, figsize=(9, self.height / 100), dpi=100)
+        losses = [c for c in stats.columns if c not in ('step', 'time') and pd.api.types.is_numeric_dtype(stats[c])][:8]
+        for a, df, cols, title in ((ax[0], stats, losses, 'training log (stats.jsonl)'),
+                                   (ax[1], curve, [metric] if metric else [], f'learning curve (curve.jsonl): {metric or "none"}')):
+            for c in cols: a.plot(df['step'], df[c], lw=1, marker='o' if df is curve else None, ms=3, label=c)
+            a.set_title(title, fontsize=8); a.set_xlabel('step', fontsize=7); a.tick_params(labelsize=6)
+            if cols and df is stats: a.legend(fontsize=5, ncol=2)
+            if not cols: a.text(0.5, 0.5, 'nothing logged', ha='center', va='center', fontsize=8, transform=a.transAxes)
+        if losses and (stats[losses] > 0).all().all(): ax[0].set_yscale('log')
+        fig.tight_layout(); buf = io.BytesIO(); fig.savefig(buf, format='png'); plt.close(fig)
+        return buf.getvalue()
+
+    def _repr_mimebundle_(self, **kw): return self.ui._repr_mimebundle_(**kw)

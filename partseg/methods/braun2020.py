@@ -25,7 +25,7 @@ import partseg.controls   # registers the metric code_shuffle (recon_errors belo
 # %% auto 0
 __all__ = ['ABLATIONS', 'DISENTANGLEMENT', 'PCK_ALPHAS', 'he_init', 'PartEncoder', 'PartDecoder', 'Hourglass', 'Braun2020Config',
            'Braun2020', 'gmrf_loss', 'entropy_loss', 'usage_kl', 'swap_pck', 'braun_transfer', 'braun2020_metrics',
-           'group_parts', 'transfer_widget']
+           'group_parts', 'transfer_control']
 
 # %% ../../nbs/21_methods.braun2020.ipynb 6
 def _res(ch: int, coord: bool = False) -> ResBlock:
@@ -466,28 +466,14 @@ def group_parts(mapping: list, # group name per channel of `segment` (channel 0 
     if set(groups) - known: raise ValueError(f"unknown groups {sorted(set(groups) - known)}; the mapping has {sorted(set(mapping))}")
     return [i - 1 for i, g in enumerate(mapping) if i > 0 and g in groups]
 
-def transfer_widget(model: Braun2020, shape_images, appearance_images, mapping: list):
-    "An ipywidgets control: tick the groups whose appearance is swapped; shows shape, appearance and transfer side by side."
-    try:
-        import ipywidgets as w
-        from IPython.display import display
-    except ImportError as e: raise ImportError("transfer_widget needs ipywidgets and IPython (pip install ipywidgets)") from e
-    import matplotlib.pyplot as plt
-    groups = [g for g in dict.fromkeys(mapping[1:]) if g != 'background']
-    boxes = {g: w.Checkbox(value=g == 'torso', description=g, indent=False) for g in groups}
-    out = w.Output()
-    def show(_=None):
-        sel = [g for g, b in boxes.items() if b.value]
-        gen = model.transfer(shape_images, appearance_images, parts=group_parts(mapping, sel))
-        with out:
-            out.clear_output(wait=True)
-            n = len(shape_images); fig, ax = plt.subplots(3, n, figsize=(1.4 * n, 4.2), squeeze=False)
-            for j in range(n):
-                for i, t in enumerate((shape_images, appearance_images, gen)):
-                    ax[i, j].imshow(t[j].permute(1, 2, 0).clamp(0, 1).cpu().numpy()); ax[i, j].axis('off')
-            ax[0, 0].set_title('shape', fontsize=7, loc='left'); ax[1, 0].set_title('appearance', fontsize=7, loc='left')
-            ax[2, 0].set_title('swapped: ' + (', '.join(sel) or 'nothing'), fontsize=7, loc='left')
-            plt.show()
-    for b in boxes.values(): b.observe(show, 'value')
-    ui = w.VBox([w.HBox(list(boxes.values())), out]); show(); display(ui)
-    return ui
+def transfer_control(model: Braun2020, images: torch.Tensor, # (N,3,H,W) the images to pick shape and appearance from
+                     mapping: list | None = None,  # a run's `part_mapping` (group per channel): pick groups; None: pick parts by index
+                     selected=('torso',),          # groups (or 'part i' names) picked at first; names not offered are left out
+                     **kw):                        # more `partseg.viz.TransferControl` arguments (first, second, height)
+    "Fig. 7 as a control (`partseg.viz.TransferControl`): shape image, appearance image, and the groups whose appearance is swapped. Puts the model in eval mode."
+    from partseg.viz import TransferControl
+    model.eval(); dev = next(model.parameters()).device
+    parts = ({f'part {i}': [i] for i in range(model.cfg.n_parts)} if mapping is None else
+             {g: group_parts(mapping, [g]) for g in dict.fromkeys(mapping[1:]) if g != 'background'})
+    return TransferControl(lambda s, a, p: model.transfer(s.to(dev), a.to(dev), parts=p), images, parts, roles=('shape', 'appearance'),
+                           selected=tuple(g for g in selected if g in parts), **kw)

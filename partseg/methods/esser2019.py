@@ -22,7 +22,7 @@ import partseg.controls   # registers the metric code_shuffle (recon_errors belo
 
 # %% auto 0
 __all__ = ['VARIANTS', 'code_side', 'CodeEncoder', 'CodeDecoder', 'keypoint_heatmaps', 'Esser2019Config', 'Esser2019',
-           'transfer_grid', 'fresh_mi', 'paint_part_means', 'esser2019_metrics']
+           'transfer_grid', 'fresh_mi', 'paint_part_means', 'esser2019_metrics', 'transfer_control']
 
 # %% ../../nbs/14_methods.esser2019.ipynb 5
 def code_side(res: int, widths: tuple) -> int:
@@ -451,3 +451,11 @@ def recon_errors(self: Esser2019, batch: dict, perm: torch.Tensor) -> dict:
     mu, _ = self.encode_pose(x2, batch.get('keypoints2')); alpha = self.encode_appearance(x1)
     err = lambda y: (y - x2).pow(2).flatten(1).mean(1)
     return dict(model=err(self.decode(mu, alpha)), shuffled=err(self.decode(mu[perm], alpha)), copy=err(x1))
+
+# %% ../../nbs/14_methods.esser2019.ipynb 52
+def transfer_control(model: Esser2019, images: torch.Tensor, # (N,3,H,W) the images to pick pose and appearance from
+                     **kw):                                  # more `partseg.viz.TransferControl` arguments (first, second, height)
+    "Fig. 4's transfer as a control (`partseg.viz.TransferControl`): pose image, appearance image, and their transfer. Puts the model in eval mode; pose-supervised models (keypoint input) are not supported."
+    from partseg.viz import TransferControl
+    model.eval(); dev = next(model.parameters()).device
+    return TransferControl(lambda p, a: model.transfer(a.to(dev), p.to(dev)), images, roles=('pose', 'appearance'), **kw)

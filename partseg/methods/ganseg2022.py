@@ -17,12 +17,13 @@ from ..losses import _check_dim, concentration_loss, map_centroids
 from ..evaluation import register_metric
 
 # %% auto 0
-__all__ = ['SEGMENTERS', 'INCEPTION_FILE', 'up_crop', 'crop_margin', 'mlp', 'part_scale', 'PointGenerator', 'part_heatmaps',
-           'OffsetEncoding', 'GANSegGenerator', 'shifted_masks', 'DBlock', 'Discriminator', 'gan_losses',
-           'gradient_penalty', 'ganseg_concentration_loss', 'area_loss', 'ganseg_target_area', 'UNetSegmenter',
-           'build_segmenter', 'seg_loss', 'Ganseg2022Config', 'Ganseg2022', 'layout_spread', 'label_centres',
-           'generated_layout', 'generator_bars', 'show_generated', 'frechet_distance', 'pixel_features',
-           'find_inception_weights', 'load_inception', 'inception_features', 'generation_distance']
+__all__ = ['SEGMENTERS', 'INCEPTION_FILE', 'GANSEG_NOISE_FACTORS', 'up_crop', 'crop_margin', 'mlp', 'part_scale',
+           'PointGenerator', 'part_heatmaps', 'OffsetEncoding', 'GANSegGenerator', 'shifted_masks', 'DBlock',
+           'Discriminator', 'gan_losses', 'gradient_penalty', 'ganseg_concentration_loss', 'area_loss',
+           'ganseg_target_area', 'UNetSegmenter', 'build_segmenter', 'seg_loss', 'Ganseg2022Config', 'Ganseg2022',
+           'layout_spread', 'label_centres', 'generated_layout', 'generator_bars', 'show_generated', 'frechet_distance',
+           'pixel_features', 'find_inception_weights', 'load_inception', 'inception_features', 'generation_distance',
+           'generation_control']
 
 # %% ../../nbs/15_methods.ganseg2022.ipynb 6
 def up_crop(x: torch.Tensor, # (B,C,r+2m,r+2m) features with margin m
@@ -569,3 +570,19 @@ def generation_distance(generated: torch.Tensor, # (N,3,H,W) generated images in
     out = dict(name=name, value=frechet_distance(feats(generated), fr), n_generated=len(generated), n_real=len(real))
     if real2 is not None: out['real_vs_real'] = frechet_distance(feats(real2), fr)
     return out
+
+# %% ../../nbs/15_methods.ganseg2022.ipynb 65
+GANSEG_NOISE_FACTORS = {'layout': ('z_point',), 'appearance': ('z_app',), 'background': ('z_bg', 'u_bg')}   # §3's independent noise sources
+
+def generation_control(method: Ganseg2022, seeds: dict | None = None, # {factor: seed shown first}; default 0 each
+                       **kw):                                          # more `partseg.viz.GenerationControl` arguments (max_seed, height)
+    "The generator as a control (`partseg.viz.GenerationControl`): one seed each for the layout, the part appearance and the background."
+    from partseg.viz import GenerationControl
+    G, dev = method.G, method.device
+    def generate(z):
+        was = G.training; G.eval()
+        try:
+            with torch.no_grad(): out = G({k: v.to(dev) for k, v in z.items()})
+            return dict(image=out['image'], masks=out['masks'])
+        finally: G.train(was)
+    return GenerationControl(lambda n, g: G.sample_noise(n, g, device='cpu'), generate, GANSEG_NOISE_FACTORS, seeds, **kw)

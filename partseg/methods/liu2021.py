@@ -19,7 +19,7 @@ from ..data.pairs import warp_to_second
 
 # %% auto 0
 __all__ = ['LOSS_WEIGHTS', 'squeeze', 'expand', 'Decoder', 'Liu2021Config', 'ArcFace', 'boundary_distance', 'liu2021_fg_loss',
-           'liu2021_bg_loss', 'Liu2021']
+           'liu2021_bg_loss', 'Liu2021', 'transfer_control']
 
 # %% ../../nbs/12_methods.liu2021.ipynb 6
 def squeeze(S: torch.Tensor, # (B,K+1,H,W) part maps (non-negative)
@@ -214,12 +214,20 @@ def encode_appearance(self: Liu2021, images: torch.Tensor) -> torch.Tensor:
 @patch
 def transfer(self: Liu2021, appearance_images: torch.Tensor,  # (B,3,H,W) (or B = 1) whose appearance is kept
              shape_images: torch.Tensor,                      # (B,3,H,W) (or B = 1) whose part maps are used
+             parts=None,                                      # channels 0..K (0 = background) whose features come from `appearance_images`; the others keep the shape images' own. None: all
             ) -> torch.Tensor:
-    "D(Fᵀ S̄): the appearance of `appearance_images` in the shape of `shape_images`, `(B,3,H,W)` (eq. 2–4)."
+    "D(Fᵀ S̄): the appearance of `appearance_images` in the shape of `shape_images`, `(B,3,H,W)` (eq. 2–4); with `parts`, of those parts only."
     Fk = squeeze(self.encode_shape(appearance_images), self.encode_appearance(appearance_images))
     S = self.encode_shape(shape_images)
-    B = max(len(Fk), len(S))
-    return self.decoder(expand(Fk.expand(B, -1, -1), S.expand(B, -1, -1, -1)))
+    B, K1 = max(len(Fk), len(S)), S.shape[1]
+    Fk = Fk.expand(B, -1, -1)
+    if parts is not None:
+        idx = torch.as_tensor(list(parts), dtype=torch.long)
+        if idx.numel() and (idx.min() < 0 or idx.max() >= K1): raise ValueError(f"parts must be channels in 0..{K1 - 1} (0 = background), got {idx.tolist()}")
+        keep = torch.ones(K1, dtype=torch.bool, device=Fk.device); keep[idx.to(Fk.device)] = False
+        own = squeeze(S, self.encode_appearance(shape_images)).expand(B, -1, -1)
+        Fk = torch.where(keep[None, :, None], own, Fk)
+    return self.decoder(expand(Fk, S.expand(B, -1, -1, -1)))
 
 # %% ../../nbs/12_methods.liu2021.ipynb 36
 @patch
@@ -269,3 +277,13 @@ def recon_errors(self: Liu2021, batch: dict, # a 'tps' pair batch (`image`, `ima
     perm = torch.as_tensor(perm, device=S.device)
     rec = lambda s: self.decoder(expand(Fk, s))
     return dict(model=_pixel_err(rec(S), x1), shuffled=_pixel_err(rec(S[perm]), x1), copy=_pixel_err(x2, x1))
+
+# %% ../../nbs/12_methods.liu2021.ipynb 59
+def transfer_control(model: Liu2021, images: torch.Tensor, # (N,3,H,W) the images to pick shape and appearance from
+                     selected=None):                        # part names picked at first ('background', 'part 1', …); None: all
+    "Figure 5 as a control (`partseg.viz.TransferControl`): shape image, appearance image, and the parts whose appearance is swapped. Puts the model in eval mode."
+    from partseg.viz import TransferControl
+    model.eval(); dev = next(model.parameters()).device
+    names = {'background': [0], **{f'part {k}': [k] for k in range(1, model.cfg.n_parts + 1)}}
+    return TransferControl(lambda s, a, p: model.transfer(a.to(dev), s.to(dev), parts=p), images, names,
+                           roles=('shape', 'appearance'), selected=tuple(names) if selected is None else tuple(selected))

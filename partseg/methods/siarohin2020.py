@@ -24,7 +24,7 @@ from ..data.pairs import PairConfig, random_tps, apply_tps
 # %% auto 0
 __all__ = ['ABLATIONS', 'downsample', 'SegmentationModule', 'part_flows', 'soft_flow', 'background_visibility',
            'ReconstructionModule', 'Siarohin2020Config', 'Siarohin2020', 'load_segmentation_weights',
-           'keypoint_equivariance', 'affine_equivariance', 'segments_of', 'smallest_part']
+           'keypoint_equivariance', 'affine_equivariance', 'segments_of', 'smallest_part', 'swap_control']
 
 # %% ../../nbs/13_methods.siarohin2020.ipynb 6
 def downsample(x: torch.Tensor, # (B,C,H,W) images
@@ -446,3 +446,14 @@ def smallest_part(model: Method, images: torch.Tensor, # (B,3,H,W)
     if not owner: return None
     r = min(owner, key=lambda r: int(torch.isin(gt, regions[r]).sum()))   # the smallest by its GT area on `images`
     return r, owner[r]
+
+# %% ../../nbs/13_methods.siarohin2020.ipynb 66
+def swap_control(model: Siarohin2020, images: torch.Tensor, # (N,3,H,W) the images to pick target and source from
+                 selected=('segment 1',),                    # segments picked at first ('segment k', k = 1..K)
+                 **kw):                                      # more `partseg.viz.TransferControl` arguments (first, second, height)
+    "Figure 6 as a control (`partseg.viz.TransferControl`): target frame, source image, and the segments taken from the source. Puts the model in eval mode."
+    from partseg.viz import TransferControl
+    model.eval(); dev = next(model.parameters()).device
+    names = {f'segment {k}': [k] for k in range(1, model.n_parts + 1)}
+    return TransferControl(lambda t, s, p: model.part_swap(s.to(dev), t.to(dev), p), images, names, roles=('target', 'source'),
+                           selected=tuple(selected), **kw)
