@@ -8,15 +8,16 @@ import os, time
 from concurrent.futures import ThreadPoolExecutor, wait, FIRST_COMPLETED
 from pathlib import Path
 import partseg
-from .core import PROFILES, check_choice, project_root, runs_dir, load_json, limit_threads, BLAS_THREAD_VARS
+from .core import PROFILES, check_choice, project_root, runs_dir, figures_dir, load_json, limit_threads, BLAS_THREAD_VARS
 from .registry import Experiment, get_experiment, select
 from .runs import (run_dir, is_finished, stale_fields, stale_text, warn_if_stale, not_runnable, preflight, clear_run,
                           run_experiment, health_warning)
-from .tables import write_report
+from .tables import write_report, artifact_path
 
 # %% auto 0
-__all__ = ['CELL_TIMEOUT', 'nbs_dir', 'kernel_name', 'RunFailed', 'papermill_error', 'run_with_notebook', 'run_health',
-           'with_bases', 'start_order', 'run_ordered', 'failure_line', 'run_all', 'paper_notebooks', 'cell_timeout',
+__all__ = ['NOTEBOOK_PNG_WIDTH', 'NOTEBOOK_PNG_COLORS', 'CELL_TIMEOUT', 'nbs_dir', 'kernel_name', 'RunFailed', 'papermill_error',
+           'run_with_notebook', 'run_health', 'with_bases', 'start_order', 'run_ordered', 'failure_line', 'run_all',
+           'slim_notebook', 'published_notebook_path', 'publish_notebook', 'paper_notebooks', 'cell_timeout',
            'execute_paper_notebook', 'execute_notebooks', 'run_paper_notebooks', 'reproduce']
 
 # %% ../nbs/09b_batch.ipynb 5
@@ -162,7 +163,45 @@ def run_all(exps: list[Experiment], profile: str, jobs: int = 1, force: bool = F
         results.append((key, seed, err, sec))
     return results
 
-# %% ../nbs/09b_batch.ipynb 11
+# %% ../nbs/09b_batch.ipynb 12
+NOTEBOOK_PNG_WIDTH, NOTEBOOK_PNG_COLORS = 900, 256   # an executed paper notebook's pictures: at most this wide, a palette of this many colours
+
+def slim_notebook(nb: dict, max_width: int = NOTEBOOK_PNG_WIDTH, colors: int = NOTEBOOK_PNG_COLORS) -> dict:
+    "`nb` (notebook JSON) made small enough to keep: every PNG output wider than `max_width` scaled down to it, and re-encoded with a `colors`-colour palette where that is smaller. Text outputs untouched."
+    import base64, io
+    from PIL import Image
+    for c in nb.get('cells', []):
+        for o in c.get('outputs', []):
+            d = o.get('data', {})
+            if 'image/png' not in d: continue
+            raw = base64.b64decode(''.join(d['image/png']) if isinstance(d['image/png'], list) else d['image/png'])
+            im = Image.open(io.BytesIO(raw)).convert('RGB')
+            if im.width > max_width: im = im.resize((max_width, max(1, round(im.height * max_width / im.width))), Image.LANCZOS)
+            buf = io.BytesIO(); im.quantize(colors, method=Image.Quantize.MEDIANCUT).save(buf, 'PNG', optimize=True)
+            if len(buf.getvalue()) < len(raw):
+                d['image/png'] = base64.b64encode(buf.getvalue()).decode()
+                w = o.get('metadata', {}).get('image/png', {})
+                if 'width' in w and w['width'] > im.width: w['width'], w['height'] = im.width, im.height   # keep any size hint consistent
+    return nb
+
+def published_notebook_path(name: str, profile: str) -> Path:
+    "Where the executed copy of paper notebook `name` is kept: beside its paper's figures (`figures/<paper>/<stem>.ipynb`, `.paper.ipynb` in `paper`); the cross-paper `all_*` ones in `figures/` itself; `smoke` under `runs/smoke/figures/`."
+    stem = Path(name).stem
+    if stem.startswith('all_'):
+        base = runs_dir()/'smoke'/'figures' if profile == 'smoke' else figures_dir()
+        base.mkdir(parents=True, exist_ok=True)
+        return base/f"{stem}{'.paper' if profile == 'paper' else ''}.ipynb"
+    return artifact_path(stem.split('_')[0], stem, profile, 'ipynb')
+
+def publish_notebook(executed: Path, profile: str) -> Path:
+    "Copy the executed paper notebook `executed` (slimmed: `slim_notebook`) to `published_notebook_path`, so the tables and figures can be read in the notebook that computed them."
+    import json
+    dest = published_notebook_path(executed.name, profile)
+    nb = slim_notebook(json.loads(Path(executed).read_text()))
+    tmp = dest.with_name(dest.name + '.tmp'); tmp.write_text(json.dumps(nb, indent=1, ensure_ascii=False) + '\n'); tmp.replace(dest)
+    return dest
+
+# %% ../nbs/09b_batch.ipynb 14
 def paper_notebooks(only: str | None = None) -> list[Path]:
     "The `nbs/paper/*.ipynb` of the paper `only` (file names start with the paper key), or all; the cross-paper ones (`all_*`) always, last."
     nbs = sorted(p for p in (nbs_dir()/'paper').glob('*.ipynb') if not p.name.startswith(('_', 'all_')))
@@ -223,9 +262,12 @@ def run_paper_notebooks(only: str | None, profile: str, log=print, jobs: int = 1
     nbs, dest = paper_notebooks(only), runs_dir()/profile/'_paper'
     own = [p for p in nbs if not p.name.startswith('all_')]
     extra = dict(papers=only.split('/')[0]) if only else None   # `all_learning_curves`: leave the other papers' pages as their last build wrote them
-    return execute_notebooks(own, dest, profile, jobs, log) + execute_notebooks([p for p in nbs if p not in own], dest, profile, 1, log, extra)
+    out = execute_notebooks(own, dest, profile, jobs, log) + execute_notebooks([p for p in nbs if p not in own], dest, profile, 1, log, extra)
+    for name, err in out:   # a failed notebook's executed copy stays under runs/ (its error names it); figures/ keeps the last good one
+        if err is None: publish_notebook(dest/name, profile)
+    return out
 
-# %% ../nbs/09b_batch.ipynb 14
+# %% ../nbs/09b_batch.ipynb 17
 def reproduce(profile: str = 'quick', only: str | None = None, jobs: int = 1, force: bool = False, device=None,
               notebook: bool = True, figures: bool = True, log=print,
               over_budget: bool = False, # also train the design seeds that `profile`'s time budget leaves out (`Experiment.over_budget`)

@@ -321,10 +321,11 @@ def read_stats(d: Path | str) -> pd.DataFrame:
     return pd.DataFrame(rows) if rows else pd.DataFrame(columns=['step'])
 
 def run_status(key: str, profile: str, seed: int) -> str:
-    "'finished', 'stale' (finished with another config than the registry's now), 'partial (step s of n)' (a log or checkpoint, no final metrics) or 'not started'."
+    "'finished', 'stale' (finished with another config than the registry's now), 'partial (step s of n)' (a log or checkpoint, no final metrics), 'not runnable here' (real data only: `not_runnable` says why) or 'not started'."
     d = run_dir(key, profile, seed)
     if is_finished(d): return 'stale' if stale_fields(d, get_experiment(key).config(profile)) else 'finished'
-    if not (d/'stats.jsonl').exists() and not (d/'ckpt.pt').exists(): return 'not started'
+    if not (d/'stats.jsonl').exists() and not (d/'ckpt.pt').exists():
+        return 'not runnable here' if not_runnable(get_experiment(key), profile) else 'not started'
     st = read_stats(d)
     return f"partial (step {int(st['step'].max()) + 1 if len(st) else 0} of {configured_steps(d) or '?'})"
 
@@ -391,8 +392,9 @@ class RunsBrowser:
         d, row = self.run, self.table[(self.table.key == self.key.value) & (self.table.seed == self.seed.value)].iloc[0]
         st = run_status(self.key.value, self.profile, self.seed.value)   # read anew: a run may have finished since
         how = f"`partseg train {self.key.value} --profile {self.profile} --seed {self.seed.value}`"
+        why = not_runnable(get_experiment(self.key.value), self.profile) if st == 'not runnable here' else None
         self.status.value = (f"<b>{html.escape(st)}</b>{' (over the profile’s budget)' if row.over_budget else ''} · <code>{html.escape(str(d))}</code>"
-                             + ('' if st == 'finished' else f" · to train it: <code>{html.escape(how[1:-1])}</code>"))
+                             + (f" · {html.escape(why)}" if why else '' if st == 'finished' else f" · to train it: <code>{html.escape(how[1:-1])}</code>"))
         curve = read_curve(d)
         cols = [c for c in curve.columns if c != 'step' and pd.api.types.is_numeric_dtype(curve[c])]
         with self._quiet(self.curve_metric, self.update):

@@ -471,9 +471,12 @@ def write_report(root: Path | None = None) -> Path:
     if len(cs) and unjudged:
         lines += [f"Not in this table: {', '.join(f'`{u}`' for u in unjudged)} — their artifacts were built before claims were judged "
                   "(no `*.claims.csv`); rebuild with `partseg reproduce --profile quick --only <paper>`.", '']
+    nb_links = lambda paths, pre='': ', '.join(f'[`{pre}{q.name}`]({pre}{q.name})' for q in sorted(paths))
     if (root/'leaderboard.md').exists():
         lines += ['## Leaderboard', '', '- [`leaderboard.md`](leaderboard.md) (leaderboard.csv, leaderboard.png) — every part-map method and '
                   'baseline on every world it trains on, one protocol, with its health.', '']
+    if any(root.glob('all_*.ipynb')):
+        lines += [f"Executed cross-paper notebooks (the leaderboard, the learning curves): {nb_links(root.glob('all_*.ipynb'))}.", '']
     for d in sorted(p for p in root.iterdir() if p.is_dir()):
         lines += [f'## {d.name}', '']
         for md in sorted(d.glob('*.md')):
@@ -485,5 +488,7 @@ def write_report(root: Path | None = None) -> Path:
             profile = 'paper' if md.stem.endswith('.paper') else 'quick'
             lines.append(f"- [`{d.name}/{md.name}`]({d.name}/{md.name}) ({', '.join(extra) or 'table'}; `{profile}` profile) — {title}."
                          + (f" {finding}" if finding else ''))
+        if any(d.glob('*.ipynb')):
+            lines.append(f"- Executed notebooks that computed these (tables, figures and findings with their code): {nb_links(d.glob('*.ipynb'), d.name + '/')}.")
         lines.append('')
     p = root/'REPORT.md'; p.write_text('\n'.join(lines)); return p
