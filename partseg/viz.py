@@ -4,7 +4,7 @@
 
 # %% ../nbs/08_viz.ipynb 2
 from __future__ import annotations
-import html, io
+import base64, html, io, re
 from pathlib import Path
 import numpy as np
 import torch
@@ -13,8 +13,8 @@ from PIL import Image
 
 # %% auto 0
 __all__ = ['BG_COLOR', 'label_colors', 'labels_to_rgb', 'maps_to_labels', 'overlay', 'show_grid', 'show_batch', 'save_label_png',
-           'save_overlay_png', 'plot_metric_bars', 'plot_curves', 'widgets_module', 'to_png', 'TransferControl',
-           'GenerationControl', 'browse']
+           'save_overlay_png', 'plot_metric_bars', 'plot_curves', 'widgets_module', 'control_bundle', 'to_png',
+           'TransferControl', 'GenerationControl', 'browse']
 
 # %% ../nbs/08_viz.ipynb 5
 BG_COLOR = (0.2, 0.2, 0.2)
@@ -199,6 +199,14 @@ def widgets_module():
     except ImportError as e:
         raise ImportError("the interactive controls need ipywidgets (pip install ipywidgets; `make install` has it)") from e
 
+def control_bundle(ui, png: bytes, caption_html: str, **kw) -> dict:
+    "A control's display: the live widget `ui` for Jupyter, plus its current picture (`png`) and caption as plain data for static viewers (a code host, a docs page, a stored notebook output)."
+    b = ui._repr_mimebundle_(**kw) or {}
+    data = dict(b[0] if isinstance(b, tuple) else b)
+    data['text/plain'] = re.sub(r'<[^>]+>', '', caption_html) or data.get('text/plain', '')
+    if png: data['image/png'] = base64.b64encode(png).decode()
+    return data
+
 def _one_image(x) -> torch.Tensor:
     "A single displayable item as `(3,H,W)`: an image `(3,H,W)`, a grey image `(1,H,W)`, part maps `(K+1,H,W)` or labels `(H,W)`."
     x = torch.as_tensor(x).detach().cpu()
@@ -270,7 +278,7 @@ class TransferControl:
                else f"the {self.roles[0]} of #{i} with the {self.roles[1]} of #{j}")
         self.caption.value = f"left: {self.roles[0]} #{i} · middle: {self.roles[1]} #{j} · right: {res}"
 
-    def _repr_mimebundle_(self, **kw): return self.ui._repr_mimebundle_(**kw)
+    def _repr_mimebundle_(self, **kw): return control_bundle(self.ui, self.image.value, self.caption.value, **kw)
 
 # %% ../nbs/08_viz.ipynb 38
 class GenerationControl:
@@ -309,7 +317,7 @@ class GenerationControl:
         self.caption.value = ("left: generated image · middle: its masks over it · right: the masks' labels (background dark grey) — "
                               + ', '.join(f"{k} seed {s.value}" for k, s in self.seeds.items()))
 
-    def _repr_mimebundle_(self, **kw): return self.ui._repr_mimebundle_(**kw)
+    def _repr_mimebundle_(self, **kw): return control_bundle(self.ui, self.image.value, self.caption.value, **kw)
 
 # %% ../nbs/08_viz.ipynb 41
 def browse(source_or_world, # a `World` (slider over indices) or a `BatchSource` / callable `step -> batch`
