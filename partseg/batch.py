@@ -15,10 +15,11 @@ from .runs import (run_dir, is_finished, stale_fields, stale_text, warn_if_stale
 from .tables import write_report, artifact_path
 
 # %% auto 0
-__all__ = ['NOTEBOOK_PNG_WIDTH', 'NOTEBOOK_PNG_COLORS', 'CELL_TIMEOUT', 'nbs_dir', 'kernel_name', 'RunFailed', 'papermill_error',
-           'run_with_notebook', 'run_health', 'with_bases', 'start_order', 'run_ordered', 'failure_line', 'run_all',
-           'slim_notebook', 'published_notebook_path', 'publish_notebook', 'paper_notebooks', 'cell_timeout',
-           'execute_paper_notebook', 'execute_notebooks', 'run_paper_notebooks', 'reproduce']
+__all__ = ['NOTEBOOK_PNG_WIDTH', 'NOTEBOOK_PNG_COLORS', 'NOTEBOOK_JPEG_QUALITY', 'CELL_TIMEOUT', 'nbs_dir', 'kernel_name',
+           'RunFailed', 'papermill_error', 'run_with_notebook', 'run_health', 'with_bases', 'start_order',
+           'run_ordered', 'failure_line', 'run_all', 'slim_output', 'slim_notebook', 'published_notebook_path',
+           'publish_notebook', 'paper_notebooks', 'cell_timeout', 'execute_paper_notebook', 'execute_notebooks',
+           'run_paper_notebooks', 'reproduce']
 
 # %% ../nbs/09b_batch.ipynb 5
 def nbs_dir() -> Path:
@@ -164,24 +165,31 @@ def run_all(exps: list[Experiment], profile: str, jobs: int = 1, force: bool = F
     return results
 
 # %% ../nbs/09b_batch.ipynb 12
-NOTEBOOK_PNG_WIDTH, NOTEBOOK_PNG_COLORS = 900, 256   # an executed paper notebook's pictures: at most this wide, a palette of this many colours
+NOTEBOOK_PNG_WIDTH, NOTEBOOK_PNG_COLORS, NOTEBOOK_JPEG_QUALITY = 900, 256, 85   # an executed paper notebook's pictures: at most this wide; a palette of this many colours, or a JPEG
 
-def slim_notebook(nb: dict, max_width: int = NOTEBOOK_PNG_WIDTH, colors: int = NOTEBOOK_PNG_COLORS) -> dict:
-    "`nb` (notebook JSON) made small enough to keep: every PNG output wider than `max_width` scaled down to it, and re-encoded with a `colors`-colour palette where that is smaller. Text outputs untouched."
+def slim_output(o: dict, max_width: int = NOTEBOOK_PNG_WIDTH, colors: int = NOTEBOOK_PNG_COLORS, jpeg_quality: int = NOTEBOOK_JPEG_QUALITY) -> dict:
+    "A notebook output (JSON) whose PNG is scaled down to at most `max_width` and stored as the smallest of the PNG, a `colors`-colour palette PNG and a JPEG (textured sample grids); anything else untouched."
     import base64, io
     from PIL import Image
+    d = o.get('data', {})
+    if 'image/png' not in d: return o
+    raw = base64.b64decode(''.join(d['image/png']) if isinstance(d['image/png'], list) else d['image/png'])
+    im = Image.open(io.BytesIO(raw)).convert('RGB')
+    if im.width > max_width: im = im.resize((max_width, max(1, round(im.height * max_width / im.width))), Image.LANCZOS)
+    pal, jpg = io.BytesIO(), io.BytesIO()
+    im.quantize(colors, method=Image.Quantize.MEDIANCUT).save(pal, 'PNG', optimize=True)
+    im.save(jpg, 'JPEG', quality=jpeg_quality, optimize=True)
+    mime, best = min((('image/png', raw), ('image/png', pal.getvalue()), ('image/jpeg', jpg.getvalue())), key=lambda x: len(x[1]))
+    if best is not raw:
+        del d['image/png']; d[mime] = base64.b64encode(best).decode()
+        hint = o.get('metadata', {}).pop('image/png', {})
+        if mime == 'image/png' and 'width' in hint: o['metadata']['image/png'] = dict(hint, width=min(hint['width'], im.width), height=min(hint.get('height', im.height), im.height))
+    return o
+
+def slim_notebook(nb: dict, **kw) -> dict:
+    "`nb` (notebook JSON) made small enough to keep: `slim_output` (with `kw`) on every output of every cell. Text outputs untouched."
     for c in nb.get('cells', []):
-        for o in c.get('outputs', []):
-            d = o.get('data', {})
-            if 'image/png' not in d: continue
-            raw = base64.b64decode(''.join(d['image/png']) if isinstance(d['image/png'], list) else d['image/png'])
-            im = Image.open(io.BytesIO(raw)).convert('RGB')
-            if im.width > max_width: im = im.resize((max_width, max(1, round(im.height * max_width / im.width))), Image.LANCZOS)
-            buf = io.BytesIO(); im.quantize(colors, method=Image.Quantize.MEDIANCUT).save(buf, 'PNG', optimize=True)
-            if len(buf.getvalue()) < len(raw):
-                d['image/png'] = base64.b64encode(buf.getvalue()).decode()
-                w = o.get('metadata', {}).get('image/png', {})
-                if 'width' in w and w['width'] > im.width: w['width'], w['height'] = im.width, im.height   # keep any size hint consistent
+        if 'outputs' in c: c['outputs'] = [slim_output(o, **kw) for o in c['outputs']]
     return nb
 
 def published_notebook_path(name: str, profile: str) -> Path:

@@ -46,21 +46,9 @@ def skipped(cell) -> bool:
     return d.get('eval:', [''])[0].lower() == 'false' or bool(SKIP_FLAGS & d.keys())
 
 def slim_output(o: dict) -> dict:
-    "A display output with its PNG scaled to at most `PNG_WIDTH`, stored as the smallest of: the PNG, a `PNG_COLORS`-colour palette PNG, a JPEG of quality `JPEG_QUALITY` (textured sample grids)."
-    from PIL import Image
-    d = o.get('data', {})
-    if 'image/png' in d:
-        raw = base64.b64decode(''.join(d['image/png']) if isinstance(d['image/png'], list) else d['image/png'])
-        im = Image.open(io.BytesIO(raw)).convert('RGB')
-        if im.width > PNG_WIDTH: im = im.resize((PNG_WIDTH, max(1, round(im.height * PNG_WIDTH / im.width))), Image.LANCZOS)
-        pal, jpg = io.BytesIO(), io.BytesIO()
-        im.quantize(PNG_COLORS, method=Image.Quantize.MEDIANCUT).save(pal, 'PNG', optimize=True)
-        im.save(jpg, 'JPEG', quality=JPEG_QUALITY, optimize=True)
-        mime, best = min((('image/png', raw), ('image/png', pal.getvalue()), ('image/jpeg', jpg.getvalue())), key=lambda x: len(x[1]))
-        if best is not raw:
-            del d['image/png']; d[mime] = base64.b64encode(best).decode()
-            o.get('metadata', {}).pop('image/png', None)
-    return o
+    "A display output with its PNG scaled to at most `PNG_WIDTH`, stored as the smallest of the PNG, a palette PNG and a JPEG (`partseg.batch.slim_output`, as the executed paper notebooks)."
+    from partseg.batch import slim_output as slim
+    return slim(o, max_width=PNG_WIDTH, colors=PNG_COLORS, jpeg_quality=JPEG_QUALITY)
 
 def execute(path: Path):
     "Execute notebook `path` as nbdev_test does (its folder as the working directory); the notebook with fresh outputs, and the error (None when it ran)."
