@@ -19,10 +19,10 @@ import pandas as pd
 # %% auto 0
 __all__ = ['EVAL_SIZES', 'LAYOUT_WARN', 'CURVE_SIZES', 'CURVE_KEYS', 'CURVE_PREFIXES', 'CURVE_SKIP', 'CURVE_OPTIONS', 'run_dir',
            'data_label', 'make_world', 'not_runnable', 'build', 'init_weights', 'evaluate_method', 'health_warning',
-           'curve_metrics', 'curve_fn', 'read_curve', 'last_quarter', 'clear_run', 'configured_steps', 'is_finished',
-           'stale_fields', 'stale_text', 'warn_if_stale', 'preflight', 'run_experiment', 'run_world', 'evaluate_run',
-           'trained_world', 'take_images', 'data_of_runs', 'run_device', 'devices_of_runs', 'finished_method',
-           'read_stats', 'run_status', 'runs_table', 'RunsBrowser']
+           'curve_metrics', 'curve_fn', 'read_jsonl', 'read_curve', 'last_quarter', 'clear_run', 'configured_steps',
+           'is_finished', 'stale_fields', 'stale_text', 'warn_if_stale', 'preflight', 'run_experiment', 'run_world',
+           'evaluate_run', 'trained_world', 'take_images', 'data_of_runs', 'run_device', 'devices_of_runs',
+           'finished_method', 'read_stats', 'run_status', 'runs_table', 'RunsBrowser']
 
 # %% ../nbs/09a_runs.ipynb 6
 EVAL_SIZES = {'smoke': dict(n_calib=16, n_test=16), 'quick': dict(n_calib=2000, n_test=1000),
@@ -149,14 +149,17 @@ def curve_fn(world, profile: str, device=None) -> Callable:
         return curve_metrics(m)
     return eval_fn
 
-def read_curve(d: Path | str) -> pd.DataFrame:
-    "The learning curve of run directory `d` (`curve.jsonl`): one row per evaluated step, sorted; empty (with a `step` column) when it has none."
-    p = Path(d)/'curve.jsonl'
+def read_jsonl(p: Path) -> pd.DataFrame:
+    "The records of a run's JSON-lines log `p` up to the first line cut short by a kill; empty (with a `step` column) when there is none."
     rows = []
     for line in (p.read_text().splitlines() if p.exists() else []):
         try: rows.append(json.loads(line))
         except json.JSONDecodeError: break    # a line cut short by a kill
-    df = pd.DataFrame(rows) if rows else pd.DataFrame(columns=['step'])
+    return pd.DataFrame(rows) if rows else pd.DataFrame(columns=['step'])
+
+def read_curve(d: Path | str) -> pd.DataFrame:
+    "The learning curve of run directory `d` (`curve.jsonl`): one row per evaluated step, sorted; empty (with a `step` column) when it has none."
+    df = read_jsonl(Path(d)/'curve.jsonl')
     return df.sort_values('step').drop_duplicates('step', keep='last').reset_index(drop=True)
 
 def last_quarter(curve: pd.DataFrame, # a `read_curve` frame
@@ -313,12 +316,7 @@ def finished_method(key: str, profile: str, seed: int = 0, map_location='cpu'):
 # %% ../nbs/09a_runs.ipynb 36
 def read_stats(d: Path | str) -> pd.DataFrame:
     "The training log of run directory `d` (`stats.jsonl`: step, time and the losses every `log_every` steps); empty (with a `step` column) when it has none."
-    p = Path(d)/'stats.jsonl'
-    rows = []
-    for line in (p.read_text().splitlines() if p.exists() else []):
-        try: rows.append(json.loads(line))
-        except json.JSONDecodeError: break    # a line cut short by a kill
-    return pd.DataFrame(rows) if rows else pd.DataFrame(columns=['step'])
+    return read_jsonl(Path(d)/'stats.jsonl')
 
 def run_status(key: str, profile: str, seed: int) -> str:
     "'finished', 'stale' (finished with another config than the registry's now), 'partial (step s of n)' (a log or checkpoint, no final metrics), 'not runnable here' (real data only: `not_runnable` says why) or 'not started'."
