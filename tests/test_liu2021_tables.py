@@ -21,9 +21,14 @@ def test_registry_feeds_every_table():
         {('scops', 'full'), ('scops', 'gt-fg'), ('imm', 'full'), ('lorenz2019', 'full')}
     e = get_experiment('liu2021/CUB-3-K4-full')
     assert e.world == 'birds' and e.world_overrides == dict(species=(2,)) and e.protocols == ('liu2021_cub',)
-    # Table 1's weights: appendix Table 1, CelebA row
+    # Table 1's weights: appendix Table 1, CelebA row, its last three columns read in the official code's order
+    # (concentration, background, ArcFace: 12_methods.liu2021, "Two readings of appendix Table 1")
     c = get_experiment('liu2021/faces-wild-K4-full').config('paper')
-    assert (c.n_parts, c.lambda_rec, c.lambda_cls, c.lambda_fg, c.lambda_bg, c.res, c.batch_size) == (4, 1.5, 1.5, 0.5, 1.0, 128, 32)
+    assert (c.n_parts, c.lambda_rec, c.lambda_fg, c.lambda_bg, c.lambda_cls, c.res, c.batch_size) == (4, 1.5, 1.5, 0.5, 1.0, 128, 32)
+    c = get_experiment('liu2021/CUB-1-K4-full').config('quick')   # the official CUB configuration
+    assert (c.lambda_rec, c.lambda_fg, c.lambda_bg, c.lambda_cls) == (1.5, 1.5, 0.3, 1.0)
+    c = get_experiment('liu2021/prior-puppets-K9').config('quick')   # the prior-only floor shares its setting's λ_fg, λ_bg
+    assert (c.lambda_fg, c.lambda_bg, c.free_layout) == (3.0, 0.5, True)
 
 def test_reported_numbers_are_the_papers():
     t4 = reported('liu2021', 'Tab_4').set_index(['method', 'setting']).value

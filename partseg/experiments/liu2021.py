@@ -5,17 +5,17 @@
 # %% ../../nbs/12a_experiments.liu2021.ipynb 2
 from __future__ import annotations
 from ..registry import Experiment, Setting, register_experiment, register_real, budget_seeds
-from ..methods.liu2021 import LOSS_WEIGHTS
+from ..methods.liu2021 import LOSS_WEIGHTS, table1_weights
 
 # %% auto 0
-__all__ = ['LIU_SETTINGS', 'LIU_ABLATIONS', 'LIU_PRIOR_ONLY', 'LIU_PRIOR_STEPS', 'LIU_SEEDS', 'LIU_PROFILE_SEEDS', 'loss_weights',
-           'liu_seeds', 'register']
+__all__ = ['LIU_WEIGHTS_READING', 'LIU_SETTINGS', 'LIU_ABLATIONS', 'LIU_PRIOR_ONLY', 'LIU_PRIOR_STEPS', 'LIU_SEEDS',
+           'LIU_PROFILE_SEEDS', 'loss_weights', 'liu_seeds', 'register']
 
 # %% ../../nbs/12a_experiments.liu2021.ipynb 5
+LIU_WEIGHTS_READING = 'code'   # how the settings read appendix Table 1's columns (`table1_weights`; why: 12_methods.liu2021, "Which weights")
 def loss_weights(row: str) -> dict:
-    "λ_rec, λ_cls, λ_fg, λ_bg of appendix Table 1's row `row` ('celeba', 'cub', 'deepfashion') as config overrides."
-    _, *lam = LOSS_WEIGHTS[row]
-    return dict(zip(('lambda_rec', 'lambda_cls', 'lambda_fg', 'lambda_bg'), lam))
+    "λ_rec, λ_cls, λ_fg, λ_bg of appendix Table 1's row `row` ('celeba', 'cub', 'deepfashion') as config overrides, in `LIU_WEIGHTS_READING`."
+    return table1_weights(row, LIU_WEIGHTS_READING)
 
 LIU_SETTINGS = {
     'faces-wild': Setting('faces', dict(placement='wild-large'), loss_weights('celeba'), Ks=(4, 8), protocol='liu2021', real='celeba-wild'),

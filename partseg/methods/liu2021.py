@@ -18,8 +18,8 @@ from ..losses import PerceptualLoss, PERCEPTUAL_PRESETS, _check_dim, concentrati
 from ..data.pairs import warp_to_second
 
 # %% auto 0
-__all__ = ['LOSS_WEIGHTS', 'squeeze', 'expand', 'Decoder', 'Liu2021Config', 'ArcFace', 'boundary_distance', 'liu2021_fg_loss',
-           'liu2021_bg_loss', 'Liu2021', 'transfer_control']
+__all__ = ['LOSS_WEIGHTS', 'TABLE1_READINGS', 'squeeze', 'expand', 'Decoder', 'Liu2021Config', 'table1_weights', 'ArcFace',
+           'boundary_distance', 'liu2021_fg_loss', 'liu2021_bg_loss', 'Liu2021', 'transfer_control']
 
 # %% ../../nbs/12_methods.liu2021.ipynb 6
 def squeeze(S: torch.Tensor, # (B,K+1,H,W) part maps (non-negative)
@@ -97,6 +97,19 @@ class Liu2021Config(MethodConfig):
                               decoder_width=128, fg_reduce='sum', rec_loss='pixel')}   # rec_loss: see "Which L_rec in quick" above
 
 # %% ../../nbs/12_methods.liu2021.ipynb 20
+TABLE1_READINGS = ('printed', 'code')
+
+def table1_weights(row: str,                # a row of appendix Table 1 (a key of `LOSS_WEIGHTS`)
+                   reading: str = 'printed' # 'printed': the columns as labelled; 'code': in the official configs' order
+                  ) -> dict:
+    "λ_rec, λ_cls, λ_fg, λ_bg of appendix Table 1's row `row`, as config overrides, in one reading of its columns."
+    check_choice('reading', reading, TABLE1_READINGS)
+    if row not in LOSS_WEIGHTS: raise ValueError(f"row: expected one of {', '.join(LOSS_WEIGHTS)}, got {row!r}")
+    _, rec, a, b, c = LOSS_WEIGHTS[row]
+    if reading == 'printed': return dict(lambda_rec=rec, lambda_cls=a, lambda_fg=b, lambda_bg=c)
+    return dict(lambda_rec=rec, lambda_fg=a, lambda_bg=b, lambda_cls=c)
+
+# %% ../../nbs/12_methods.liu2021.ipynb 23
 class ArcFace(nn.Module):
     "Additive angular margin classifier (liu2021 eq. 6): part features → part index, cross-entropy on s·cos(θ + m·[true class])."
     def __init__(self, in_features: int, # L, the part feature size
@@ -132,14 +145,14 @@ class ArcFace(nn.Module):
         if features.shape[-1] != self.in_features: raise ValueError(f"features have size {features.shape[-1]}, the ArcFace head expects {self.in_features}")
         return F.cross_entropy(self.logits(features, labels), labels)
 
-# %% ../../nbs/12_methods.liu2021.ipynb 24
+# %% ../../nbs/12_methods.liu2021.ipynb 27
 def boundary_distance(H: int, W: int, coords: str = 'unit', device=None, dtype=torch.float32) -> torch.Tensor:
     "`(H, W)` distance h = min(u, W−u, v, H−v) of every pixel to the nearest image border (liu2021 eq. 11)."
     g = coord_grid(H, W, coords, device, dtype)
     hi = g.reshape(-1, 2).amax(0); lo = g.reshape(-1, 2).amin(0)
     return torch.minimum(g - lo, hi - g).amin(-1)
 
-# %% ../../nbs/12_methods.liu2021.ipynb 26
+# %% ../../nbs/12_methods.liu2021.ipynb 29
 def liu2021_fg_loss(maps: torch.Tensor, # (B,K+1,H,W) part probabilities, channel 0 background
                     coords: str = 'unit', centre: str = 'centroid', # 'centroid' (code) or 'eq8' (literal eq. 8)
                     reduce: str = 'mean', # over parts: 'mean' (eq. 7's 1/K) or 'sum' (the official code)
@@ -152,7 +165,7 @@ def liu2021_fg_loss(maps: torch.Tensor, # (B,K+1,H,W) part probabilities, channe
         centers = torch.einsum('bkhw,hwd->bkd', fg, coord_grid(*fg.shape[-2:], coords, fg.device, fg.dtype)) / z[..., None]
     return concentration_loss(fg, centers, coords, norm='min1', reduce=reduce, eps=eps)
 
-# %% ../../nbs/12_methods.liu2021.ipynb 28
+# %% ../../nbs/12_methods.liu2021.ipynb 31
 def liu2021_bg_loss(maps: torch.Tensor, # (B,K+1,H,W) part probabilities, channel 0 background
                     coords: str = 'unit', eps: float = 1e-6) -> torch.Tensor:
     "liu2021 eq. 10–11: background mass weighted by its squared distance to the image border, over z_0 = min(Σ S_0, 1)."
@@ -160,7 +173,7 @@ def liu2021_bg_loss(maps: torch.Tensor, # (B,K+1,H,W) part probabilities, channe
     bg = maps[:, 0]; h = boundary_distance(*bg.shape[-2:], coords, bg.device, bg.dtype)
     return ((h ** 2 * bg).sum((-2, -1)) / (bg.sum((-2, -1)).clamp(max=1) + eps)).mean()
 
-# %% ../../nbs/12_methods.liu2021.ipynb 31
+# %% ../../nbs/12_methods.liu2021.ipynb 34
 @register
 class Liu2021(Method):
     "liu2021: part encoder E_s, appearance encoder E_a, squeeze-and-expand bottleneck, decoder D (eq. 1–4)."
@@ -197,20 +210,20 @@ class Liu2021(Method):
         params = [p for p in self.parameters() if p.requires_grad]
         return {'main': torch.optim.Adam(params, lr=self.cfg.lr, betas=tuple(self.cfg.betas), weight_decay=self.cfg.weight_decay)}
 
-# %% ../../nbs/12_methods.liu2021.ipynb 33
+# %% ../../nbs/12_methods.liu2021.ipynb 36
 @patch
 def encode_shape(self: Liu2021, images: torch.Tensor) -> torch.Tensor:
     "Part maps S = softmax(E_s(x)) `(B,K+1,H/4,W/4)`, channel 0 background (eq. 1); with `free_layout` the learnt layout."
     if self.layout is not None: return self.layout.softmax(0).expand(len(images), -1, -1, -1)
     return self.part_head(self.shape_encoder(images * 2 - 1)).softmax(1)
 
-# %% ../../nbs/12_methods.liu2021.ipynb 34
+# %% ../../nbs/12_methods.liu2021.ipynb 37
 @patch
 def encode_appearance(self: Liu2021, images: torch.Tensor) -> torch.Tensor:
     "Appearance features A = E_a(x) `(B,L,H/4,W/4)` (eq. 1)."
     return self.appearance_encoder(images * 2 - 1)
 
-# %% ../../nbs/12_methods.liu2021.ipynb 35
+# %% ../../nbs/12_methods.liu2021.ipynb 38
 @patch
 def transfer(self: Liu2021, appearance_images: torch.Tensor,  # (B,3,H,W) (or B = 1) whose appearance is kept
              shape_images: torch.Tensor,                      # (B,3,H,W) (or B = 1) whose part maps are used
@@ -229,13 +242,13 @@ def transfer(self: Liu2021, appearance_images: torch.Tensor,  # (B,3,H,W) (or B 
         Fk = torch.where(keep[None, :, None], own, Fk)
     return self.decoder(expand(Fk, S.expand(B, -1, -1, -1)))
 
-# %% ../../nbs/12_methods.liu2021.ipynb 36
+# %% ../../nbs/12_methods.liu2021.ipynb 39
 @patch
 def segment(self: Liu2021, images: torch.Tensor) -> torch.Tensor:
     "Part probabilities `(B,K+1,H,W)` at the images' resolution, channel 0 background."
     return F.interpolate(self.encode_shape(images), size=images.shape[-2:], mode='bilinear', align_corners=False)
 
-# %% ../../nbs/12_methods.liu2021.ipynb 39
+# %% ../../nbs/12_methods.liu2021.ipynb 42
 @patch
 def training_step(self: Liu2021, batch: dict, step: int) -> dict:
     "Losses of one step on a TPS pair batch (`image`, `image2`): 'loss' (eq. 12) and the weighted terms."
@@ -260,7 +273,7 @@ def training_step(self: Liu2021, batch: dict, step: int) -> dict:
     if c.use_bg: out['bg'] = c.lambda_bg * liu2021_bg_loss(S, coords='unit')                       # eq. 10-11
     return {'loss': out['rec'] + out['cls'] + out['fg'] + out['bg'], **out}
 
-# %% ../../nbs/12_methods.liu2021.ipynb 47
+# %% ../../nbs/12_methods.liu2021.ipynb 50
 def _pixel_err(a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
     "Per-sample mean absolute pixel difference `(B,)`."
     return (a - b).abs().flatten(1).mean(1)
@@ -278,7 +291,7 @@ def recon_errors(self: Liu2021, batch: dict, # a 'tps' pair batch (`image`, `ima
     rec = lambda s: self.decoder(expand(Fk, s))
     return dict(model=_pixel_err(rec(S), x1), shuffled=_pixel_err(rec(S[perm]), x1), copy=_pixel_err(x2, x1))
 
-# %% ../../nbs/12_methods.liu2021.ipynb 59
+# %% ../../nbs/12_methods.liu2021.ipynb 62
 def transfer_control(model: Liu2021, images: torch.Tensor, # (N,3,H,W) the images to pick shape and appearance from
                      selected=None):                        # part names picked at first ('background', 'part 1', …); None: all
     "Figure 5 as a control (`partseg.viz.TransferControl`): shape image, appearance image, and the parts whose appearance is swapped. Puts the model in eval mode."
