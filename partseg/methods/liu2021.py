@@ -77,10 +77,10 @@ class Liu2021Config(MethodConfig):
     shape_backbone: str = 'resnet18'       # E_s trunk (§4.1)
     appearance_backbone: str = 'resnet34'  # E_a trunk (§4.1)
     decoder_width: int = 256      # channels of the decoder's first block (paper silent)
-    lambda_rec: float = 1.5       # appendix Table 1 (CelebA)
-    lambda_cls: float = 1.5
-    lambda_fg: float = 0.5
-    lambda_bg: float = 1.0
+    lambda_rec: float = 1.5       # appendix Table 1 (CelebA), its last three columns in the official code's order (below)
+    lambda_fg: float = 1.5        # concentration (the column printed as λ_cls)
+    lambda_bg: float = 0.5        # background (printed as λ_fg)
+    lambda_cls: float = 1.0       # ArcFace (printed as λ_bg)
     arcface_s: float = 20.        # eq. 6 (§4.1; the code: 30)
     arcface_m: float = 0.5
     fg_centre: str = 'centroid'   # eq. 8 centre: 'centroid' (Σ u S / Σ S) or 'eq8' (literal, / min(Σ S, 1))
