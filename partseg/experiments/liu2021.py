@@ -5,7 +5,7 @@
 # %% ../../nbs/12a_experiments.liu2021.ipynb 2
 from __future__ import annotations
 from ..registry import Experiment, Setting, register_experiment, register_real, budget_seeds
-from ..methods.liu2021 import LOSS_WEIGHTS, table1_weights
+from ..methods.liu2021 import table1_weights
 
 # %% auto 0
 __all__ = ['LIU_WEIGHTS_READING', 'LIU_SETTINGS', 'LIU_ABLATIONS', 'LIU_PRIOR_ONLY', 'LIU_PRIOR_STEPS', 'LIU_SEEDS',

@@ -18,8 +18,9 @@ from ..losses import PerceptualLoss, PERCEPTUAL_PRESETS, _check_dim, concentrati
 from ..data.pairs import warp_to_second
 
 # %% auto 0
-__all__ = ['LOSS_WEIGHTS', 'TABLE1_READINGS', 'squeeze', 'expand', 'Decoder', 'Liu2021Config', 'table1_weights', 'ArcFace',
-           'boundary_distance', 'liu2021_fg_loss', 'liu2021_bg_loss', 'Liu2021', 'transfer_control']
+__all__ = ['LOSS_WEIGHTS', 'LR_SCHEDULES', 'TABLE1_READINGS', 'BG_FORMS', 'squeeze', 'expand', 'Decoder', 'Liu2021Config',
+           'step_lr', 'table1_weights', 'ArcFace', 'boundary_distance', 'liu2021_fg_loss', 'liu2021_bg_loss', 'Liu2021',
+           'transfer_control']
 
 # %% ../../nbs/12_methods.liu2021.ipynb 6
 def squeeze(S: torch.Tensor, # (B,K+1,H,W) part maps (non-negative)
@@ -92,11 +93,24 @@ class Liu2021Config(MethodConfig):
     rec_loss: str = 'perceptual'  # L_rec: 'perceptual' (A.2: input + five VGG-19 layers) or 'pixel' (the input term alone)
     mask_border: bool = True      # leave the warped view's zero-padded border out of L_rec (the official code)
     free_layout: bool = False     # control, not the paper: S is one learnt layout for every image (the priors' optimum)
+    bg_form: str = 'code'         # L_bg: 'code' (2·h², borders 1 % outside, as Table 1's weights were tuned) or 'paper' (h², eq. 10–11 literally)
+    lr_schedule: str = 'constant' # 'constant' (the paper says nothing of a schedule) or 'step' (the code's StepLR: lr × 0.3 after each quarter of `steps`)
     PROFILES = {'smoke': dict(res=32, batch_size=2, steps=3),
                 'quick': dict(res=64, batch_size=4, steps=200, lr=1e-3, init_std=0., appearance_backbone='resnet18',
                               decoder_width=128, fg_reduce='sum', rec_loss='pixel')}   # rec_loss: see "Which L_rec in quick" above
 
-# %% ../../nbs/12_methods.liu2021.ipynb 20
+# %% ../../nbs/12_methods.liu2021.ipynb 19
+LR_SCHEDULES = ('constant', 'step')
+
+def step_lr(lr: float,    # the initial learning rate
+            step: int,    # the step about to be taken (0-based)
+            steps: int,   # the run's length
+            gamma: float = 0.3, n_drops: int = 3) -> float:
+    "The official code's StepLR(15, 0.3) over 60 epochs, scaled to a run of `steps`: `lr` × `gamma` after each quarter."
+    if steps <= 0: raise ValueError(f"steps must be positive, got {steps}")
+    return lr * gamma ** min(n_drops, step * (n_drops + 1) // steps)
+
+# %% ../../nbs/12_methods.liu2021.ipynb 22
 TABLE1_READINGS = ('printed', 'code')
 
 def table1_weights(row: str,                # a row of appendix Table 1 (a key of `LOSS_WEIGHTS`)
@@ -104,12 +118,12 @@ def table1_weights(row: str,                # a row of appendix Table 1 (a key o
                   ) -> dict:
     "λ_rec, λ_cls, λ_fg, λ_bg of appendix Table 1's row `row`, as config overrides, in one reading of its columns."
     check_choice('reading', reading, TABLE1_READINGS)
-    if row not in LOSS_WEIGHTS: raise ValueError(f"row: expected one of {', '.join(LOSS_WEIGHTS)}, got {row!r}")
+    check_choice('row', row, LOSS_WEIGHTS)
     _, rec, a, b, c = LOSS_WEIGHTS[row]
     if reading == 'printed': return dict(lambda_rec=rec, lambda_cls=a, lambda_fg=b, lambda_bg=c)
     return dict(lambda_rec=rec, lambda_fg=a, lambda_bg=b, lambda_cls=c)
 
-# %% ../../nbs/12_methods.liu2021.ipynb 23
+# %% ../../nbs/12_methods.liu2021.ipynb 25
 class ArcFace(nn.Module):
     "Additive angular margin classifier (liu2021 eq. 6): part features → part index, cross-entropy on s·cos(θ + m·[true class])."
     def __init__(self, in_features: int, # L, the part feature size
@@ -145,14 +159,16 @@ class ArcFace(nn.Module):
         if features.shape[-1] != self.in_features: raise ValueError(f"features have size {features.shape[-1]}, the ArcFace head expects {self.in_features}")
         return F.cross_entropy(self.logits(features, labels), labels)
 
-# %% ../../nbs/12_methods.liu2021.ipynb 27
-def boundary_distance(H: int, W: int, coords: str = 'unit', device=None, dtype=torch.float32) -> torch.Tensor:
+# %% ../../nbs/12_methods.liu2021.ipynb 29
+def boundary_distance(H: int, W: int, coords: str = 'unit', device=None, dtype=torch.float32,
+                      outset: float = 0.   # the borders lie this fraction of the image's extent outside the outermost pixel centres
+                     ) -> torch.Tensor:
     "`(H, W)` distance h = min(u, W−u, v, H−v) of every pixel to the nearest image border (liu2021 eq. 11)."
     g = coord_grid(H, W, coords, device, dtype)
-    hi = g.reshape(-1, 2).amax(0); lo = g.reshape(-1, 2).amin(0)
-    return torch.minimum(g - lo, hi - g).amin(-1)
+    hi = g.reshape(-1, 2).amax(0); lo = g.reshape(-1, 2).amin(0); o = outset * (hi - lo)
+    return torch.minimum(g - lo + o, hi - g + o).amin(-1)
 
-# %% ../../nbs/12_methods.liu2021.ipynb 29
+# %% ../../nbs/12_methods.liu2021.ipynb 31
 def liu2021_fg_loss(maps: torch.Tensor, # (B,K+1,H,W) part probabilities, channel 0 background
                     coords: str = 'unit', centre: str = 'centroid', # 'centroid' (code) or 'eq8' (literal eq. 8)
                     reduce: str = 'mean', # over parts: 'mean' (eq. 7's 1/K) or 'sum' (the official code)
@@ -165,15 +181,20 @@ def liu2021_fg_loss(maps: torch.Tensor, # (B,K+1,H,W) part probabilities, channe
         centers = torch.einsum('bkhw,hwd->bkd', fg, coord_grid(*fg.shape[-2:], coords, fg.device, fg.dtype)) / z[..., None]
     return concentration_loss(fg, centers, coords, norm='min1', reduce=reduce, eps=eps)
 
-# %% ../../nbs/12_methods.liu2021.ipynb 31
-def liu2021_bg_loss(maps: torch.Tensor, # (B,K+1,H,W) part probabilities, channel 0 background
-                    coords: str = 'unit', eps: float = 1e-6) -> torch.Tensor:
-    "liu2021 eq. 10–11: background mass weighted by its squared distance to the image border, over z_0 = min(Σ S_0, 1)."
-    _check_dim('maps', maps, 4, '(B,K+1,H,W)')
-    bg = maps[:, 0]; h = boundary_distance(*bg.shape[-2:], coords, bg.device, bg.dtype)
-    return ((h ** 2 * bg).sum((-2, -1)) / (bg.sum((-2, -1)).clamp(max=1) + eps)).mean()
+# %% ../../nbs/12_methods.liu2021.ipynb 33
+BG_FORMS = ('paper', 'code')
 
-# %% ../../nbs/12_methods.liu2021.ipynb 34
+def liu2021_bg_loss(maps: torch.Tensor, # (B,K+1,H,W) part probabilities, channel 0 background
+                    coords: str = 'unit',
+                    form: str = 'paper',  # 'paper': h² (eq. 10–11); 'code': 2·h² with the borders 1 % outside the image (the official code)
+                    eps: float = 1e-6) -> torch.Tensor:
+    "liu2021 eq. 10–11: background mass weighted by its squared distance to the image border, over z_0 = min(Σ S_0, 1)."
+    _check_dim('maps', maps, 4, '(B,K+1,H,W)'); check_choice('form', form, BG_FORMS)
+    bg = maps[:, 0]; h = boundary_distance(*bg.shape[-2:], coords, bg.device, bg.dtype, outset=0.01 if form == 'code' else 0.)
+    w = 2. if form == 'code' else 1.
+    return ((w * h ** 2 * bg).sum((-2, -1)) / (bg.sum((-2, -1)).clamp(max=1) + eps)).mean()
+
+# %% ../../nbs/12_methods.liu2021.ipynb 36
 @register
 class Liu2021(Method):
     "liu2021: part encoder E_s, appearance encoder E_a, squeeze-and-expand bottleneck, decoder D (eq. 1–4)."
@@ -186,6 +207,7 @@ class Liu2021(Method):
         super().__init__(cfg, **kw)
         c = self.cfg
         check_choice('fg_centre', c.fg_centre, ('centroid', 'eq8')); check_choice('fg_reduce', c.fg_reduce, ('mean', 'sum'))
+        check_choice('lr_schedule', c.lr_schedule, LR_SCHEDULES); check_choice('bg_form', c.bg_form, BG_FORMS)
         self.shape_encoder = truncated_resnet(c.shape_backbone, 'layer3', layer3_stride=1)
         self.part_head = nn.Conv2d(self.shape_encoder.out_channels, c.n_parts + 1, 1)
         self.appearance_encoder = truncated_resnet(c.appearance_backbone, 'layer3', layer3_stride=1)
@@ -193,6 +215,7 @@ class Liu2021(Method):
         self.decoder = Decoder(L, c.decoder_width)
         self.arcface = ArcFace(L, c.n_parts, s=c.arcface_s, m=c.arcface_m)
         if c.init_std > 0: init_weights(self, 'normal', c.init_std)
+        self.opts = {}                                               # `configure_optimizers` fills it (the lr schedule sets its lr)
         check_choice('rec_loss', c.rec_loss, ('perceptual', 'pixel'))
         self.layout = nn.Parameter(torch.zeros(c.n_parts + 1, c.res // 4, c.res // 4)) if c.free_layout else None
         A2 = PERCEPTUAL_PRESETS['liu2021']   # the pixel L_rec is A.2's input term alone, at A.2's weight
@@ -208,22 +231,23 @@ class Liu2021(Method):
 
     def configure_optimizers(self):
         params = [p for p in self.parameters() if p.requires_grad]
-        return {'main': torch.optim.Adam(params, lr=self.cfg.lr, betas=tuple(self.cfg.betas), weight_decay=self.cfg.weight_decay)}
+        self.opts = {'main': torch.optim.Adam(params, lr=self.cfg.lr, betas=tuple(self.cfg.betas), weight_decay=self.cfg.weight_decay)}
+        return self.opts
 
-# %% ../../nbs/12_methods.liu2021.ipynb 36
+# %% ../../nbs/12_methods.liu2021.ipynb 38
 @patch
 def encode_shape(self: Liu2021, images: torch.Tensor) -> torch.Tensor:
     "Part maps S = softmax(E_s(x)) `(B,K+1,H/4,W/4)`, channel 0 background (eq. 1); with `free_layout` the learnt layout."
     if self.layout is not None: return self.layout.softmax(0).expand(len(images), -1, -1, -1)
     return self.part_head(self.shape_encoder(images * 2 - 1)).softmax(1)
 
-# %% ../../nbs/12_methods.liu2021.ipynb 37
+# %% ../../nbs/12_methods.liu2021.ipynb 39
 @patch
 def encode_appearance(self: Liu2021, images: torch.Tensor) -> torch.Tensor:
     "Appearance features A = E_a(x) `(B,L,H/4,W/4)` (eq. 1)."
     return self.appearance_encoder(images * 2 - 1)
 
-# %% ../../nbs/12_methods.liu2021.ipynb 38
+# %% ../../nbs/12_methods.liu2021.ipynb 40
 @patch
 def transfer(self: Liu2021, appearance_images: torch.Tensor,  # (B,3,H,W) (or B = 1) whose appearance is kept
              shape_images: torch.Tensor,                      # (B,3,H,W) (or B = 1) whose part maps are used
@@ -242,17 +266,19 @@ def transfer(self: Liu2021, appearance_images: torch.Tensor,  # (B,3,H,W) (or B 
         Fk = torch.where(keep[None, :, None], own, Fk)
     return self.decoder(expand(Fk, S.expand(B, -1, -1, -1)))
 
-# %% ../../nbs/12_methods.liu2021.ipynb 39
+# %% ../../nbs/12_methods.liu2021.ipynb 41
 @patch
 def segment(self: Liu2021, images: torch.Tensor) -> torch.Tensor:
     "Part probabilities `(B,K+1,H,W)` at the images' resolution, channel 0 background."
     return F.interpolate(self.encode_shape(images), size=images.shape[-2:], mode='bilinear', align_corners=False)
 
-# %% ../../nbs/12_methods.liu2021.ipynb 42
+# %% ../../nbs/12_methods.liu2021.ipynb 44
 @patch
 def training_step(self: Liu2021, batch: dict, step: int) -> dict:
     "Losses of one step on a TPS pair batch (`image`, `image2`): 'loss' (eq. 12) and the weighted terms."
     c = self.cfg
+    if c.lr_schedule == 'step':                                       # the code's StepLR(15, 0.3) over 60 epochs, scaled to `steps`
+        for g in (self.opts['main'].param_groups if 'main' in self.opts else ()): g['lr'] = step_lr(c.lr, step, c.steps)
     x = torch.cat([batch['image'], batch['image2']])                  # (2B,3,H,W): view 1 then view 2
     B = len(batch['image'])
     S = self.encode_shape(x)
@@ -270,10 +296,10 @@ def training_step(self: Liu2021, batch: dict, step: int) -> dict:
             out['rec'] = c.lambda_rec * 2 * self.rec_scale * self.rec_loss(xhat, x, mask)   # eq. 5 (sum over the two views)
         if c.use_cls: out['cls'] = c.lambda_cls * self.arcface(Fk[:, 1:])   # eq. 6, background excluded
     if c.use_fg: out['fg'] = c.lambda_fg * liu2021_fg_loss(S, coords='unit', centre=c.fg_centre, reduce=c.fg_reduce)   # eq. 7-9
-    if c.use_bg: out['bg'] = c.lambda_bg * liu2021_bg_loss(S, coords='unit')                       # eq. 10-11
+    if c.use_bg: out['bg'] = c.lambda_bg * liu2021_bg_loss(S, coords='unit', form=c.bg_form)                    # eq. 10-11
     return {'loss': out['rec'] + out['cls'] + out['fg'] + out['bg'], **out}
 
-# %% ../../nbs/12_methods.liu2021.ipynb 50
+# %% ../../nbs/12_methods.liu2021.ipynb 53
 def _pixel_err(a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
     "Per-sample mean absolute pixel difference `(B,)`."
     return (a - b).abs().flatten(1).mean(1)
@@ -291,7 +317,7 @@ def recon_errors(self: Liu2021, batch: dict, # a 'tps' pair batch (`image`, `ima
     rec = lambda s: self.decoder(expand(Fk, s))
     return dict(model=_pixel_err(rec(S), x1), shuffled=_pixel_err(rec(S[perm]), x1), copy=_pixel_err(x2, x1))
 
-# %% ../../nbs/12_methods.liu2021.ipynb 63
+# %% ../../nbs/12_methods.liu2021.ipynb 66
 def transfer_control(model: Liu2021, images: torch.Tensor, # (N,3,H,W) the images to pick shape and appearance from
                      selected=None):                        # part names picked at first ('background', 'part 1', …); None: all
     "Figure 5 as a control (`partseg.viz.TransferControl`): shape image, appearance image, and the parts whose appearance is swapped. Puts the model in eval mode."
