@@ -182,7 +182,7 @@ def liu2021_fg_loss(maps: torch.Tensor, # (B,K+1,H,W) part probabilities, channe
     return concentration_loss(fg, centers, coords, norm='min1', reduce=reduce, eps=eps)
 
 # %% ../../nbs/12_methods.liu2021.ipynb 33
-BG_FORMS = ('paper', 'code')
+BG_FORMS = {'paper': (1., 0.), 'code': (2., 0.01)}   # form → (factor on h², borders' outset as a fraction of the image)
 
 def liu2021_bg_loss(maps: torch.Tensor, # (B,K+1,H,W) part probabilities, channel 0 background
                     coords: str = 'unit',
@@ -190,8 +190,8 @@ def liu2021_bg_loss(maps: torch.Tensor, # (B,K+1,H,W) part probabilities, channe
                     eps: float = 1e-6) -> torch.Tensor:
     "liu2021 eq. 10–11: background mass weighted by its squared distance to the image border, over z_0 = min(Σ S_0, 1)."
     _check_dim('maps', maps, 4, '(B,K+1,H,W)'); check_choice('form', form, BG_FORMS)
-    bg = maps[:, 0]; h = boundary_distance(*bg.shape[-2:], coords, bg.device, bg.dtype, outset=0.01 if form == 'code' else 0.)
-    w = 2. if form == 'code' else 1.
+    w, outset = BG_FORMS[form]
+    bg = maps[:, 0]; h = boundary_distance(*bg.shape[-2:], coords, bg.device, bg.dtype, outset=outset)
     return ((w * h ** 2 * bg).sum((-2, -1)) / (bg.sum((-2, -1)).clamp(max=1) + eps)).mean()
 
 # %% ../../nbs/12_methods.liu2021.ipynb 36
