@@ -18,9 +18,9 @@ from ..losses import PerceptualLoss, PERCEPTUAL_PRESETS, _check_dim, concentrati
 from ..data.pairs import warp_to_second
 
 # %% auto 0
-__all__ = ['LOSS_WEIGHTS', 'LR_SCHEDULES', 'TABLE1_READINGS', 'BG_FORMS', 'squeeze', 'expand', 'Decoder', 'Liu2021Config',
-           'step_lr', 'table1_weights', 'ArcFace', 'boundary_distance', 'liu2021_fg_loss', 'liu2021_bg_loss', 'Liu2021',
-           'transfer_control']
+__all__ = ['LOSS_WEIGHTS', 'LR_SCHEDULES', 'VIEW_REDUCES', 'TABLE1_READINGS', 'BG_FORMS', 'squeeze', 'expand', 'Decoder',
+           'Liu2021Config', 'step_lr', 'table1_weights', 'ArcFace', 'boundary_distance', 'liu2021_fg_loss',
+           'liu2021_bg_loss', 'Liu2021', 'transfer_control']
 
 # %% ../../nbs/12_methods.liu2021.ipynb 6
 def squeeze(S: torch.Tensor, # (B,K+1,H,W) part maps (non-negative)
@@ -94,6 +94,7 @@ class Liu2021Config(MethodConfig):
     mask_border: bool = True      # leave the warped view's zero-padded border out of L_rec (the official code)
     free_layout: bool = False     # control, not the paper: S is one learnt layout for every image (the priors' optimum)
     bg_form: str = 'code'         # L_bg: 'code' (2·h², borders 1 % outside, as Table 1's weights were tuned) or 'paper' (h², eq. 10–11 literally)
+    view_reduce: str = 'sum'      # L_fg, L_bg, L_cls over the two views: 'sum' (the official code; eq. 5 sums L_rec the same way) or 'mean'
     lr_schedule: str = 'constant' # 'constant' (the paper says nothing of a schedule) or 'step' (the code's StepLR: lr × 0.3 after each quarter of `steps`)
     PROFILES = {'smoke': dict(res=32, batch_size=2, steps=3),
                 'quick': dict(res=64, batch_size=4, steps=200, lr=1e-3, init_std=0., appearance_backbone='resnet18',
@@ -101,6 +102,7 @@ class Liu2021Config(MethodConfig):
 
 # %% ../../nbs/12_methods.liu2021.ipynb 19
 LR_SCHEDULES = ('constant', 'step')
+VIEW_REDUCES = ('sum', 'mean')   # `view_reduce`: L_fg, L_bg, L_cls summed (the code) or averaged over the two views
 
 def step_lr(lr: float,    # the initial learning rate
             step: int,    # the step about to be taken (0-based)
@@ -208,6 +210,7 @@ class Liu2021(Method):
         c = self.cfg
         check_choice('fg_centre', c.fg_centre, ('centroid', 'eq8')); check_choice('fg_reduce', c.fg_reduce, ('mean', 'sum'))
         check_choice('lr_schedule', c.lr_schedule, LR_SCHEDULES); check_choice('bg_form', c.bg_form, BG_FORMS)
+        check_choice('view_reduce', c.view_reduce, VIEW_REDUCES)
         self.shape_encoder = truncated_resnet(c.shape_backbone, 'layer3', layer3_stride=1)
         self.part_head = nn.Conv2d(self.shape_encoder.out_channels, c.n_parts + 1, 1)
         self.appearance_encoder = truncated_resnet(c.appearance_backbone, 'layer3', layer3_stride=1)
@@ -284,6 +287,7 @@ def training_step(self: Liu2021, batch: dict, step: int) -> dict:
     S = self.encode_shape(x)
     zero = x.new_zeros(())
     out = dict(rec=zero, cls=zero, fg=zero, bg=zero)
+    v = 2. if c.view_reduce == 'sum' else 1.                          # the priors and ArcFace: the sum over the two views (the code) or their mean
     if c.use_rec or c.use_cls:
         Fk = squeeze(S, self.encode_appearance(x))                    # (2B,K+1,L), eq. 2
         if c.use_rec:
@@ -294,9 +298,9 @@ def training_step(self: Liu2021, batch: dict, step: int) -> dict:
                 inside = warp_to_second(torch.ones_like(batch['image'][:, :1]), batch) > 0.999
                 mask = torch.cat([torch.ones_like(inside), inside]).float()
             out['rec'] = c.lambda_rec * 2 * self.rec_scale * self.rec_loss(xhat, x, mask)   # eq. 5 (sum over the two views)
-        if c.use_cls: out['cls'] = c.lambda_cls * self.arcface(Fk[:, 1:])   # eq. 6, background excluded
-    if c.use_fg: out['fg'] = c.lambda_fg * liu2021_fg_loss(S, coords='unit', centre=c.fg_centre, reduce=c.fg_reduce)   # eq. 7-9
-    if c.use_bg: out['bg'] = c.lambda_bg * liu2021_bg_loss(S, coords='unit', form=c.bg_form)                    # eq. 10-11
+        if c.use_cls: out['cls'] = v * c.lambda_cls * self.arcface(Fk[:, 1:])   # eq. 6, background excluded
+    if c.use_fg: out['fg'] = v * c.lambda_fg * liu2021_fg_loss(S, coords='unit', centre=c.fg_centre, reduce=c.fg_reduce)   # eq. 7-9
+    if c.use_bg: out['bg'] = v * c.lambda_bg * liu2021_bg_loss(S, coords='unit', form=c.bg_form)                    # eq. 10-11
     return {'loss': out['rec'] + out['cls'] + out['fg'] + out['bg'], **out}
 
 # %% ../../nbs/12_methods.liu2021.ipynb 53
@@ -317,7 +321,7 @@ def recon_errors(self: Liu2021, batch: dict, # a 'tps' pair batch (`image`, `ima
     rec = lambda s: self.decoder(expand(Fk, s))
     return dict(model=_pixel_err(rec(S), x1), shuffled=_pixel_err(rec(S[perm]), x1), copy=_pixel_err(x2, x1))
 
-# %% ../../nbs/12_methods.liu2021.ipynb 67
+# %% ../../nbs/12_methods.liu2021.ipynb 68
 def transfer_control(model: Liu2021, images: torch.Tensor, # (N,3,H,W) the images to pick shape and appearance from
                      selected=None):                        # part names picked at first ('background', 'part 1', …); None: all
     "Figure 5 as a control (`partseg.viz.TransferControl`): shape image, appearance image, and the parts whose appearance is swapped. Puts the model in eval mode."
