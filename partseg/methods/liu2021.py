@@ -102,7 +102,7 @@ class Liu2021Config(MethodConfig):
 
 # %% ../../nbs/12_methods.liu2021.ipynb 19
 LR_SCHEDULES = ('constant', 'step')
-VIEW_REDUCES = ('sum', 'mean')   # `view_reduce`: L_fg, L_bg, L_cls summed (the code) or averaged over the two views
+VIEW_REDUCES = {'sum': 2., 'mean': 1.}   # `view_reduce` → factor on L_fg, L_bg, L_cls (means over the 2B maps): summed over the two views (the code) or averaged
 
 def step_lr(lr: float,    # the initial learning rate
             step: int,    # the step about to be taken (0-based)
@@ -287,7 +287,7 @@ def training_step(self: Liu2021, batch: dict, step: int) -> dict:
     S = self.encode_shape(x)
     zero = x.new_zeros(())
     out = dict(rec=zero, cls=zero, fg=zero, bg=zero)
-    v = 2. if c.view_reduce == 'sum' else 1.                          # the priors and ArcFace: the sum over the two views (the code) or their mean
+    v = VIEW_REDUCES[c.view_reduce]                                   # the priors and ArcFace: the sum over the two views (the code) or their mean
     if c.use_rec or c.use_cls:
         Fk = squeeze(S, self.encode_appearance(x))                    # (2B,K+1,L), eq. 2
         if c.use_rec:
