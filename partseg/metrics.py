@@ -45,6 +45,7 @@ def part_centers(maps,                 # (B, K+1, H, W) part probabilities, chan
                  mode: str = 'centroid',  # 'centroid' (paper eq., GANSeg, siarohin2020) or 'marginal_softmax' (liu2021 code)
                  eps: float = 1e-6,       # the centroid's ε (siarohin2020's code: 1e-6)
                  eps_mode: str = 'mass',  # 'mass': ε added to each map's mass (an empty map's centre is (0, 0)); 'pixel': to every pixel (siarohin2020's code: an empty map's centre is the image centre)
+                 cells: int | None = None, # resample the maps to cells × cells (area average) first, as a code that reads its network's own maps (liu2021: 16); None: as given
                 ) -> torch.Tensor:
     "Centre `(x, y)` in pixels of each part map: `(B, K, 2)` (or `(B, K+1, 2)` with `exclude_bg=False`)."
     check_choice('mode', mode, ('centroid', 'marginal_softmax')); check_choice('eps_mode', eps_mode, ('mass', 'pixel'))
@@ -52,7 +53,12 @@ def part_centers(maps,                 # (B, K+1, H, W) part probabilities, chan
     _check_ndim('maps', m, (4,), '(B, K+1, H, W) part maps')
     m = m.float()[:, 1:] if exclude_bg else m.float()
     H, W = m.shape[-2:]
-    xs, ys = torch.arange(W, dtype=m.dtype, device=m.device), torch.arange(H, dtype=m.dtype, device=m.device)
+    if cells is not None:
+        if cells < 2: raise ValueError(f"cells must be None or at least 2, got {cells}")
+        m = F.adaptive_avg_pool2d(m, cells)   # cell (i, j) sits at pixel (i, j)·(size − 1)/(cells − 1): a pure scale, like the code's linspace(0, 1, cells)
+    h, w = m.shape[-2:]
+    xs = torch.arange(w, dtype=m.dtype, device=m.device) * ((W - 1) / max(w - 1, 1))
+    ys = torch.arange(h, dtype=m.dtype, device=m.device) * ((H - 1) / max(h - 1, 1))
     if mode == 'centroid' and eps_mode == 'pixel': m, eps = m + eps, 0.
     px, py = m.sum(2), m.sum(3)  # marginals along x (B,C,W) and y (B,C,H)
     if mode == 'centroid':
@@ -142,14 +148,14 @@ def landmark_regression(X_train,  # (N, K, 2) or (N, D) part centres of the trai
                 bias=bias, norm=norm, reduce=reduce, standardize=standardize)
 
 # %% ../nbs/06_metrics.ipynb 22
-PROTOCOLS = {
-    'partseg':           dict(centers='centroid', exclude_bg=True, bias=True, standardize=False, norm='world', reduce='mean', eps_mode='mass', fg='argmax'),
-    'ganseg2022':        dict(centers='centroid', exclude_bg=True, bias=False, standardize=False, norm='iod', reduce='mean', eps_mode='mass', fg='argmax'),
-    'ganseg2022_taichi': dict(centers='centroid', exclude_bg=True, bias=True, standardize=False, norm=None, reduce='sum_mae', eps_mode='mass', fg='argmax'),
-    'siarohin2020':      dict(centers='centroid', exclude_bg=True, bias=True, standardize=False, norm=None, reduce='sum_mae', eps_mode='pixel', fg='sum'),
-    'liu2021':           dict(centers='marginal_softmax', exclude_bg=False, bias=False, standardize=False, norm='iod', reduce='mean', eps_mode='mass', fg='argmax'),
-    'liu2021_cub':       dict(centers='marginal_softmax', exclude_bg=False, bias=False, standardize=False, norm='bbox', reduce='mean', eps_mode='mass', fg='argmax'),
-    'scops':             dict(centers='centroid', exclude_bg=True, bias=False, standardize=True, norm='iod', reduce='mean', eps_mode='mass', fg='argmax'),
+PROTOCOLS = {   # cells: the maps read at cells × cells (`part_centers`); liu2021's code reads its 16 × 16 maps
+    'partseg':           dict(centers='centroid', exclude_bg=True, bias=True, standardize=False, norm='world', reduce='mean', eps_mode='mass', cells=None, fg='argmax'),
+    'ganseg2022':        dict(centers='centroid', exclude_bg=True, bias=False, standardize=False, norm='iod', reduce='mean', eps_mode='mass', cells=None, fg='argmax'),
+    'ganseg2022_taichi': dict(centers='centroid', exclude_bg=True, bias=True, standardize=False, norm=None, reduce='sum_mae', eps_mode='mass', cells=None, fg='argmax'),
+    'siarohin2020':      dict(centers='centroid', exclude_bg=True, bias=True, standardize=False, norm=None, reduce='sum_mae', eps_mode='pixel', cells=None, fg='sum'),
+    'liu2021':           dict(centers='marginal_softmax', exclude_bg=False, bias=False, standardize=False, norm='iod', reduce='mean', eps_mode='mass', cells=16, fg='argmax'),
+    'liu2021_cub':       dict(centers='marginal_softmax', exclude_bg=False, bias=False, standardize=False, norm='bbox', reduce='mean', eps_mode='mass', cells=16, fg='argmax'),
+    'scops':             dict(centers='centroid', exclude_bg=True, bias=False, standardize=True, norm='iod', reduce='mean', eps_mode='mass', cells=None, fg='argmax'),
 }
 WORLD_NORM = {'faces': 'iod', 'birds': 'bbox', 'puppets': 'bbox', 'celeba': 'iod', 'aflw': 'iod', 'cub': 'bbox',
               'pennaction': 'bbox'}  # norm='world': each world's (or real data set's) normaliser
@@ -355,8 +361,8 @@ def _collect(method, world, n: int, split: str, batch_size: int, device, need_ma
             maps = F.interpolate(maps, size=img.shape[-2:], mode='bilinear', align_corners=False)
         out['labels'].append(maps.argmax(1).cpu())
         for key in need_maps:
-            mode, ex, eps_mode = key
-            out[key].append(part_centers(maps, exclude_bg=ex, mode=mode, eps_mode=eps_mode).cpu())
+            mode, ex, eps_mode, cells = key
+            out[key].append(part_centers(maps, exclude_bg=ex, mode=mode, eps_mode=eps_mode, cells=cells).cpu())
         if fg_sum: out['fg_sum'].append((maps[:, 1:].sum(1) > 0.5).cpu())
         for k in GT_KEYS:
             if k in b: out[k].append(torch.as_tensor(b[k]).cpu())
@@ -383,9 +389,9 @@ def _landmark_targets(d: dict, world_name: str, norm, invisible_missing: bool):
     return Y, kw
 
 def _center_key(protocol: str) -> tuple:
-    "Which centres `protocol` regresses from: `(mode, exclude_bg, eps_mode)` of `part_centers`."
+    "Which centres `protocol` regresses from: `(mode, exclude_bg, eps_mode, cells)` of `part_centers`."
     Q = PROTOCOLS[protocol]
-    return Q['centers'], Q['exclude_bg'], Q['eps_mode']
+    return Q['centers'], Q['exclude_bg'], Q['eps_mode'], Q['cells']
 
 # %% ../nbs/06_metrics.ipynb 55
 def _score(cal: dict | None, tst: dict, world, n_pred: int, metrics, protocol: str, also_protocols, map_background: bool,
@@ -405,7 +411,7 @@ def _score(cal: dict | None, tst: dict, world, n_pred: int, metrics, protocol: s
                    landmark_invisible_missing=bool(invisible_missing))
         for name, e in zip(world.keypoint_names, r['per_landmark']): res[f'landmark_err/{name}'] = float(e)
         for p in also_protocols: res[f'landmark_err@{p}'] = regress(p)['error']
-        c = ('centroid', True, 'mass')
+        c = _center_key('partseg')
         Ytr, _ = _landmark_targets(cal, world.name, None, invisible_missing)
         Yte, _ = _landmark_targets(tst, world.name, None, invisible_missing)
         res['landmark_mae_sum'] = landmark_regression(cal[c], Ytr, tst[c], Yte, bias=True, norm=None, reduce='sum_mae')['error']
@@ -440,7 +446,7 @@ def _fixed_layout(d: dict, maps: torch.Tensor, need: set, fg_sum: bool) -> dict:
     out = {k: v for k, v in d.items() if k in GT_KEYS}
     out['labels'] = np.broadcast_to(maps.argmax(0).numpy(), (N, *maps.shape[-2:]))
     for key in need:
-        out[key] = np.repeat(part_centers(maps[None], exclude_bg=key[1], mode=key[0], eps_mode=key[2]).numpy(), N, 0)
+        out[key] = np.repeat(part_centers(maps[None], exclude_bg=key[1], mode=key[0], eps_mode=key[2], cells=key[3]).numpy(), N, 0)
     if fg_sum: out['fg_sum'] = np.broadcast_to((maps[1:].sum(0) > 0.5).numpy(), out['labels'].shape)
     return out
 
@@ -450,7 +456,7 @@ def _oracle_layout(d: dict, n_parts: int, need: set, fg_sum: bool, chunk: int = 
     out['labels'] = d['parts']
     for key in need:
         out[key] = np.concatenate([part_centers(F.one_hot(torch.as_tensor(d['parts'][i:i + chunk]), n_parts).permute(0, 3, 1, 2).float(),
-                                                exclude_bg=key[1], mode=key[0], eps_mode=key[2]).numpy()
+                                                exclude_bg=key[1], mode=key[0], eps_mode=key[2], cells=key[3]).numpy()
                                    for i in range(0, len(d['parts']), chunk)])
     if fg_sum: out['fg_sum'] = d['parts'] > 0
     return out
@@ -493,7 +499,7 @@ def evaluate(method,                  # a Method: `segment(images) -> (B, K+1, H
     if map_background is None: map_background = not getattr(method, 'has_background', True)
     if invisible_missing is None: invisible_missing = world.name in INVISIBLE_MISSING
     lm = 'landmarks' in metrics and getattr(world, 'n_keypoints', 0) > 0
-    need = {_center_key(p) for p in (protocol, *also_protocols)} | {('centroid', True, 'mass')} if lm else set()
+    need = {_center_key(p) for p in (protocol, *also_protocols, 'partseg')} if lm else set()
     fg_sum = 'fg_iou' in metrics and any(PROTOCOLS[p]['fg'] == 'sum' for p in also_protocols)
     seed_everything(seed)
     was_training = getattr(method, 'training', False)

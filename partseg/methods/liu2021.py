@@ -321,7 +321,7 @@ def recon_errors(self: Liu2021, batch: dict, # a 'tps' pair batch (`image`, `ima
     rec = lambda s: self.decoder(expand(Fk, s))
     return dict(model=_pixel_err(rec(S), x1), shuffled=_pixel_err(rec(S[perm]), x1), copy=_pixel_err(x2, x1))
 
-# %% ../../nbs/12_methods.liu2021.ipynb 68
+# %% ../../nbs/12_methods.liu2021.ipynb 69
 def transfer_control(model: Liu2021, images: torch.Tensor, # (N,3,H,W) the images to pick shape and appearance from
                      selected=None):                        # part names picked at first ('background', 'part 1', …); None: all
     "Figure 5 as a control (`partseg.viz.TransferControl`): shape image, appearance image, and the parts whose appearance is swapped. Puts the model in eval mode."
