@@ -361,8 +361,7 @@ def _collect(method, world, n: int, split: str, batch_size: int, device, need_ma
             maps = F.interpolate(maps, size=img.shape[-2:], mode='bilinear', align_corners=False)
         out['labels'].append(maps.argmax(1).cpu())
         for key in need_maps:
-            mode, ex, eps_mode, cells = key
-            out[key].append(part_centers(maps, exclude_bg=ex, mode=mode, eps_mode=eps_mode, cells=cells).cpu())
+            out[key].append(_centers_of(maps, key).cpu())
         if fg_sum: out['fg_sum'].append((maps[:, 1:].sum(1) > 0.5).cpu())
         for k in GT_KEYS:
             if k in b: out[k].append(torch.as_tensor(b[k]).cpu())
@@ -392,6 +391,11 @@ def _center_key(protocol: str) -> tuple:
     "Which centres `protocol` regresses from: `(mode, exclude_bg, eps_mode, cells)` of `part_centers`."
     Q = PROTOCOLS[protocol]
     return Q['centers'], Q['exclude_bg'], Q['eps_mode'], Q['cells']
+
+def _centers_of(maps, key: tuple) -> torch.Tensor:
+    "`part_centers` of `maps` as the centre key `key` (`_center_key`) asks."
+    mode, exclude_bg, eps_mode, cells = key
+    return part_centers(maps, exclude_bg=exclude_bg, mode=mode, eps_mode=eps_mode, cells=cells)
 
 # %% ../nbs/06_metrics.ipynb 55
 def _score(cal: dict | None, tst: dict, world, n_pred: int, metrics, protocol: str, also_protocols, map_background: bool,
@@ -446,7 +450,7 @@ def _fixed_layout(d: dict, maps: torch.Tensor, need: set, fg_sum: bool) -> dict:
     out = {k: v for k, v in d.items() if k in GT_KEYS}
     out['labels'] = np.broadcast_to(maps.argmax(0).numpy(), (N, *maps.shape[-2:]))
     for key in need:
-        out[key] = np.repeat(part_centers(maps[None], exclude_bg=key[1], mode=key[0], eps_mode=key[2], cells=key[3]).numpy(), N, 0)
+        out[key] = np.repeat(_centers_of(maps[None], key).numpy(), N, 0)
     if fg_sum: out['fg_sum'] = np.broadcast_to((maps[1:].sum(0) > 0.5).numpy(), out['labels'].shape)
     return out
 
@@ -455,8 +459,7 @@ def _oracle_layout(d: dict, n_parts: int, need: set, fg_sum: bool, chunk: int = 
     out = {k: v for k, v in d.items() if k in GT_KEYS}
     out['labels'] = d['parts']
     for key in need:
-        out[key] = np.concatenate([part_centers(F.one_hot(torch.as_tensor(d['parts'][i:i + chunk]), n_parts).permute(0, 3, 1, 2).float(),
-                                                exclude_bg=key[1], mode=key[0], eps_mode=key[2], cells=key[3]).numpy()
+        out[key] = np.concatenate([_centers_of(F.one_hot(torch.as_tensor(d['parts'][i:i + chunk]), n_parts).permute(0, 3, 1, 2).float(), key).numpy()
                                    for i in range(0, len(d['parts']), chunk)])
     if fg_sum: out['fg_sum'] = d['parts'] > 0
     return out
