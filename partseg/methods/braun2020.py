@@ -96,7 +96,7 @@ ABLATIONS = {  # braun2020 Fig. 16 rows -> config overrides
     'none': dict(disentanglement='none', use_gmrf=False, use_entropy=False),          # 1. nothing
     'disentangle': dict(disentanglement='both', use_gmrf=False, use_entropy=False),   # 2. + variational + adversarial
     'gmrf': dict(disentanglement='both', use_gmrf=True, use_entropy=False),           # 3. + GMRF
-    'variational': dict(disentanglement='variational', use_gmrf=True, use_entropy=True),  # 4. only variational
+    'variational': dict(disentanglement='variational'),                               # 4. only variational: row 5 less the MI term
     'full': dict(),                                                                    # 5. full model
 }
 DISENTANGLEMENT = ('both', 'variational', 'none')
@@ -457,7 +457,7 @@ def recon_errors(self: Braun2020, batch: dict, perm: torch.Tensor) -> dict:
     err = lambda y: (y - x1).pow(2).flatten(1).sum(1)
     return dict(model=err(self.generate(alphas, p[:B])), shuffled=err(self.generate(alphas, p[:B][perm])), copy=err(x2))
 
-# %% ../../nbs/21_methods.braun2020.ipynb 67
+# %% ../../nbs/21_methods.braun2020.ipynb 68
 def group_parts(mapping: list, # group name per channel of `segment` (channel 0 = the empty background), e.g. a run's `part_mapping`
                 groups) -> list[int]: # group names whose parts to select
     "Part indices (0 … N−1, as `transfer` takes them) that the calibration mapped to any of `groups`."
