@@ -66,6 +66,8 @@ def test_paper_notebooks_on_one_smoke_run(root):
     assert 'braun2020/birds-full' in (out / 'Tab_2.md').read_text()
     f16 = (out / 'Fig_16.md').read_text()
     assert 'braun2020/puppets-none' in f16 and 'are missing: ' in f16
+    # the seeds each compared row has, from the runs (one smoke seed of row 5, none of rows 1–4)
+    assert "seeds per row in `smoke`: 1: 0, 2: 0, 3: 0, 4: 0, 5: 1; every claim that needs rows 1, 2, 3, 4, 5 (under two seeds)" in f16
     t3 = (out / 'Tab_3.md').read_text()
     assert 'ceiling' in t3 and 'esser2019/puppets-posesup' in t3
     assert (out / 'Fig_7.png').exists() and (out / 'Fig_16.png').exists() and (out / 'Tab_7.md').exists()
