@@ -15,11 +15,13 @@ from .runs import (run_dir, is_finished, stale_fields, stale_text, warn_if_stale
 from .tables import write_report, artifact_path
 
 # %% auto 0
-__all__ = ['NOTEBOOK_PNG_WIDTH', 'NOTEBOOK_PNG_COLORS', 'NOTEBOOK_JPEG_QUALITY', 'CELL_TIMEOUT', 'nbs_dir', 'kernel_name',
-           'RunFailed', 'papermill_error', 'run_with_notebook', 'run_health', 'with_bases', 'start_order',
-           'run_ordered', 'failure_line', 'run_all', 'slim_output', 'slim_notebook', 'published_notebook_path',
-           'publish_notebook', 'paper_notebooks', 'cell_timeout', 'execute_paper_notebook', 'execute_notebooks',
-           'run_paper_notebooks', 'reproduce']
+__all__ = ['NOTEBOOK_PNG_WIDTH', 'NOTEBOOK_PNG_COLORS', 'NOTEBOOK_JPEG_QUALITY', 'CELL_TIMEOUT', 'QUICK_RUN_MINUTES',
+           'QUICK_RUN_MINUTES_CRF', 'QUICK_FIXED_MINUTES', 'QUICK_FREE_LAYOUT_MINUTES', 'QUICK_NOTEBOOK_MINUTES',
+           'nbs_dir', 'kernel_name', 'RunFailed', 'papermill_error', 'run_with_notebook', 'run_health', 'with_bases',
+           'start_order', 'run_ordered', 'failure_line', 'run_all', 'slim_output', 'slim_notebook',
+           'published_notebook_path', 'publish_notebook', 'paper_notebooks', 'cell_timeout', 'execute_paper_notebook',
+           'execute_notebooks', 'run_paper_notebooks', 'reproduce', 'quick_run_minutes', 'schedule_minutes', 'plan',
+           'plan_text']
 
 # %% ../nbs/09b_batch.ipynb 5
 def nbs_dir() -> Path:
@@ -298,3 +300,73 @@ def reproduce(profile: str = 'quick', only: str | None = None, jobs: int = 1, fo
     for key, seed, err, _ in bad_runs: log(f"  {failure_line(key, seed, err)}")   # the failures again, where a reader looks last
     for name, err in bad_nbs: log(f"  FAILED notebook {name}: {err}")
     return not (bad_runs or bad_nbs)
+
+# %% ../nbs/09b_batch.ipynb 19
+# Minutes one `quick` run takes on the reference CPU (2 cores, two runs sharing it as under `--jobs 2`): training at the
+# method's default quick steps (`QUICK_FIXED_MINUTES` aside, scaled with a run's steps) + evaluation + learning curve +
+# the batch's ~15 s. Medians of the registry runs' own times (metrics.json) in the rebuilds of 2026-12-03..06 (bench/rebuild.md).
+QUICK_RUN_MINUTES = {'esser2019': 13.0, 'braun2020': 28.5, 'liu2021': 5.4, 'siarohin2020': 19.2, 'ganseg2022': 9.3,
+                     'scops': 2.6, 'imm': 2.1, 'lorenz2019': 2.0, 'dff': 5.1, 'grid': 0.5, 'center': 0.5, 'colorclusters': 0.7}
+QUICK_RUN_MINUTES_CRF = {'imm': 3.1, 'lorenz2019': 3.4}   # the K = 25 keypoint rows also evaluate the dense CRF at each σ
+QUICK_FIXED_MINUTES = {'siarohin2020': 1.0}   # minutes that do not scale with the steps (its 50-step fine-tunes are mostly evaluation)
+QUICK_FREE_LAYOUT_MINUTES = 1.1   # a liu2021 prior-only floor (`free_layout`): its steps move one layout tensor, not the networks
+QUICK_NOTEBOOK_MINUTES = 0.75     # a paper notebook, two at a time (a paper's four: 3 min)
+
+def quick_run_minutes(e: Experiment) -> float:
+    "Minutes one `quick` run of `e` takes on the reference CPU with another run beside it (`QUICK_RUN_MINUTES`, scaled with its steps)."
+    from partseg.methods import get_method
+    cfg = e.config('quick')
+    if getattr(cfg, 'free_layout', False): return QUICK_FREE_LAYOUT_MINUTES
+    if e.method not in QUICK_RUN_MINUTES: raise KeyError(f"no reference quick timing for method {e.method!r} (QUICK_RUN_MINUTES)")
+    default = get_method(e.method).Config.profile('quick').steps
+    m = QUICK_RUN_MINUTES_CRF[e.method] if e.method in QUICK_RUN_MINUTES_CRF and getattr(cfg, 'n_parts', 0) == 25 else QUICK_RUN_MINUTES[e.method]
+    return m * (cfg.steps / default if default else 1) + QUICK_FIXED_MINUTES.get(e.method, 0.)
+
+def schedule_minutes(runs: list[tuple[str, int, float]], jobs: int = 2) -> float:
+    "Wall minutes of `runs` (`(key, seed, minutes)`) handed to `jobs` workers as `run_ordered` does: each free worker takes the first run in `start_order` whose base run is done (or not among `runs`)."
+    rs = [(k, s, m, get_experiment(k).base_run(s)) for k, s, m in runs]
+    rs = [rs[i] for i in start_order([r[:2] for r in rs])]
+    ids, free, end = {r[:2] for r in rs}, [0.0] * max(1, jobs), {}
+    while rs:
+        i = free.index(min(free)); now = free[i]
+        ready = next((r for r in rs if r[3] not in ids or end.get(r[3], float('inf')) <= now), None)
+        if ready is None:   # every left run waits for a base still training
+            later = [t for t in end.values() if t > now]
+            if not later: raise ValueError(f"runs wait on base runs that never start: {[r[:2] for r in rs]}")
+            free[i] = min(later); continue
+        rs.remove(ready); free[i] = now + ready[2]; end[ready[:2]] = free[i]
+    return max(free)
+
+def plan(profile: str = 'quick', only: str | None = None, over_budget: bool = False, force: bool = False,
+         figures: bool = True) -> dict:
+    "What `reproduce(profile, only, over_budget=..., force=...)` would train, skip and leave out, and (`quick`) its wall minutes on the reference CPU with `--jobs 2`."
+    check_choice('profile', profile, PROFILES)
+    exps = select(only)
+    skipped = [why for e in exps if (why := not_runnable(e, profile))]
+    exps = [e for e in exps if not not_runnable(e, profile)]
+    seeds = (lambda e: e.design_seeds(profile)) if over_budget else (lambda e: e.seeds_for(profile))
+    exps = with_bases(exps, profile, seeds)
+    todo = [(e.key, s) for e in exps for s in seeds(e) if force or not is_finished(run_dir(e.key, profile, s))]
+    todo = [todo[i] for i in start_order(todo)]
+    left = [] if over_budget else [(e.key, s) for e in exps for s in e.over_budget_seeds(profile) if not is_finished(run_dir(e.key, profile, s))]
+    n_nbs = len(paper_notebooks(only)) if figures else 0
+    minutes = None
+    if profile == 'quick':
+        runs = [(k, s, quick_run_minutes(get_experiment(k))) for k, s in todo]
+        minutes = schedule_minutes(runs, 2) + QUICK_NOTEBOOK_MINUTES * n_nbs
+    return dict(todo=todo, finished=sum(len(seeds(e)) for e in exps) - len(todo), left_out=left, skipped=skipped,
+                notebooks=n_nbs, minutes=minutes)
+
+def plan_text(p: dict, profile: str) -> str:
+    "The lines `partseg reproduce --plan` prints for `plan(...)`'s result `p`."
+    out = [f"{len(p['todo'])} run(s) to train, {p['finished']} already finished"
+           + (f"; {len(p['left_out'])} left out of the {profile} time budget (`--over-budget` trains them too)" if p['left_out'] else '')]
+    out += [f"  skipped: {why}" for why in p['skipped']]
+    by_key = {}   # the runs to train, one line per experiment, in the order the workers start them
+    for k, s in p['todo']: by_key.setdefault(k, []).append(s)
+    out += [f"  {k}: seed{'s' if len(ss) > 1 else ''} {', '.join(map(str, ss))}" for k, ss in by_key.items()]
+    out.append(f"then {p['notebooks']} paper notebook(s)")
+    out.append(f"estimated wall time: ≈ {p['minutes']:.0f} min with --jobs 2 on the 2-core reference CPU (bench/rebuild.md; "
+               "slower CPUs take up to 2.6× as long)" if p['minutes'] is not None else
+               f"no time estimate for the {profile} profile (reference timings exist for quick only)")
+    return '\n'.join(out)

@@ -12,7 +12,7 @@ from .methods import get_method, available_methods
 from .train import load_method
 from .registry import REGISTRY, Experiment, register_experiment, get_experiment, real_key
 from .runs import run_dir, run_experiment, evaluate_run, health_warning
-from .batch import RunFailed, run_with_notebook, reproduce
+from .batch import RunFailed, run_with_notebook, reproduce, plan, plan_text
 from .data.real import read_image
 
 # %% auto 0
@@ -113,6 +113,7 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument('--jobs', type=_count(1, 'a number of parallel runs ≥ 1'), default=1, help='runs trained (and a paper’s notebooks executed) in parallel, each with cores / jobs threads')
     r.add_argument('--no-figures', action='store_true', help='train the runs only; do not execute the paper notebooks')
     r.add_argument('--over-budget', action='store_true', help="also train the seeds a paper's design asks for that the profile's time budget leaves out (`partseg list experiments` names them)")
+    r.add_argument('--plan', action='store_true', help='train nothing: list the runs the batch would train, skip and leave out, and (quick) estimate its wall time')
     for a in (t, r):
         a.add_argument('--profile', default='quick', choices=PROFILES, help='smoke: seconds, proves the pipeline; quick: 64 px on a CPU; paper: the paper\'s sizes, for a GPU')
         a.add_argument('--force', action='store_true', help='DELETE the run(s) (checkpoint, logs, metrics) and train again from scratch')
@@ -188,6 +189,8 @@ def main(argv: list[str] | None = None) -> int:
         if a.cmd == 'train': return _cmd_train(a)
         if a.cmd == 'evaluate':
             print(json.dumps(evaluate_run(a.run, a.device, partial=a.partial), indent=1)); return 0
+        if a.cmd == 'reproduce' and a.plan:
+            print(plan_text(plan(a.profile, a.only, a.over_budget, a.force, not a.no_figures), a.profile)); return 0
         if a.cmd == 'reproduce':
             ok = reproduce(a.profile, a.only, a.jobs, a.force, a.device, not a.no_notebook, not a.no_figures, over_budget=a.over_budget)
             return 0 if ok else 1

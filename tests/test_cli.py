@@ -76,3 +76,13 @@ def test_set_on_a_registered_experiment_trains_a_separate_variant(root, capsys):
     from partseg.registry import get_experiment, real_key
     assert main(['train', 'baselines/imm-puppets-K25', '--profile', 'smoke', '--set', 'steps=2']) == 0
     assert real_key(get_experiment('adhoc/baselines_imm-puppets-K25-steps=2')) == real_key(get_experiment('baselines/imm-puppets-K25')) == 'deepfashion'
+
+def test_reproduce_plan_lists_and_estimates_without_training(root, capsys):
+    "`reproduce --plan` says what the batch would train and for how long on the reference CPU, and trains nothing."
+    assert main(['reproduce', '--plan', '--only', 'benchmark/grid-faces', '--no-figures']) == 0
+    out = capsys.readouterr().out
+    assert '3 run(s) to train, 0 already finished' in out and 'benchmark/grid-faces: seeds 0, 1, 2' in out
+    assert 'estimated wall time: ≈ 1 min with --jobs 2' in out   # 3 runs of 0.5 min on two workers
+    assert not (root/'runs').exists()
+    assert main(['reproduce', '--plan', '--profile', 'smoke', '--only', 'benchmark/grid-faces']) == 0
+    assert 'no time estimate for the smoke profile' in capsys.readouterr().out
