@@ -153,10 +153,12 @@ def _cmd_train(a) -> int:
     else:
         exp = get_experiment(a.experiment)
         ov = get_method(exp.method).Config.check_overrides(ov)
-        if ov or wov:   # a variant of a registered run: its own key under adhoc/ (never mixed into the tables), this process only
+        if ov or wov:   # a variant of a registered run: its own key under adhoc/ (never mixed into the tables), this process only;
+                        # a fine-tune's variant fine-tunes from the same registered base run
             exp = register_experiment(Experiment(f"adhoc/{exp.key.replace('/', '_')}{_variant_tag({**ov, **wov})}", exp.paper, 'adhoc', exp.method, exp.world,
                                                  {**exp.overrides, **ov}, {**exp.world_overrides, **wov}, seeds=(a.seed,),
                                                  profile_overrides={p: {**v, **ov} for p, v in exp.profile_overrides.items()},
+                                                 init_from=exp.init_from, init_seed=exp.init_seed, init_skip=exp.init_skip,
                                                  tags={**{k: v for k, v in exp.tags.items() if k != 'tables'}, 'real': real_key(exp)},
                                                  protocols=exp.protocols))
             a.no_notebook = True

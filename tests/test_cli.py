@@ -77,6 +77,15 @@ def test_set_on_a_registered_experiment_trains_a_separate_variant(root, capsys):
     assert main(['train', 'baselines/imm-puppets-K25', '--profile', 'smoke', '--set', 'steps=2']) == 0
     assert real_key(get_experiment('adhoc/baselines_imm-puppets-K25-steps=2')) == real_key(get_experiment('baselines/imm-puppets-K25')) == 'deepfashion'
 
+def test_a_variant_of_a_fine_tune_fine_tunes_from_the_same_base(root, capsys):
+    "`train ROW --set ...` on a row that fine-tunes from a base run starts from that base (an earlier version trained the variant from scratch)."
+    assert main(['train', 'siarohin2020/puppets-full', '--profile', 'smoke', '--set', 'steps=2']) == 2   # the base is not trained yet: refused in one line, by name
+    assert 'siarohin2020/puppets-base' in capsys.readouterr().err
+    assert main(['train', 'siarohin2020/puppets-base', '--profile', 'smoke', '--no-notebook']) == 0
+    assert main(['train', 'siarohin2020/puppets-full', '--profile', 'smoke', '--set', 'steps=2']) == 0
+    c = json.loads((run_dir('adhoc/siarohin2020_puppets-full-steps=2', 'smoke', 0)/'config.json').read_text())
+    assert c['run_info']['init_run']['run'] == 'siarohin2020/puppets-base' and c['run_info']['init_run']['loaded'] > 0
+
 def test_reproduce_plan_lists_and_estimates_without_training(root, capsys):
     "`reproduce --plan` says what the batch would train and for how long on the reference CPU, and trains nothing."
     assert main(['reproduce', '--plan', '--only', 'benchmark/grid-faces', '--no-figures']) == 0
