@@ -119,6 +119,7 @@ def _parser() -> argparse.ArgumentParser:
         a.add_argument('--force', action='store_true', help='DELETE the run(s) (checkpoint, logs, metrics) and train again from scratch')
         a.add_argument('--no-notebook', action='store_true', help='run in this process, not through papermill (no executed train.ipynb)')
     t.add_argument('--seed', type=_count(0, 'a seed ≥ 0'), default=0, help='the run\'s seed (registered experiments list theirs)')
+    t.add_argument('--from-scratch', action='store_true', help='train a --set variant of a row that fine-tunes from a base run from scratch instead of from that base')
     s = sub.add_parser('segment', help='segment your own images with a trained run', formatter_class=F)
     s.add_argument('--checkpoint', required=True, help='a run directory or a ckpt.pt')
     s.add_argument('images', nargs='+', help=f'image files (PIL formats; at most {MAX_SEGMENT_PIXELS:,} pixels each)')
@@ -153,12 +154,13 @@ def _cmd_train(a) -> int:
     else:
         exp = get_experiment(a.experiment)
         ov = get_method(exp.method).Config.check_overrides(ov)
-        if ov or wov:   # a variant of a registered run: its own key under adhoc/ (never mixed into the tables), this process only;
-                        # a fine-tune's variant fine-tunes from the same registered base run
-            exp = register_experiment(Experiment(f"adhoc/{exp.key.replace('/', '_')}{_variant_tag({**ov, **wov})}", exp.paper, 'adhoc', exp.method, exp.world,
+        if ov or wov or a.from_scratch:   # a variant of a registered run: its own key under adhoc/ (never mixed into the tables), this process only;
+                        # a fine-tune's variant fine-tunes from the same registered base run, unless --from-scratch
+            scratch = a.from_scratch and exp.init_from is not None
+            exp = register_experiment(Experiment(f"adhoc/{exp.key.replace('/', '_')}{_variant_tag({**ov, **wov})}{'-from-scratch' if scratch else ''}", exp.paper, 'adhoc', exp.method, exp.world,
                                                  {**exp.overrides, **ov}, {**exp.world_overrides, **wov}, seeds=(a.seed,),
                                                  profile_overrides={p: {**v, **ov} for p, v in exp.profile_overrides.items()},
-                                                 init_from=exp.init_from, init_seed=exp.init_seed, init_skip=exp.init_skip,
+                                                 init_from=None if scratch else exp.init_from, init_seed=exp.init_seed, init_skip=exp.init_skip,
                                                  tags={**{k: v for k, v in exp.tags.items() if k != 'tables'}, 'real': real_key(exp)},
                                                  protocols=exp.protocols))
             a.no_notebook = True

@@ -81,6 +81,9 @@ def test_a_variant_of_a_fine_tune_fine_tunes_from_the_same_base(root, capsys):
     "`train ROW --set ...` on a row that fine-tunes from a base run starts from that base (an earlier version trained the variant from scratch)."
     assert main(['train', 'siarohin2020/puppets-full', '--profile', 'smoke', '--set', 'steps=2']) == 2   # the base is not trained yet: refused in one line, by name
     assert 'siarohin2020/puppets-base' in capsys.readouterr().err
+    assert main(['train', 'siarohin2020/puppets-full', '--profile', 'smoke', '--set', 'steps=2', '--from-scratch']) == 0   # asked for: no base needed
+    c = json.loads((run_dir('adhoc/siarohin2020_puppets-full-steps=2-from-scratch', 'smoke', 0)/'config.json').read_text())
+    assert 'init_run' not in c['run_info']
     assert main(['train', 'siarohin2020/puppets-base', '--profile', 'smoke', '--no-notebook']) == 0
     assert main(['train', 'siarohin2020/puppets-full', '--profile', 'smoke', '--set', 'steps=2']) == 0
     c = json.loads((run_dir('adhoc/siarohin2020_puppets-full-steps=2', 'smoke', 0)/'config.json').read_text())
