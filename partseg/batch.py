@@ -18,7 +18,7 @@ from .tables import write_report, artifact_path
 __all__ = ['NOTEBOOK_PNG_WIDTH', 'NOTEBOOK_PNG_COLORS', 'NOTEBOOK_JPEG_QUALITY', 'CELL_TIMEOUT', 'QUICK_RUN_MINUTES',
            'QUICK_RUN_MINUTES_CRF', 'QUICK_FIXED_MINUTES', 'QUICK_FREE_LAYOUT_MINUTES', 'QUICK_NOTEBOOK_MINUTES',
            'nbs_dir', 'kernel_name', 'RunFailed', 'papermill_error', 'run_with_notebook', 'run_health', 'with_bases',
-           'start_order', 'run_ordered', 'failure_line', 'run_all', 'slim_output', 'slim_notebook',
+           'batch_selection', 'start_order', 'run_ordered', 'failure_line', 'run_all', 'slim_output', 'slim_notebook',
            'published_notebook_path', 'publish_notebook', 'paper_notebooks', 'cell_timeout', 'execute_paper_notebook',
            'execute_notebooks', 'run_paper_notebooks', 'reproduce', 'quick_run_minutes', 'schedule_minutes', 'plan',
            'plan_text']
@@ -101,6 +101,25 @@ def with_bases(exps: list[Experiment], profile: str, seeds=None) -> list[Experim
                 seen.add(b[0]); be = get_experiment(b[0]); out.insert(0, be); todo.append(be)
     return out
 
+def batch_selection(exps: list[Experiment], profile: str, over_budget: bool = False, force: bool = False) -> dict:
+    """The runs a batch of `exps` covers — the one choice `run_all` trains and `plan` reports:
+    `skipped` (why, for each real-only experiment without its data: said, not faked), `runs` (every selected
+    `(key, seed)`, the base runs they start from first), `todo` (those to train: the unfinished ones, all with `force`),
+    `left_out` (unfinished seeds the profile's time budget leaves out; none with `over_budget`) and `stale` (one line per
+    finished run trained with another config, kept)."""
+    skipped = {e.key: why for e in exps if (why := not_runnable(e, profile))}
+    seeds = (lambda e: e.design_seeds(profile)) if over_budget else (lambda e: e.seeds_for(profile))
+    exps = with_bases([e for e in exps if e.key not in skipped], profile, seeds)
+    runs = [(e.key, s) for e in exps for s in seeds(e)]
+    done = {r for r in runs if is_finished(run_dir(r[0], profile, r[1]))}
+    todo = [r for r in runs if force or r not in done]
+    left = [] if over_budget else [(e.key, s) for e in exps for s in e.over_budget_seeds(profile) if not is_finished(run_dir(e.key, profile, s))]
+    stale = []
+    for k, s in ([] if force else [r for r in runs if r in done]):
+        if diff := stale_fields(run_dir(k, profile, s), get_experiment(k).config(profile)):
+            stale.append(f"{k} seed {s} is finished but was trained with another config ({stale_text(diff)}); kept: use --force to retrain")
+    return dict(skipped=list(skipped.values()), runs=runs, todo=todo, left_out=left, stale=stale)
+
 def start_order(runs: list[tuple[str, int]]) -> list[int]:
     "Indices of `runs` (`(key, seed)`) in the order the workers take them: bases (runs another listed run starts from), then runs from scratch, then fine-tunes; list order within each."
     base = [get_experiment(k).base_run(s) for k, s in runs]
@@ -140,27 +159,18 @@ def failure_line(key: str, seed: int, err: str) -> str:
 def run_all(exps: list[Experiment], profile: str, jobs: int = 1, force: bool = False, device=None,
             notebook: bool = True, log=print,
             over_budget: bool = False, # also train the design seeds that `profile`'s time budget leaves out
+            run=None, # what trains one item (default `_run_one`; a test passes a stand-in)
            ) -> list[tuple]:
     "Run every `(experiment, seed)` of `exps` that is not finished; returns `(key, seed, error or None, seconds)` per run."
-    skip = {e.key: why for e in exps if (why := not_runnable(e, profile))}   # real-only runs without their data: said, not faked
-    for why in skip.values(): log(f"  skipped: {why}")
-    exps = [e for e in exps if e.key not in skip]
-    seeds = (lambda e: e.design_seeds(profile)) if over_budget else (lambda e: e.seeds_for(profile))
-    exps = with_bases(exps, profile, seeds)
-    todo = [(e.key, profile, s, force, device, notebook, max(1, (os.cpu_count() or 1) // jobs) if jobs > 1 else 0)
-            for e in exps for s in seeds(e) if force or not is_finished(run_dir(e.key, profile, s))]
-    left = [] if over_budget else [(e.key, s) for e in exps for s in e.over_budget_seeds(profile) if not is_finished(run_dir(e.key, profile, s))]
-    log(f"{len(todo)} run(s) to do, {sum(len(seeds(e)) for e in exps) - len(todo)} already finished"
-        + (f"; {len(left)} left out of the {profile} time budget (`--over-budget` trains them too)" if left else ''))
-    if not force:
-        for e in exps:
-            for s in seeds(e):
-                d = run_dir(e.key, profile, s)
-                diff = stale_fields(d, e.config(profile)) if is_finished(d) else {}
-                if diff: log(f"  WARNING: {e.key} seed {s} is finished but was trained with another config ({stale_text(diff)}); "
-                             f"kept: use --force to retrain")
+    sel = batch_selection(exps, profile, over_budget, force)
+    for why in sel['skipped']: log(f"  skipped: {why}")
+    threads = max(1, (os.cpu_count() or 1) // jobs) if jobs > 1 else 0
+    todo = [(k, profile, s, force, device, notebook, threads) for k, s in sel['todo']]
+    log(f"{len(todo)} run(s) to do, {len(sel['runs']) - len(todo)} already finished"
+        + (f"; {len(sel['left_out'])} left out of the {profile} time budget (`--over-budget` trains them too)" if sel['left_out'] else ''))
+    for w in sel['stale']: log(f"  WARNING: {w}")
     results = []
-    for i, (key, seed, err, sec) in enumerate(run_ordered(todo, jobs), 1):
+    for i, (key, seed, err, sec) in enumerate(run_ordered(todo, jobs, run), 1):
         log(f"  [{i}/{len(todo)}] " + (failure_line(key, seed, err) if err else f"done   {key} seed {seed}") + f" ({sec:.0f} s)")
         if not err and (w := run_health(key, profile, seed)): log(f"           {w}")
         results.append((key, seed, err, sec))
@@ -341,32 +351,28 @@ def plan(profile: str = 'quick', only: str | None = None, over_budget: bool = Fa
          figures: bool = True) -> dict:
     "What `reproduce(profile, only, over_budget=..., force=...)` would train, skip and leave out, and (`quick`) its wall minutes on the reference CPU with `--jobs 2`."
     check_choice('profile', profile, PROFILES)
-    exps = select(only)
-    skipped = [why for e in exps if (why := not_runnable(e, profile))]
-    exps = [e for e in exps if not not_runnable(e, profile)]
-    seeds = (lambda e: e.design_seeds(profile)) if over_budget else (lambda e: e.seeds_for(profile))
-    exps = with_bases(exps, profile, seeds)
-    todo = [(e.key, s) for e in exps for s in seeds(e) if force or not is_finished(run_dir(e.key, profile, s))]
-    todo = [todo[i] for i in start_order(todo)]
-    left = [] if over_budget else [(e.key, s) for e in exps for s in e.over_budget_seeds(profile) if not is_finished(run_dir(e.key, profile, s))]
+    sel = batch_selection(select(only), profile, over_budget, force)   # the same selection run_all trains
+    todo = [sel['todo'][i] for i in start_order(sel['todo'])]
     n_nbs = len(paper_notebooks(only)) if figures else 0
     minutes = None
     if profile == 'quick':
         runs = [(k, s, quick_run_minutes(get_experiment(k))) for k, s in todo]
         minutes = schedule_minutes(runs, 2) + QUICK_NOTEBOOK_MINUTES * n_nbs
-    return dict(todo=todo, finished=sum(len(seeds(e)) for e in exps) - len(todo), left_out=left, skipped=skipped,
-                notebooks=n_nbs, minutes=minutes)
+    return dict(todo=todo, finished=len(sel['runs']) - len(todo), left_out=sel['left_out'], skipped=sel['skipped'],
+                stale=sel['stale'], notebooks=n_nbs, minutes=minutes)
 
 def plan_text(p: dict, profile: str) -> str:
     "The lines `partseg reproduce --plan` prints for `plan(...)`'s result `p`."
     out = [f"{len(p['todo'])} run(s) to train, {p['finished']} already finished"
            + (f"; {len(p['left_out'])} left out of the {profile} time budget (`--over-budget` trains them too)" if p['left_out'] else '')]
     out += [f"  skipped: {why}" for why in p['skipped']]
+    out += [f"  WARNING: {w}" for w in p.get('stale', [])]
     by_key = {}   # the runs to train, one line per experiment, in the order the workers start them
     for k, s in p['todo']: by_key.setdefault(k, []).append(s)
     out += [f"  {k}: seed{'s' if len(ss) > 1 else ''} {', '.join(map(str, ss))}" for k, ss in by_key.items()]
     out.append(f"then {p['notebooks']} paper notebook(s)")
-    out.append(f"estimated wall time: ≈ {p['minutes']:.0f} min with --jobs 2 on the 2-core reference CPU (bench/rebuild.md; "
+    t = 'under a minute' if p['minutes'] is not None and p['minutes'] < 1 else f"≈ {p['minutes']:.0f} min" if p['minutes'] is not None else ''
+    out.append(f"estimated wall time: {t} with --jobs 2 on the 2-core reference CPU (bench/rebuild.md; "
                "slower CPUs take up to 2.6× as long)" if p['minutes'] is not None else
                f"no time estimate for the {profile} profile (reference timings exist for quick only)")
     return '\n'.join(out)
