@@ -143,7 +143,7 @@ def missing_text(df: pd.DataFrame, profile: str | None = None, # the profile, to
                           for p in sorted({k.split('/')[0] for k in sub.experiment}))
         out.append(f"{what[:1].upper() + what[1:]} are missing: {len(names)} run(s) not finished ({', '.join(names)}); train them with {cmd}."
                    if st == 'missing' else
-                   f"{len(names)} run(s) of {what} are left out of the `{profile or 'this'}` profile's time budget ({', '.join(names)}), so the "
+                   f"Left out of the `{profile or 'this'}` profile's time budget ({what}): {len(names)} run(s) ({', '.join(names)}), so the "
                    f"comparisons that need them have fewer seeds or none and are judged inconclusive; train them with {cmd}.")
     return ' '.join(out)
 

@@ -23,7 +23,7 @@ def test_the_budget_trains_its_seeds_and_the_table_keeps_the_rest(root, exp):
     df = collect([exp], 'smoke')
     assert list(df.status) == ['ok', 'over budget']   # the left-out seed is a row of the table, said apart from a failure
     t = missing_text(df, 'smoke', 'the grid row')
-    assert 'time budget (benchmark/_over-budget-grid seed 1)' in t and '--only benchmark --over-budget' in t and 'not finished' not in t
+    assert 'time budget (the grid row): 1 run(s) (benchmark/_over-budget-grid seed 1)' in t and '--only benchmark --over-budget' in t and 'not finished' not in t
     res = run_all([exp], 'smoke', notebook=False, log=log.append, over_budget=True)   # whoever has the time trains the rest
     assert [(s, err) for _, s, err, _ in res] == [(1, None)]
     assert list(collect([exp], 'smoke').status) == ['ok', 'ok'] and missing_text(collect([exp], 'smoke')) == ''
