@@ -110,13 +110,14 @@ def batch_selection(exps: list[Experiment], profile: str, over_budget: bool = Fa
     skipped = {e.key: why for e in exps if (why := not_runnable(e, profile))}
     seeds = (lambda e: e.design_seeds(profile)) if over_budget else (lambda e: e.seeds_for(profile))
     exps = with_bases([e for e in exps if e.key not in skipped], profile, seeds)
+    by_key = {e.key: e for e in exps}
     runs = [(e.key, s) for e in exps for s in seeds(e)]
     done = {r for r in runs if is_finished(run_dir(r[0], profile, r[1]))}
     todo = [r for r in runs if force or r not in done]
     left = [] if over_budget else [(e.key, s) for e in exps for s in e.over_budget_seeds(profile) if not is_finished(run_dir(e.key, profile, s))]
     stale = []
     for k, s in ([] if force else [r for r in runs if r in done]):
-        if diff := stale_fields(run_dir(k, profile, s), get_experiment(k).config(profile)):
+        if diff := stale_fields(run_dir(k, profile, s), by_key[k].config(profile)):
             stale.append(f"{k} seed {s} is finished but was trained with another config ({stale_text(diff)}); kept: use --force to retrain")
     return dict(skipped=list(skipped.values()), runs=runs, todo=todo, left_out=left, stale=stale)
 
@@ -366,13 +367,13 @@ def plan_text(p: dict, profile: str) -> str:
     out = [f"{len(p['todo'])} run(s) to train, {p['finished']} already finished"
            + (f"; {len(p['left_out'])} left out of the {profile} time budget (`--over-budget` trains them too)" if p['left_out'] else '')]
     out += [f"  skipped: {why}" for why in p['skipped']]
-    out += [f"  WARNING: {w}" for w in p.get('stale', [])]
+    out += [f"  WARNING: {w}" for w in p.get('stale', [])]   # a plan dict from before stale runs were listed has none
     by_key = {}   # the runs to train, one line per experiment, in the order the workers start them
     for k, s in p['todo']: by_key.setdefault(k, []).append(s)
     out += [f"  {k}: seed{'s' if len(ss) > 1 else ''} {', '.join(map(str, ss))}" for k, ss in by_key.items()]
     out.append(f"then {p['notebooks']} paper notebook(s)")
-    t = 'under a minute' if p['minutes'] is not None and p['minutes'] < 1 else f"≈ {p['minutes']:.0f} min" if p['minutes'] is not None else ''
-    out.append(f"estimated wall time: {t} with --jobs 2 on the 2-core reference CPU (bench/rebuild.md; "
-               "slower CPUs take up to 2.6× as long)" if p['minutes'] is not None else
-               f"no time estimate for the {profile} profile (reference timings exist for quick only)")
+    m = p['minutes']
+    out.append(f"no time estimate for the {profile} profile (reference timings exist for quick only)" if m is None else
+               f"estimated wall time: {'under a minute' if m < 1 else f'≈ {m:.0f} min'} with --jobs 2 on the 2-core reference "
+               "CPU (bench/rebuild.md; slower CPUs take up to 2.6× as long)")
     return '\n'.join(out)
