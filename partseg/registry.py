@@ -67,11 +67,14 @@ class Experiment:
 QUICK_DESIGN_SEEDS = (0, 1, 2)   # the seeds a row that a claim compares needs in `quick`: mean ± std over three
 
 def budget_seeds(trained: tuple = QUICK_DESIGN_SEEDS, # the design seeds that fit the `quick` time budget
+                 design: tuple = QUICK_DESIGN_SEEDS,  # the row's design seeds in `quick`: more than three where an effect is near the seed noise
                 ) -> dict:
-    "`Experiment` seed fields of a trained row: `QUICK_DESIGN_SEEDS` in `quick`, of which those not in `trained` are over budget; one seed in `smoke` and `paper`."
-    if extra := set(trained) - set(QUICK_DESIGN_SEEDS): raise ValueError(f"trained seeds {sorted(extra)} are not design seeds {QUICK_DESIGN_SEEDS}")
-    over = tuple(s for s in QUICK_DESIGN_SEEDS if s not in trained)
-    return dict(seeds=QUICK_DESIGN_SEEDS, profile_seeds={'smoke': (0,), 'paper': (0,)}, over_budget={'quick': over} if over else {})
+    "`Experiment` seed fields of a trained row: `design` seeds in `quick`, of which those not in `trained` are over budget; one seed in `smoke` and `paper`."
+    design = tuple(design)
+    if len(design) < len(QUICK_DESIGN_SEEDS): raise ValueError(f"design={design}: a compared row needs at least {len(QUICK_DESIGN_SEEDS)} seeds")
+    if extra := set(trained) - set(design): raise ValueError(f"trained seeds {sorted(extra)} are not design seeds {design}")
+    over = tuple(s for s in design if s not in trained)
+    return dict(seeds=design, profile_seeds={'smoke': (0,), 'paper': (0,)}, over_budget={'quick': over} if over else {})
 
 # %% ../nbs/09_registry.ipynb 10
 @dataclass

@@ -5,12 +5,12 @@
 # %% ../../nbs/21a_experiments.braun2020.ipynb 2
 from __future__ import annotations
 from ..core import PROFILES
-from ..registry import Experiment, Setting, register_experiment, register_real, budget_seeds
+from ..registry import Experiment, Setting, register_experiment, register_real, budget_seeds, QUICK_DESIGN_SEEDS
 from ..methods.braun2020 import ABLATIONS, Braun2020Config
 from ..data.worlds import PLAIN_BACKDROP
 
 # %% auto 0
-__all__ = ['BRAUN_SETTINGS', 'BRAUN_ABLATION_ROWS', 'BRAUN_LONG_STEPS', 'BRAUN_QUICK_TRAINED', 'register']
+__all__ = ['BRAUN_SETTINGS', 'BRAUN_ABLATION_ROWS', 'BRAUN_LONG_STEPS', 'BRAUN_QUICK_TRAINED', 'BRAUN_DESIGN_SEEDS', 'register']
 
 # %% ../../nbs/21a_experiments.braun2020.ipynb 5
 BRAUN_SETTINGS = {   # Tables 1-2 (and Fig. 16's pictures) on the real data sets of the paper's role
@@ -21,6 +21,7 @@ BRAUN_SETTINGS = {   # Tables 1-2 (and Fig. 16's pictures) on the real data sets
 BRAUN_ABLATION_ROWS = ('none', 'disentangle', 'gmrf', 'variational', 'full')   # Fig. 16 rows 1-5
 BRAUN_LONG_STEPS = 8000   # `braun2020/puppets-full-long` in the quick profile (the quick row trains 3 000)
 BRAUN_QUICK_TRAINED = {'puppets-full': (0, 1, 2), 'birds-full': (0,)}   # the design seeds the quick budget trains; every other row: none (see above)
+BRAUN_DESIGN_SEEDS = {'puppets-full': (0, 1, 2, 3, 4)}   # rows whose design needs more than three seeds (see above); every other row: three
 
 # %% ../../nbs/21a_experiments.braun2020.ipynb 6
 def register():
@@ -36,7 +37,7 @@ def register():
         for v in (BRAUN_ABLATION_ROWS if setting == 'puppets' else ('full',)):
             t = (s.tables + ('braun2020/Fig_16',) if v == 'full' else ('braun2020/Fig_16',)) if setting == 'puppets' else s.tables
             register_experiment(Experiment(key=f'braun2020/{setting}-{v}', method='braun2020', overrides=dict(n_parts=25, **s.overrides, **ABLATIONS[v]),
-                                           tags=dict(setting=setting, variant=v, tables=t), **budget_seeds(BRAUN_QUICK_TRAINED.get(f'{setting}-{v}', ())), **common))
+                                           tags=dict(setting=setting, variant=v, tables=t), **budget_seeds(BRAUN_QUICK_TRAINED.get(f'{setting}-{v}', ()), BRAUN_DESIGN_SEEDS.get(f'{setting}-{v}', QUICK_DESIGN_SEEDS)), **common))
         for m, K in (('grid', 25), ('center', 1)):
             register_experiment(Experiment(key=f'braun2020/{m}-{setting}', method=m, overrides=dict(n_parts=K), profile_overrides=same_res,
                                            tags=dict(setting=setting, variant='full', tables=s.tables[:1] + (('braun2020/Fig_16',) if setting == 'puppets' else ())),
