@@ -133,7 +133,7 @@ def missing_runs(df: pd.DataFrame) -> list[str]:
 
 def missing_text(df: pd.DataFrame, profile: str | None = None, # the profile, to name the command that trains them
                  what: str = 'these numbers') -> str:
-    "'' when every run of `df` is finished; else a sentence naming the unfinished runs and how to train them (and one for those left out of the profile's time budget)."
+    "'' when every run of `df` is finished within `profile`'s budget; else sentences naming the unfinished runs and how to train them, those left out of the profile's time budget, and the finished runs it includes from beyond that budget."
     if not len(df) or 'status' not in df: return ''
     out, over = [], df.status == 'over budget'
     for st, sub, flag in (('missing', df[(df.status != 'ok') & ~over], ''), ('over budget', df[over], ' --over-budget')):
@@ -145,6 +145,10 @@ def missing_text(df: pd.DataFrame, profile: str | None = None, # the profile, to
                    if st == 'missing' else
                    f"Left out of the `{profile or 'this'}` profile's time budget ({what}): {len(names)} run(s) ({', '.join(names)}), so the "
                    f"comparisons that need them have fewer seeds or none and are judged inconclusive; train them with {cmd}.")
+    ok = df[df.status == 'ok']   # finished seeds that the budget leaves out (`--over-budget`, `partseg train KEY --seed S`): a plain rebuild has fewer
+    extra = [f"{k} seed {s}" for k, s in zip(ok.experiment, ok.seed) if profile and k in REGISTRY and s in REGISTRY[k].over_budget_seeds(profile)]
+    if extra: out.append(f"Included from beyond the `{profile}` profile's time budget ({what}): {len(extra)} run(s) ({', '.join(extra)}); "
+                         "a rebuild that does not train them (no `--over-budget`) judges with fewer seeds.")
     return ' '.join(out)
 
 # %% ../nbs/09c_tables.ipynb 17
@@ -289,8 +293,9 @@ def tally(holds: pd.Series,         # one claim's result per row: True, False, o
 def missing_note(runs: pd.DataFrame, profile: str, what: str = 'runs of this table',
                  done: str = 'Every run of this table is finished.', # what to say when none is missing
                 ) -> str:
-    "The closing line of a table: its runs (a `collect` frame) that have not finished and the command that trains them, else `done`."
-    return missing_text(runs, profile, what) or done
+    "The closing line of a table: its runs (a `collect` frame) that have not finished and the command that trains them, else `done` (and any runs included from beyond the budget)."
+    t = missing_text(runs, profile, what)
+    return t if 'status' in runs and (runs.status != 'ok').any() else ' '.join(filter(None, (done, t)))
 
 def with_missing(sentence: str, miss: str) -> str:
     "A finding and, when some of its runs are missing, `miss`: the sentence naming them (`missing_text`)."
