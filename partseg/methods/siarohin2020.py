@@ -22,9 +22,10 @@ from ..losses import PerceptualLoss, _check_dim, apply_transform, transform_jaco
 from ..data.pairs import PairConfig, random_tps, apply_tps
 
 # %% auto 0
-__all__ = ['ABLATIONS', 'downsample', 'SegmentationModule', 'part_flows', 'soft_flow', 'background_visibility',
-           'ReconstructionModule', 'shared_segments', 'Siarohin2020Config', 'Siarohin2020', 'load_segmentation_weights',
-           'keypoint_equivariance', 'affine_equivariance', 'segments_of', 'smallest_part', 'swap_control']
+__all__ = ['PUPPET_ANCHORS', 'ABLATIONS', 'downsample', 'SegmentationModule', 'part_flows', 'soft_flow', 'background_visibility',
+           'ReconstructionModule', 'shared_segments', 'fit_affine', 'oracle_warp', 'Siarohin2020Config', 'Siarohin2020',
+           'load_segmentation_weights', 'keypoint_equivariance', 'affine_equivariance', 'segments_of', 'smallest_part',
+           'swap_control']
 
 # %% ../../nbs/13_methods.siarohin2020.ipynb 6
 def downsample(x: torch.Tensor, # (B,C,H,W) images
@@ -202,7 +203,51 @@ def shared_segments(labels: torch.Tensor,  # (N,H,W) a model's label maps (argma
     df = pd.DataFrame({k: v.float().numpy() for k, v in out.items()}, index=part_names)
     return df.iloc[1:]
 
-# %% ../../nbs/13_methods.siarohin2020.ipynb 37
+# %% ../../nbs/13_methods.siarohin2020.ipynb 38
+PUPPET_ANCHORS = {'head': ('neck', 'head top'), 'torso': ('neck', 'left hip', 'right hip'),
+                  **{f'{s} {p}': k for s in ('left', 'right') for p, k in (
+                      ('upper arm', (f'{s} shoulder', f'{s} elbow')), ('lower arm', (f'{s} elbow', f'{s} wrist')),
+                      ('hand', (f'{s} elbow', f'{s} wrist')), ('upper leg', (f'{s} hip', f'{s} knee')),
+                      ('lower leg', (f'{s} knee', f'{s} ankle')), ('foot', (f'{s} knee', f'{s} ankle')))}}
+# `puppets` part -> the joints its rigid motion is read from (a hand or foot moves with its lower limb: the world has no finger or toe joint)
+
+def fit_affine(P: torch.Tensor, # (n,2) points in one frame
+               Q: torch.Tensor, # (n,2) the same points in the other
+              ) -> torch.Tensor:
+    "The 2×3 affine taking P to Q by least squares; with fewer than 3 points, or collinear ones, the least-squares similarity."
+    if len(P) < 2: raise ValueError(f"fit_affine needs at least 2 point pairs; got {len(P)}")
+    P, Q = P.double(), Q.double()
+    X = torch.cat([P, torch.ones(len(P), 1, dtype=P.dtype)], 1)
+    if len(P) >= 3 and torch.linalg.matrix_rank(X) == 3: return torch.linalg.lstsq(X, Q).solution.T.float()
+    p, q = torch.complex(P[:, 0], P[:, 1]), torch.complex(Q[:, 0], Q[:, 1])   # a similarity is q = a·p + t over the complex numbers
+    a = ((q - q.mean()) * (p - p.mean()).conj()).sum() / ((p - p.mean()).abs() ** 2).sum().clamp_min(1e-12)
+    t = q.mean() - a * p.mean()
+    return torch.tensor([[a.real, -a.imag, t.real], [a.imag, a.real, t.imag]]).float()
+
+def oracle_warp(batch: dict,   # a `World.frame_pairs` batch: `image` = X_S, `image2` = X_T, their `parts`, `keypoints`
+                groups: list,  # segments, each a list of GT part names moved together by one affine
+                world,         # the world (its `part_names`, `keypoint_names`)
+                anchors: dict = PUPPET_ANCHORS, # part name -> the keypoints its motion is fitted from
+               ) -> torch.Tensor:
+    "X_S warped to X_T by eq. 2–3's motion model with ground-truth segments: one affine per segment (fitted to its parts' joints), the identity elsewhere."
+    src, lab, ks, kt = batch['image'], batch['parts2'], batch['keypoints'], batch['keypoints2']
+    B, _, H, W = src.shape
+    if missing := sorted({n for g in groups for n in g} - set(anchors)): raise ValueError(f"anchors has no joints for the parts {missing}")
+    T = torch.tensor([[1., 0, 0], [0, 1, 0]]).repeat(B, len(groups) + 1, 1, 1)       # (B,G+1,2,3), segment 0: identity
+    seg = torch.zeros(B, H, W, dtype=torch.long)
+    for gi, names in enumerate(groups, 1):
+        seg[torch.isin(lab, torch.tensor([world.part_names.index(n) for n in names]))] = gi
+        kps = sorted({world.keypoint_names.index(k) for n in names for k in anchors[n]})
+        for b in range(B):
+            ok = ~(ks[b, kps].isnan().any(1) | kt[b, kps].isnan().any(1))
+            if ok.sum() >= 2: T[b, gi] = fit_affine(kt[b, kps][ok], ks[b, kps][ok])   # X_T → X_S: backward warping
+    ys, xs = torch.meshgrid(torch.arange(H) + 0.5, torch.arange(W) + 0.5, indexing='ij')   # pixel centres, the worlds' convention
+    Tp = T[torch.arange(B)[:, None, None], seg]                                       # (B,H,W,2,3)
+    xy = (Tp[..., :2] @ torch.stack([xs, ys], -1)[None, ..., None])[..., 0] + Tp[..., 2]
+    grid = torch.stack([xy[..., 0] / W * 2 - 1, xy[..., 1] / H * 2 - 1], -1)
+    return F.grid_sample(src, grid, mode='bilinear', padding_mode='border', align_corners=False)
+
+# %% ../../nbs/13_methods.siarohin2020.ipynb 43
 ABLATIONS = {  # Table 1(b): row -> (motion, bg_visibility)
     'naive': ('none', None), 'shift-only': ('shift', None), 'affine-only': ('affine', None),
     'v-back-prop': ('affine', 'backprop'), 'full': ('affine', 'detach')}
@@ -240,7 +285,7 @@ class Siarohin2020Config(MethodConfig):
                               gen_block_expansion=32, gen_max_features=128, gen_down_blocks=1, gen_res_blocks=3,
                               gen_image_path=True)}   # not the paper's: see 'Does an image path make motion pay?'
 
-# %% ../../nbs/13_methods.siarohin2020.ipynb 40
+# %% ../../nbs/13_methods.siarohin2020.ipynb 46
 @register
 class Siarohin2020(Method):
     "siarohin2020: segmentation module (segments, anchor keypoints, affines), flow model (eq. 2–4), reconstruction module (eq. 5)."
@@ -271,7 +316,7 @@ class Siarohin2020(Method):
         params = [p for p in self.parameters() if p.requires_grad]
         return {'main': torch.optim.Adam(params, lr=self.cfg.lr, betas=tuple(self.cfg.betas))}
 
-# %% ../../nbs/13_methods.siarohin2020.ipynb 42
+# %% ../../nbs/13_methods.siarohin2020.ipynb 48
 def _fomm_to_partseg(key: str) -> str | None:
     "Name of a first-order-motion `kp_detector` entry in our `seg` module (None: no counterpart)."
     import re
@@ -305,13 +350,13 @@ def load_segmentation_weights(model: Siarohin2020, path: str | Path) -> dict:
     model.seg.load_state_dict(loaded, strict=False)
     return dict(path=str(p), layout=layout, loaded=len(loaded), of=len(own), skipped=skipped[:20], n_skipped=len(skipped))
 
-# %% ../../nbs/13_methods.siarohin2020.ipynb 43
+# %% ../../nbs/13_methods.siarohin2020.ipynb 49
 @patch
 def segment(self: Siarohin2020, images: torch.Tensor) -> torch.Tensor:
     "Part probabilities `(B,K+1,H,W)` at the images' resolution from single frames, channel 0 background."
     return F.interpolate(self.seg(images)['segments'], size=images.shape[-2:], mode='bilinear', align_corners=False)
 
-# %% ../../nbs/13_methods.siarohin2020.ipynb 44
+# %% ../../nbs/13_methods.siarohin2020.ipynb 50
 @patch
 def motion(self: Siarohin2020, source: torch.Tensor, target: torch.Tensor, out: dict | None = None) -> dict:
     "Both frames' predictions (`src`, `tgt`), the flow `flow` (B,H',W',2) (eq. 2–3) and `visibility` V (eq. 4)."
@@ -324,7 +369,7 @@ def motion(self: Siarohin2020, source: torch.Tensor, target: torch.Tensor, out: 
         out['visibility'] = background_visibility(s['segments'], t['segments'], self.cfg.bg_visibility) if self.cfg.bg_visibility else None
     return out
 
-# %% ../../nbs/13_methods.siarohin2020.ipynb 45
+# %% ../../nbs/13_methods.siarohin2020.ipynb 51
 @patch
 def reconstruct(self: Siarohin2020, source: torch.Tensor, target: torch.Tensor, motion: dict | None = None) -> torch.Tensor:
     "X̂_T: the target re-drawn from the source's features, deformed by the flow and masked by V (eq. 5)."
@@ -335,7 +380,7 @@ def reconstruct(self: Siarohin2020, source: torch.Tensor, target: torch.Tensor, 
     img = self.gen.warp_image(source, m['flow']) if self.gen.image_path else None
     return self.gen.decode(self.gen.deform(xi, m['flow'], m['visibility']), img)
 
-# %% ../../nbs/13_methods.siarohin2020.ipynb 50
+# %% ../../nbs/13_methods.siarohin2020.ipynb 56
 def keypoint_equivariance(p_tgt: torch.Tensor, # (B,K,2) part centres predicted on the target frame X
                           p_T: torch.Tensor,   # (B,K,2) part centres predicted on the transformed frame Y(z) = X(T(z))
                           transform,           # T, maps Y's coordinates to X's: (B,3,3) matrix or callable
@@ -345,7 +390,7 @@ def keypoint_equivariance(p_tgt: torch.Tensor, # (B,K,2) part centres predicted 
     if p_tgt.shape != p_T.shape: raise ValueError(f"p_tgt {tuple(p_tgt.shape)} and p_T {tuple(p_T.shape)} differ")
     return (p_tgt - apply_transform(transform, p_T)).abs().mean()
 
-# %% ../../nbs/13_methods.siarohin2020.ipynb 52
+# %% ../../nbs/13_methods.siarohin2020.ipynb 58
 def affine_equivariance(A_tgt: torch.Tensor,    # (B,K,2,2) part affines predicted on X
                         A_T: torch.Tensor,      # (B,K,2,2) part affines predicted on Y
                         jacobian: torch.Tensor, # (B,K,2,2) J_T at p_T (`transform_jacobian(transform, p_T)`)
@@ -357,7 +402,7 @@ def affine_equivariance(A_tgt: torch.Tensor,    # (B,K,2,2) part affines predict
     eye = torch.eye(2, device=A_tgt.device, dtype=A_tgt.dtype)
     return (eye - torch.linalg.inv(A_tgt) @ (jacobian @ A_T)).abs().mean()
 
-# %% ../../nbs/13_methods.siarohin2020.ipynb 56
+# %% ../../nbs/13_methods.siarohin2020.ipynb 62
 @patch
 def training_step(self: Siarohin2020, batch: dict, step: int) -> dict:
     "Losses of one step on a video pair batch: 'loss' = rec + eq_shift + eq_affine, and `fg` (logged)."
@@ -386,7 +431,7 @@ def training_step(self: Siarohin2020, batch: dict, step: int) -> dict:
     out['fg'] = mo['tgt']['segments'][:, 1:].sum(1).mean().detach()
     return out
 
-# %% ../../nbs/13_methods.siarohin2020.ipynb 60
+# %% ../../nbs/13_methods.siarohin2020.ipynb 66
 def _pixel_err(a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
     "Per-sample mean absolute pixel difference `(B,)`."
     return (a - b).abs().flatten(1).mean(1)
@@ -405,7 +450,7 @@ def recon_errors(self: Siarohin2020, batch: dict, # a 'video' pair batch: `image
     return dict(model=_pixel_err(rec(tgt), xt), shuffled=_pixel_err(rec({k: v[perm] for k, v in tgt.items()}), xt),
                 copy=_pixel_err(xs, xt))
 
-# %% ../../nbs/13_methods.siarohin2020.ipynb 63
+# %% ../../nbs/13_methods.siarohin2020.ipynb 69
 @patch
 def part_swap(self: Siarohin2020, source: torch.Tensor,  # (1 or B,3,H,W) the image whose parts are pasted in
               target: torch.Tensor,                      # (B,3,H,W) the frames to edit (e.g. a clip)
@@ -431,7 +476,7 @@ def part_swap(self: Siarohin2020, source: torch.Tensor,  # (1 or B,3,H,W) the im
         img = (1 - Mi) * target + Mi * self.gen.warp_image(source, mo['flow'])
     return self.gen.decode((1 - M) * xi_t + M * xi_s, img)
 
-# %% ../../nbs/13_methods.siarohin2020.ipynb 66
+# %% ../../nbs/13_methods.siarohin2020.ipynb 72
 def segments_of(model: Method, images: torch.Tensor, # (B,3,H,W)
                 gt_parts: torch.Tensor,               # (B,H,W) GT part labels of `images`
                 gt_ids,                               # the GT labels of interest
@@ -446,7 +491,7 @@ def segments_of(model: Method, images: torch.Tensor, # (B,3,H,W)
         if n > 0 and ((lab == k) & inside).sum() >= share * n: out.append(k)
     return out
 
-# %% ../../nbs/13_methods.siarohin2020.ipynb 69
+# %% ../../nbs/13_methods.siarohin2020.ipynb 75
 def smallest_part(model: Method, images: torch.Tensor, # (B,3,H,W)
                   gt_parts: torch.Tensor,               # (B,H,W) GT part labels of `images`
                   exclude=(0,),                         # GT labels not to choose (the background, large regions)
@@ -471,7 +516,7 @@ def smallest_part(model: Method, images: torch.Tensor, # (B,3,H,W)
     r = min(owner, key=lambda r: int(torch.isin(gt, regions[r]).sum()))   # the smallest by its GT area on `images`
     return r, owner[r]
 
-# %% ../../nbs/13_methods.siarohin2020.ipynb 75
+# %% ../../nbs/13_methods.siarohin2020.ipynb 81
 def swap_control(model: Siarohin2020, images: torch.Tensor, # (N,3,H,W) the images to pick target and source from
                  selected=('segment 1',),                    # segments picked at first ('segment k', k = 1..K)
                  **kw):                                      # more `partseg.viz.TransferControl` arguments (first, second, height)
