@@ -247,7 +247,7 @@ def oracle_warp(batch: dict,   # a `World.frame_pairs` batch: `image` = X_S, `im
     grid = torch.stack([xy[..., 0] / W * 2 - 1, xy[..., 1] / H * 2 - 1], -1)
     return F.grid_sample(src, grid, mode='bilinear', padding_mode='border', align_corners=False)
 
-# %% ../../nbs/13_methods.siarohin2020.ipynb 43
+# %% ../../nbs/13_methods.siarohin2020.ipynb 45
 ABLATIONS = {  # Table 1(b): row -> (motion, bg_visibility)
     'naive': ('none', None), 'shift-only': ('shift', None), 'affine-only': ('affine', None),
     'v-back-prop': ('affine', 'backprop'), 'full': ('affine', 'detach')}
@@ -285,7 +285,7 @@ class Siarohin2020Config(MethodConfig):
                               gen_block_expansion=32, gen_max_features=128, gen_down_blocks=1, gen_res_blocks=3,
                               gen_image_path=True)}   # not the paper's: see 'Does an image path make motion pay?'
 
-# %% ../../nbs/13_methods.siarohin2020.ipynb 46
+# %% ../../nbs/13_methods.siarohin2020.ipynb 48
 @register
 class Siarohin2020(Method):
     "siarohin2020: segmentation module (segments, anchor keypoints, affines), flow model (eq. 2–4), reconstruction module (eq. 5)."
@@ -316,7 +316,7 @@ class Siarohin2020(Method):
         params = [p for p in self.parameters() if p.requires_grad]
         return {'main': torch.optim.Adam(params, lr=self.cfg.lr, betas=tuple(self.cfg.betas))}
 
-# %% ../../nbs/13_methods.siarohin2020.ipynb 48
+# %% ../../nbs/13_methods.siarohin2020.ipynb 50
 def _fomm_to_partseg(key: str) -> str | None:
     "Name of a first-order-motion `kp_detector` entry in our `seg` module (None: no counterpart)."
     import re
@@ -350,13 +350,13 @@ def load_segmentation_weights(model: Siarohin2020, path: str | Path) -> dict:
     model.seg.load_state_dict(loaded, strict=False)
     return dict(path=str(p), layout=layout, loaded=len(loaded), of=len(own), skipped=skipped[:20], n_skipped=len(skipped))
 
-# %% ../../nbs/13_methods.siarohin2020.ipynb 49
+# %% ../../nbs/13_methods.siarohin2020.ipynb 51
 @patch
 def segment(self: Siarohin2020, images: torch.Tensor) -> torch.Tensor:
     "Part probabilities `(B,K+1,H,W)` at the images' resolution from single frames, channel 0 background."
     return F.interpolate(self.seg(images)['segments'], size=images.shape[-2:], mode='bilinear', align_corners=False)
 
-# %% ../../nbs/13_methods.siarohin2020.ipynb 50
+# %% ../../nbs/13_methods.siarohin2020.ipynb 52
 @patch
 def motion(self: Siarohin2020, source: torch.Tensor, target: torch.Tensor, out: dict | None = None) -> dict:
     "Both frames' predictions (`src`, `tgt`), the flow `flow` (B,H',W',2) (eq. 2–3) and `visibility` V (eq. 4)."
@@ -369,7 +369,7 @@ def motion(self: Siarohin2020, source: torch.Tensor, target: torch.Tensor, out: 
         out['visibility'] = background_visibility(s['segments'], t['segments'], self.cfg.bg_visibility) if self.cfg.bg_visibility else None
     return out
 
-# %% ../../nbs/13_methods.siarohin2020.ipynb 51
+# %% ../../nbs/13_methods.siarohin2020.ipynb 53
 @patch
 def reconstruct(self: Siarohin2020, source: torch.Tensor, target: torch.Tensor, motion: dict | None = None) -> torch.Tensor:
     "X̂_T: the target re-drawn from the source's features, deformed by the flow and masked by V (eq. 5)."
@@ -380,7 +380,7 @@ def reconstruct(self: Siarohin2020, source: torch.Tensor, target: torch.Tensor, 
     img = self.gen.warp_image(source, m['flow']) if self.gen.image_path else None
     return self.gen.decode(self.gen.deform(xi, m['flow'], m['visibility']), img)
 
-# %% ../../nbs/13_methods.siarohin2020.ipynb 56
+# %% ../../nbs/13_methods.siarohin2020.ipynb 58
 def keypoint_equivariance(p_tgt: torch.Tensor, # (B,K,2) part centres predicted on the target frame X
                           p_T: torch.Tensor,   # (B,K,2) part centres predicted on the transformed frame Y(z) = X(T(z))
                           transform,           # T, maps Y's coordinates to X's: (B,3,3) matrix or callable
@@ -390,7 +390,7 @@ def keypoint_equivariance(p_tgt: torch.Tensor, # (B,K,2) part centres predicted 
     if p_tgt.shape != p_T.shape: raise ValueError(f"p_tgt {tuple(p_tgt.shape)} and p_T {tuple(p_T.shape)} differ")
     return (p_tgt - apply_transform(transform, p_T)).abs().mean()
 
-# %% ../../nbs/13_methods.siarohin2020.ipynb 58
+# %% ../../nbs/13_methods.siarohin2020.ipynb 60
 def affine_equivariance(A_tgt: torch.Tensor,    # (B,K,2,2) part affines predicted on X
                         A_T: torch.Tensor,      # (B,K,2,2) part affines predicted on Y
                         jacobian: torch.Tensor, # (B,K,2,2) J_T at p_T (`transform_jacobian(transform, p_T)`)
@@ -402,7 +402,7 @@ def affine_equivariance(A_tgt: torch.Tensor,    # (B,K,2,2) part affines predict
     eye = torch.eye(2, device=A_tgt.device, dtype=A_tgt.dtype)
     return (eye - torch.linalg.inv(A_tgt) @ (jacobian @ A_T)).abs().mean()
 
-# %% ../../nbs/13_methods.siarohin2020.ipynb 62
+# %% ../../nbs/13_methods.siarohin2020.ipynb 64
 @patch
 def training_step(self: Siarohin2020, batch: dict, step: int) -> dict:
     "Losses of one step on a video pair batch: 'loss' = rec + eq_shift + eq_affine, and `fg` (logged)."
@@ -431,7 +431,7 @@ def training_step(self: Siarohin2020, batch: dict, step: int) -> dict:
     out['fg'] = mo['tgt']['segments'][:, 1:].sum(1).mean().detach()
     return out
 
-# %% ../../nbs/13_methods.siarohin2020.ipynb 66
+# %% ../../nbs/13_methods.siarohin2020.ipynb 68
 def _pixel_err(a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
     "Per-sample mean absolute pixel difference `(B,)`."
     return (a - b).abs().flatten(1).mean(1)
@@ -450,7 +450,7 @@ def recon_errors(self: Siarohin2020, batch: dict, # a 'video' pair batch: `image
     return dict(model=_pixel_err(rec(tgt), xt), shuffled=_pixel_err(rec({k: v[perm] for k, v in tgt.items()}), xt),
                 copy=_pixel_err(xs, xt))
 
-# %% ../../nbs/13_methods.siarohin2020.ipynb 69
+# %% ../../nbs/13_methods.siarohin2020.ipynb 71
 @patch
 def part_swap(self: Siarohin2020, source: torch.Tensor,  # (1 or B,3,H,W) the image whose parts are pasted in
               target: torch.Tensor,                      # (B,3,H,W) the frames to edit (e.g. a clip)
@@ -476,7 +476,7 @@ def part_swap(self: Siarohin2020, source: torch.Tensor,  # (1 or B,3,H,W) the im
         img = (1 - Mi) * target + Mi * self.gen.warp_image(source, mo['flow'])
     return self.gen.decode((1 - M) * xi_t + M * xi_s, img)
 
-# %% ../../nbs/13_methods.siarohin2020.ipynb 72
+# %% ../../nbs/13_methods.siarohin2020.ipynb 74
 def segments_of(model: Method, images: torch.Tensor, # (B,3,H,W)
                 gt_parts: torch.Tensor,               # (B,H,W) GT part labels of `images`
                 gt_ids,                               # the GT labels of interest
@@ -491,7 +491,7 @@ def segments_of(model: Method, images: torch.Tensor, # (B,3,H,W)
         if n > 0 and ((lab == k) & inside).sum() >= share * n: out.append(k)
     return out
 
-# %% ../../nbs/13_methods.siarohin2020.ipynb 75
+# %% ../../nbs/13_methods.siarohin2020.ipynb 77
 def smallest_part(model: Method, images: torch.Tensor, # (B,3,H,W)
                   gt_parts: torch.Tensor,               # (B,H,W) GT part labels of `images`
                   exclude=(0,),                         # GT labels not to choose (the background, large regions)
@@ -516,7 +516,7 @@ def smallest_part(model: Method, images: torch.Tensor, # (B,3,H,W)
     r = min(owner, key=lambda r: int(torch.isin(gt, regions[r]).sum()))   # the smallest by its GT area on `images`
     return r, owner[r]
 
-# %% ../../nbs/13_methods.siarohin2020.ipynb 81
+# %% ../../nbs/13_methods.siarohin2020.ipynb 83
 def swap_control(model: Siarohin2020, images: torch.Tensor, # (N,3,H,W) the images to pick target and source from
                  selected=('segment 1',),                    # segments picked at first ('segment k', k = 1..K)
                  **kw):                                      # more `partseg.viz.TransferControl` arguments (first, second, height)
