@@ -230,6 +230,8 @@ def oracle_warp(batch: dict,   # a `World.frame_pairs` batch: `image` = X_S, `im
                 anchors: dict = PUPPET_ANCHORS, # part name -> the keypoints its motion is fitted from
                ) -> torch.Tensor:
     "X_S warped to X_T by eq. 2–3's motion model with ground-truth segments: one affine per segment (fitted to its parts' joints), the identity elsewhere."
+    if need := [k for k in ('image', 'parts2', 'keypoints', 'keypoints2') if k not in batch]:
+        raise ValueError(f"oracle_warp needs a `World.frame_pairs` batch (X_S, X_T's part map and both frames' keypoints); missing {need}")
     src, lab, ks, kt = batch['image'], batch['parts2'], batch['keypoints'], batch['keypoints2']
     B, _, H, W = src.shape
     if missing := sorted({n for g in groups for n in g} - set(anchors)): raise ValueError(f"anchors has no joints for the parts {missing}")
