@@ -4,7 +4,7 @@
 
 # %% ../../nbs/02_data.pairs.ipynb 2
 from __future__ import annotations
-import inspect, math
+import functools, inspect, math
 from dataclasses import dataclass
 from typing import Any, ClassVar
 import torch
@@ -92,6 +92,17 @@ def _grid_points(n: int, B: int) -> torch.Tensor:
     "The `n×n` regular grid of control points in [-1, 1], `(B, n*n, 2)`, float64."
     return create_meshgrid(n, n, normalized_coordinates=True, dtype=torch.float64).reshape(1, -1, 2).expand(B, -1, -1)
 
+@functools.cache
+def _check_kornia_tps(fit=get_tps_transform) -> None:
+    "Raise unless `fit(src, dst)` centres its kernels on `dst`, the convention of kornia 0.9.0 that every partseg TPS pair was built with."
+    import kornia
+    src = _grid_points(3, 1); dst = src + 0.05 * src.flip(-1) ** 2         # a bend: no affine map fits it
+    kw, aw = fit(src, dst)
+    if not torch.allclose(warp_points_tps(src, dst, kw, aw), dst, atol=1e-6):
+        raise RuntimeError(f"kornia {kornia.__version__}: get_tps_transform(src, dst) does not centre its kernels on dst as kornia 0.9.0 "
+                           "does (kornia 0.9.1 moved them to src, kornia#6404), so its splines differ from the ones every partseg "
+                           "TPS pair and every committed number was made with; install the pinned version: pip install kornia==0.9.0")
+
 def random_tps(B: int, # batch size
                cfg: PairConfig | None = None, # the warp parameters (default: liu2021)
                generator: torch.Generator | None = None, # a CPU generator
@@ -104,6 +115,7 @@ def random_tps(B: int, # batch size
     if cfg.tps_mode == 'points':  # move the control points, fit kornia's TPS grid -> moved points, then apply A
         extra = (_rand((B, 1, 1), generator) < cfg.tps_extra_prob).double()
         D = G + _randn((B, N, 2), generator) * cfg.tps_sigma + extra * _randn((B, N, 2), generator) * cfg.tps_extra_sigma
+        _check_kornia_tps()
         kw, aw = get_tps_transform(G, D); centers = D  # fitted before A: kornia's system is ill-posed for shifted sets
         L = A[:, :2, :2].transpose(1, 2); kw, aw = kw @ L, aw @ L; aw[:, 0] += A[:, :2, 2]
     else:  # FOMM: the affine map plus sum_k w_k U(|z - c_k|), the same w_k for x and y
