@@ -8,15 +8,20 @@ PROFILE ?= quick
 ONLY ?=
 JOBS ?= 1
 
-.PHONY: reproduce test bench lab docs notebooks browser install clean-runs
+.PHONY: reproduce test bench lab docs notebooks browser install clean-runs constraints
 
 install: $(STAMP)
 
-$(STAMP): settings.ini setup.py
+$(STAMP): settings.ini setup.py constraints.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install -q --disable-pip-version-check -e ".[dev]"
+	$(PY) -m pip install -q --disable-pip-version-check -c constraints.txt -e ".[dev]"
 	$(PY) -m ipykernel install --sys-prefix --name partseg --display-name "Python (partseg)" >/dev/null
 	@touch $(STAMP)
+
+## make constraints: write the installed versions of every package into constraints.txt (after a deliberate upgrade; then rebuild the figures it touches)
+constraints: $(STAMP)
+	@{ sed -n '1,2p' constraints.txt; $(PY) -m pip freeze --exclude-editable --disable-pip-version-check; } > constraints.txt.new && mv constraints.txt.new constraints.txt && touch $(STAMP)
+	@echo "constraints.txt: $$(grep -c '==' constraints.txt) pinned packages"
 
 ## make reproduce [PROFILE=quick|paper|smoke] [ONLY=liu2021] [JOBS=2]: every missing run, then figures/
 reproduce: $(STAMP)
