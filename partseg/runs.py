@@ -126,7 +126,7 @@ CURVE_SIZES = {'smoke': dict(n_calib=16, n_test=16), 'quick': dict(n_calib=128, 
                'paper': dict(n_calib=1000, n_test=500)}   # the fixed evaluation set of every learning-curve point
 CURVE_KEYS = ('landmark_err', 'fg_iou', 'part_iou_calibrated', 'part_iou_hungarian', 'health/layout_agreement',
               'health/parts_used', 'health/fg_share', 'triplet_mse', 'triplet_mse_fg', 'rec_test', 'health/shuffle_gap',
-              'health/gen_spread', 'health/gen_fg_share')   # the numbers a curve keeps when a metric gives them
+              'health/gen_spread', 'health/gen_one_side', 'health/gen_fg_share')   # the numbers a curve keeps when a metric gives them
 CURVE_PREFIXES = ('transfer', 'recon')   # and every number whose name starts so (transfer / reconstruction errors)
 CURVE_SKIP = ('keypoint_crf',)           # metrics too slow to repeat at every point
 CURVE_OPTIONS = {'esser2019': dict(n_calib=1),          # its calibration codes only feed I_post (a fresh critic, 1 000 steps, not kept): under 8 codes it is skipped

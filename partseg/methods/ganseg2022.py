@@ -21,9 +21,9 @@ __all__ = ['SEGMENTERS', 'INCEPTION_FILE', 'GANSEG_NOISE_FACTORS', 'up_crop', 'c
            'PointGenerator', 'part_heatmaps', 'OffsetEncoding', 'GANSegGenerator', 'shifted_masks', 'DBlock',
            'Discriminator', 'gan_losses', 'gradient_penalty', 'ganseg_concentration_loss', 'area_loss',
            'ganseg_target_area', 'UNetSegmenter', 'build_segmenter', 'seg_loss', 'Ganseg2022Config', 'Ganseg2022',
-           'layout_spread', 'label_centres', 'generated_layout', 'generator_bars', 'show_generated', 'frechet_distance',
-           'pixel_features', 'find_inception_weights', 'load_inception', 'inception_features', 'generation_distance',
-           'generation_control']
+           'layout_spread', 'label_centres', 'one_side_share', 'generated_layout', 'generator_bars', 'show_generated',
+           'frechet_distance', 'pixel_features', 'find_inception_weights', 'load_inception', 'inception_features',
+           'generation_distance', 'generation_control']
 
 # %% ../../nbs/15_methods.ganseg2022.ipynb 6
 def up_crop(x: torch.Tensor, # (B,C,r+2m,r+2m) features with margin m
@@ -476,18 +476,32 @@ def label_centres(labels: torch.Tensor, # (N,H,W) integer part labels, 0 the bac
     c = map_centroids(m, 'norm')
     return c.masked_fill((m.sum((-2, -1)) == 0)[..., None], float('nan'))
 
+def one_side_share(centres: torch.Tensor, # (N,K,2) part centres in the [−1, 1] frame (NaN: part absent in that sample)
+                   at_least: float = 0.95,  # a part is one-sided when it lies on the same side in at least this share of samples
+                   min_count: int = 2,      # a part counts when present in at least this many samples
+                  ) -> float:
+    "The share of parts lying on one fixed side (x) of the object's mean part centre in ≥ `at_least` of the samples: near 1 when every sample faces one way, low when layouts flip left/right."
+    _check_dim('centres', centres, 3, '(N,K,2)')
+    rel = centres[..., 0] - torch.nanmean(centres[..., 0], 1, keepdim=True)
+    present = ~rel.isnan(); n = present.sum(0)
+    right = ((rel > 0) & present).sum(0) / n.clamp(min=1)
+    keep = n >= min_count
+    return float(((right >= at_least) | (right <= 1 - at_least))[keep].float().mean()) if keep.any() else float('nan')
+
 @register_metric
 def generated_layout(method, world, *, n_test: int, device=None, n: int = 256, **_) -> dict:
-    "GANSeg's own health: how far the generated part layouts vary and how much foreground they paint, beside the world's real ones."
+    "GANSeg's own health: how far the generated part layouts vary, how many parts stay on one side of the object (`one_side_share`: a dropped left/right facing), and how much foreground they paint, beside the world's real ones."
     g = method.generate(n, torch.Generator(device=method.device).manual_seed(0))
-    out = {'health/gen_spread': layout_spread(g['centres'].float().cpu()),
+    gc = g['centres'].float().cpu()
+    out = {'health/gen_spread': layout_spread(gc), 'health/gen_one_side': one_side_share(gc),
            'health/gen_fg_share': float(1 - g['masks'][:, 0].mean())}
     k = min(n, n_test, world.n('test')) if hasattr(world, 'splits') else min(n, n_test)
     real = world.sample(range(k), 'test')
     if 'parts' in real:
         lab = torch.as_tensor(real['parts']).cpu()
         lab = F.interpolate(lab[:, None].float(), size=(method.cfg.res,) * 2, mode='nearest')[:, 0].long()   # at the generator's size
-        out['health/gen_spread_real'] = layout_spread(label_centres(lab, len(world.part_names)))
+        rc = label_centres(lab, len(world.part_names))
+        out['health/gen_spread_real'], out['health/gen_one_side_real'] = layout_spread(rc), one_side_share(rc)
     if 'fg' in real: out['health/gen_fg_share_real'] = float(torch.as_tensor(real['fg']).float().mean())
     return out
 
