@@ -585,7 +585,7 @@ def generation_distance(generated: torch.Tensor, # (N,3,H,W) generated images in
     if real2 is not None: out['real_vs_real'] = frechet_distance(feats(real2), fr)
     return out
 
-# %% ../../nbs/15_methods.ganseg2022.ipynb 72
+# %% ../../nbs/15_methods.ganseg2022.ipynb 73
 GANSEG_NOISE_FACTORS = {'layout': ('z_point',), 'appearance': ('z_app',), 'background': ('z_bg', 'u_bg')}   # §3's independent noise sources
 
 def generation_control(method: Ganseg2022, seeds: dict | None = None, # {factor: seed shown first}; default 0 each
