@@ -190,11 +190,12 @@ def is_finished(d: Path) -> bool:
     return want is None or m.get('step', m.get('steps')) == want
 
 def stale_fields(d: Path, cfg) -> dict:
-    "Config fields whose value in the finished run `d` (its `config.json`) differs from `cfg`: `{field: (saved, now)}`."
+    "Config fields whose value in the finished run `d` (its `config.json`) differs from `cfg`: `{field: (saved, now)}`. A field the run did not save (added to the config since) counts only when `cfg` sets it away from its default."
     if not (d/'config.json').exists(): return {}
     saved = load_json(d/'config.json').get('config', {})
-    now = json.loads(json.dumps(cfg.to_dict(), default=str))
-    return {k: (saved.get(k), v) for k, v in now.items() if saved.get(k) != v}
+    as_json = lambda c: json.loads(json.dumps(c.to_dict(), default=str))
+    now, default = as_json(cfg), as_json(type(cfg)())
+    return {k: (saved.get(k), v) for k, v in now.items() if (saved[k] != v if k in saved else v != default.get(k))}
 
 def stale_text(diff: dict) -> str:
     "`stale_fields`' result as 'field: saved -> now value, ...'."

@@ -19,11 +19,11 @@ from ..evaluation import register_metric
 # %% auto 0
 __all__ = ['SEGMENTERS', 'INCEPTION_FILE', 'GANSEG_NOISE_FACTORS', 'up_crop', 'crop_margin', 'mlp', 'part_scale',
            'PointGenerator', 'part_heatmaps', 'OffsetEncoding', 'GANSegGenerator', 'shifted_masks', 'DBlock',
-           'Discriminator', 'gan_losses', 'gradient_penalty', 'ganseg_concentration_loss', 'area_loss',
+           'minibatch_std', 'Discriminator', 'gan_losses', 'gradient_penalty', 'ganseg_concentration_loss', 'area_loss',
            'ganseg_target_area', 'UNetSegmenter', 'build_segmenter', 'seg_loss', 'Ganseg2022Config', 'Ganseg2022',
-           'layout_spread', 'label_centres', 'one_side_share', 'generated_layout', 'generator_bars', 'show_generated',
-           'frechet_distance', 'pixel_features', 'find_inception_weights', 'load_inception', 'inception_features',
-           'generation_distance', 'generation_control']
+           'layout_spread', 'label_centres', 'side_shares', 'one_side_share', 'generated_layout', 'generator_bars',
+           'show_generated', 'frechet_distance', 'pixel_features', 'find_inception_weights', 'load_inception',
+           'inception_features', 'generation_distance', 'generation_control']
 
 # %% ../../nbs/15_methods.ganseg2022.ipynb 6
 def up_crop(x: torch.Tensor, # (B,C,r+2m,r+2m) features with margin m
@@ -111,8 +111,11 @@ class GANSegGenerator(nn.Module):
                  resolutions: tuple = (32, 32, 64, 128), channels: tuple = (512, 256, 128, 64, 64),
                  margin: int = 10, mlp_hidden: int = 256, mlp_depth: int = 3, spade_hidden: int = 128,
                  heatmap: str = 'gaussian', fixed_sigma: float = 0.0, bg_shift: str = 'xy',
-                 use_points: bool = True, separate_bg: bool = True, point_divisor: float = 20.0):
+                 use_points: bool = True, separate_bg: bool = True, point_divisor: float = 20.0,
+                 mirror: float = 0.0):   # share of samples whose layout (points) is mirrored left/right (0: the paper)
         super().__init__()
+        if not 0 <= mirror <= 1: raise ValueError(f"mirror is a probability in [0, 1], got {mirror}")
+        self.mirror = mirror
         check_choice('heatmap', heatmap, ('gaussian', 'linear')); check_choice('bg_shift', bg_shift, ('xy', 'x', 'none'))
         if len(channels) != len(resolutions) + 1:
             raise ValueError(f"channels needs one entry more than resolutions (the start and each block's output), got {channels} for {resolutions}")
@@ -148,11 +151,17 @@ class GANSegGenerator(nn.Module):
         u = torch.rand(n, 1, 2, generator=generator, device=device) * 2 - 1
         if self.bg_shift == 'x': u[..., 1] = 0
         elif self.bg_shift == 'none': u.zero_()
-        return dict(z_point=z[0], z_app=z[1], z_bg=z[2], u_bg=u)
+        out = dict(z_point=z[0], z_app=z[1], z_bg=z[2], u_bg=u)
+        if self.mirror: out['mirror'] = torch.rand(n, generator=generator, device=device) < self.mirror   # drawn last: mirror=0 keeps the other draws
+        return out
 
     def forward(self, noise: dict | int) -> dict:
         if isinstance(noise, int): noise = self.sample_noise(noise)
         lv1 = self.points(noise['z_point'], noise['z_app'])
+        if 'mirror' in noise:                                                 # x → −x for the mirrored samples' points
+            sx = 1 - 2 * noise['mirror'].to(lv1['points'].dtype)
+            flip = torch.stack([sx, torch.ones_like(sx)], -1)[:, None]       # (B,1,2)
+            lv1 = dict(lv1, points=lv1['points'] * flip[:, None], centres=lv1['centres'] * flip)
         emb, centres, sigma = lv1['emb'], lv1['centres'], lv1['sigma']
         if self.fixed_sigma > 0: sigma = torch.full_like(sigma, self.fixed_sigma)
         m, dev, dt = self.margin, emb.device, emb.dtype
@@ -221,18 +230,30 @@ class DBlock(nn.Module):
 
     def forward(self, x): return (self.skip(x) + self.res(x)) / math.sqrt(2)
 
+def minibatch_std(x: torch.Tensor, group: int) -> torch.Tensor:
+    "Karras et al. (2018)'s minibatch-stddev channel: `x` `(B,C,H,W)` gains one channel, the std over groups of ≤ `group` samples, averaged over C, H, W."
+    B = len(x); G = min(group, B)
+    while B % G: G -= 1                                   # the largest group size ≤ `group` that divides the batch
+    s = x.view(G, B // G, *x.shape[1:]).var(0, unbiased=False).add(1e-8).sqrt().mean((1, 2, 3))   # (B/G,)
+    return torch.cat([x, s.repeat(G)[:, None, None, None].expand(B, 1, *x.shape[2:])], 1)
+
 class Discriminator(nn.Module):
-    "Images `(B,3,res,res)` in [0, 1] → logits `(B,)`."
-    def __init__(self, res: int = 128, widths: tuple = (64, 128, 256, 512, 512, 512), hidden: int = 512):
+    "Images `(B,3,res,res)` in [0, 1] → logits `(B,)`; `mbstd` > 0 adds a minibatch-stddev channel over groups of that size before the head."
+    def __init__(self, res: int = 128, widths: tuple = (64, 128, 256, 512, 512, 512), hidden: int = 512, mbstd: int = 0):
         super().__init__()
+        if mbstd < 0: raise ValueError(f"mbstd must be ≥ 0 (0: off), got {mbstd}")
+        self.mbstd = mbstd
         if res != 2 * 2 ** len(widths):
             raise ValueError(f"the discriminator's {len(widths)} blocks halve {res} px to {res / 2 ** len(widths):g}, not 2; "
                              f"use {int(math.log2(res)) - 1} widths for res {res}")
         chans = (3,) + tuple(widths)
         self.blocks = nn.Sequential(*[DBlock(a, b) for a, b in zip(chans[:-1], chans[1:])])
-        self.head = nn.Sequential(nn.Flatten(), nn.Linear(widths[-1] * 4, hidden), nn.LeakyReLU(0.2), nn.Linear(hidden, 1))
+        self.head = nn.Sequential(nn.Flatten(), nn.Linear((widths[-1] + (mbstd > 0)) * 4, hidden), nn.LeakyReLU(0.2), nn.Linear(hidden, 1))
 
-    def forward(self, images): return self.head(self.blocks(images * 2 - 1)).squeeze(1)
+    def forward(self, images):
+        h = self.blocks(images * 2 - 1)
+        if self.mbstd: h = minibatch_std(h, self.mbstd)
+        return self.head(h).squeeze(1)
 
 # %% ../../nbs/15_methods.ganseg2022.ipynb 28
 def gan_losses(d_fake: torch.Tensor, d_real: torch.Tensor | None = None) -> torch.Tensor:
@@ -329,6 +350,8 @@ class Ganseg2022Config(MethodConfig):
     mlp_depth: int = 3             # "3-layer MLP" (§3.1)
     spade_hidden: int = 128        # code
     d_widths: tuple = (64, 128, 256, 512, 512, 512)  # code
+    d_mbstd: int = 0               # minibatch-stddev group size in D (0: off, as in the paper and code; see "Keeping both facings")
+    mirror: float = 0.0            # share of samples whose generated layout is mirrored left/right (0: off, as in the paper; see "Keeping both facings")
     heatmap: str = 'gaussian'      # eq. 4 ('linear': the code's falloff)
     fixed_sigma: float = 0.0       # >0: every σ_k fixed (Table 5 ablation)
     bg_shift: str = 'xy'           # background position; Taichi: 'x' (B.4)
@@ -378,9 +401,9 @@ class Ganseg2022(Method):
         if not 0 <= c.gan_steps <= c.steps: raise ValueError(f"gan_steps must lie in [0, steps = {c.steps}], got {c.gan_steps}")
         self.G = GANSegGenerator(c.n_parts, c.n_per, c.noise_dim, c.emb_dim, c.resolutions, c.channels, c.margin,
                                  c.mlp_hidden, c.mlp_depth, c.spade_hidden, c.heatmap, c.fixed_sigma, c.bg_shift,
-                                 c.use_points, c.separate_bg, c.point_divisor)
+                                 c.use_points, c.separate_bg, c.point_divisor, c.mirror)
         if c.g_init == 'kaiming': init_weights(self.G, 'kaiming')
-        self.D = Discriminator(c.res, c.d_widths)
+        self.D = Discriminator(c.res, c.d_widths, mbstd=c.d_mbstd)
         self.seg = build_segmenter(c.segmenter, c.n_parts + 1)
 
     def configure_optimizers(self):
@@ -476,16 +499,23 @@ def label_centres(labels: torch.Tensor, # (N,H,W) integer part labels, 0 the bac
     c = map_centroids(m, 'norm')
     return c.masked_fill((m.sum((-2, -1)) == 0)[..., None], float('nan'))
 
-def one_side_share(centres: torch.Tensor, # (N,K,2) part centres in the [−1, 1] frame (NaN: part absent in that sample)
-                   at_least: float = 0.95,  # a part is one-sided when it lies on the same side in at least this share of samples
-                   min_count: int = 2,      # a part counts when present in at least this many samples
-                  ) -> float:
-    "The share of parts lying on one fixed side (x) of the object's mean part centre in ≥ `at_least` of the samples: near 1 when every sample faces one way, low when layouts flip left/right."
+def side_shares(centres: torch.Tensor, # (N,K,2) part centres in the [−1, 1] frame (NaN: part absent in that sample)
+                min_count: int = 1,      # fewer samples with the part present: NaN
+               ) -> torch.Tensor:
+    "Per part `(K,)`: the share of the samples holding it in which it lies right (x) of the object's mean part centre."
     _check_dim('centres', centres, 3, '(N,K,2)')
     rel = centres[..., 0] - torch.nanmean(centres[..., 0], 1, keepdim=True)
     present = ~rel.isnan(); n = present.sum(0)
     right = ((rel > 0) & present).sum(0) / n.clamp(min=1)
-    keep = n >= min_count
+    return right.masked_fill(n < max(min_count, 1), float('nan'))
+
+def one_side_share(centres: torch.Tensor, # (N,K,2) part centres in the [−1, 1] frame (NaN: part absent in that sample)
+                   at_least: float = 0.95,  # a part is one-sided when it lies on the same side in at least this share of samples
+                   min_count: int = 2,      # a part counts when present in at least this many samples
+                  ) -> float:
+    "The share of parts lying on one fixed side (x) of the object's mean part centre (`side_shares`) in ≥ `at_least` of the samples: near 1 when every sample faces one way, low when layouts flip left/right."
+    right = side_shares(centres, min_count)
+    keep = ~right.isnan()
     return float(((right >= at_least) | (right <= 1 - at_least))[keep].float().mean()) if keep.any() else float('nan')
 
 @register_metric
@@ -585,7 +615,7 @@ def generation_distance(generated: torch.Tensor, # (N,3,H,W) generated images in
     if real2 is not None: out['real_vs_real'] = frechet_distance(feats(real2), fr)
     return out
 
-# %% ../../nbs/15_methods.ganseg2022.ipynb 73
+# %% ../../nbs/15_methods.ganseg2022.ipynb 77
 GANSEG_NOISE_FACTORS = {'layout': ('z_point',), 'appearance': ('z_app',), 'background': ('z_bg', 'u_bg')}   # §3's independent noise sources
 
 def generation_control(method: Ganseg2022, seeds: dict | None = None, # {factor: seed shown first}; default 0 each
@@ -599,4 +629,5 @@ def generation_control(method: Ganseg2022, seeds: dict | None = None, # {factor:
             with torch.no_grad(): out = G({k: v.to(dev) for k, v in z.items()})
             return dict(image=out['image'], masks=out['masks'])
         finally: G.train(was)
-    return GenerationControl(lambda n, g: G.sample_noise(n, g, device='cpu'), generate, GANSEG_NOISE_FACTORS, seeds, **kw)
+    factors = dict(GANSEG_NOISE_FACTORS, layout=GANSEG_NOISE_FACTORS['layout'] + (('mirror',) if G.mirror else ()))   # a mirrored layout is part of the layout
+    return GenerationControl(lambda n, g: G.sample_noise(n, g, device='cpu'), generate, factors, seeds, **kw)
